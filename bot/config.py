@@ -1,0 +1,87 @@
+"""Settings read from the environment (see DESIGN.md for the contract)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://api.telegram.org"
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use; the message names the setting."""
+
+
+def bundled_content_dir() -> Path:
+    """The decks shipped with the package (installed copy first, then the source tree)."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_content"
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / "content"
+
+
+def parse_hhmm(text: str) -> time:
+    """Parse `HH:MM` (24-hour clock) or raise ValueError naming the expected form."""
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a time of day in HH:MM form (e.g. 09:00)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_timezone(name: str) -> ZoneInfo:
+    """Return the IANA zone called `name` or raise ValueError."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{name!r} is not an IANA timezone name (e.g. Europe/Berlin)") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    telegram_token: str | None
+    telegram_api_url: str
+    discord_token: str | None
+    db_path: Path
+    content_paths: tuple[Path, ...]
+    default_timezone: str
+    default_push_time: str
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        content = env.get("QUIZBOT_CONTENT", "").strip()
+        paths = tuple(Path(p) for p in content.split(":") if p) or (bundled_content_dir(),)
+        timezone = env.get("QUIZBOT_TIMEZONE", "UTC").strip() or "UTC"
+        push_time = env.get("QUIZBOT_PUSH_TIME", "09:00").strip() or "09:00"
+        try:
+            parse_timezone(timezone)
+        except ValueError as exc:
+            raise ConfigError(f"QUIZBOT_TIMEZONE: {exc}") from None
+        try:
+            parsed = parse_hhmm(push_time)
+        except ValueError as exc:
+            raise ConfigError(f"QUIZBOT_PUSH_TIME: {exc}") from None
+        level = env.get("QUIZBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError(
+                f"QUIZBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR"
+            )
+        return cls(
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            telegram_api_url=(
+                env.get("QUIZBOT_TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+            ).rstrip("/"),
+            discord_token=env.get("DISCORD_BOT_TOKEN", "").strip() or None,
+            db_path=Path(env.get("QUIZBOT_DB", "").strip() or "quizbot.db"),
+            content_paths=paths,
+            default_timezone=timezone,
+            default_push_time=parsed.strftime("%H:%M"),
+            log_level=level,
+        )
