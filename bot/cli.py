@@ -1,0 +1,162 @@
+"""The `quizbot` command line: one entry point that wires everything.
+
+Exit codes: 0 success, 1 the work failed (invalid decks, a failed backup), 2 the command
+cannot start (bad usage, missing token, bad setting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import ConfigError, Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+TELEGRAM_TOKEN_HELP = """\
+quizbot run: TELEGRAM_BOT_TOKEN is not set.
+
+To get a token, open Telegram, talk to @BotFather, send /newbot and follow the steps;
+it answers with a token like 123456789:AA... Then:
+
+    export TELEGRAM_BOT_TOKEN=123456789:AA...
+    quizbot run
+
+To try the quiz without any token, play it in this terminal:
+
+    quizbot console
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizbot",
+        description="A daily interview-prep quiz for Telegram, Discord and the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"quizbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    start = commands.add_parser(
+        "start",
+        help="run the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the terminal quiz",
+    )
+    start.set_defaults(handler=_start)
+
+    run = commands.add_parser("run", help="run the chat bot (Telegram by default)")
+    run.add_argument("--platform", choices=("telegram", "discord"), default="telegram")
+    run.set_defaults(handler=_run)
+
+    console = commands.add_parser("console", help="play the quiz in this terminal")
+    console.add_argument("--user", default=None, help="player name (default: your login name)")
+    console.set_defaults(handler=_console)
+
+    content = commands.add_parser("content", help="check decks and import study notes")
+    content_commands = content.add_subparsers(dest="content_command", metavar="ACTION")
+    check = content_commands.add_parser("check", help="validate decks")
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="deck files or folders (default: configured)"
+    )
+    check.set_defaults(handler=_content_check)
+    importer = content_commands.add_parser("import", help="turn markdown notes into a deck")
+    importer.add_argument("notes", type=Path, help="the markdown notes file")
+    importer.add_argument("--deck", required=True, help="deck id for the new questions")
+    importer.add_argument("-o", "--output", type=Path, default=None, help="deck file to write")
+    importer.set_defaults(handler=_content_import)
+    content.set_defaults(handler=lambda _args, _settings: _usage(content))
+
+    backup = commands.add_parser("backup", help="copy the live database consistently")
+    backup.add_argument("dest", type=Path)
+    backup.set_defaults(handler=_backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"quizbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args, settings))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_OK
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _not_built(what: str) -> int:
+    print(f"quizbot: {what} is not available in this version yet.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _start(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_token:
+        args.platform = "telegram"
+        return _run(args, settings)
+    print("TELEGRAM_BOT_TOKEN is not set: starting the quiz in this terminal.\n")
+    args.user = None
+    return _console(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.platform == "discord":
+        return _not_built("quizbot run --platform discord")
+    if not settings.telegram_token:
+        print(TELEGRAM_TOKEN_HELP, file=sys.stderr, end="")
+        return EXIT_USAGE
+    return _not_built("quizbot run")
+
+
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_built("quizbot console")
+
+
+def _content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.decks import Catalog, ContentError
+
+    paths = args.paths or list(settings.content_paths)
+    try:
+        catalog = Catalog.load(paths)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        count = len(exc.issues)
+        print(f"{count} error{'s' if count != 1 else ''} found.", file=sys.stderr)
+        return EXIT_FAILED
+    multiple_choice = sum(q.is_multiple_choice for q in catalog.questions)
+    print(
+        f"OK: {len(catalog.questions)} questions ({multiple_choice} multiple choice) "
+        f"in {len(catalog.decks)} decks, {len(catalog.topics())} topics."
+    )
+    for deck in catalog.decks:
+        print(f"  {deck.deck}: {deck.title} ({len(deck.questions)} questions)")
+    return EXIT_OK
+
+
+def _content_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.decks import Catalog, ContentError
+    from bot.decks.importer import run_import
+
+    try:
+        existing = Catalog.load(settings.content_paths)
+    except ContentError:
+        existing = None  # the import still works; only the duplicate check is narrower
+    return run_import(args.notes, args.deck, args.output, existing, sys.stdout)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_built("quizbot backup")
