@@ -1,0 +1,34 @@
+"""Local days and weeks. Every function takes the moment explicitly; none reads the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def require_aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a naive datetime was given; pass an aware time (UTC)")
+    return moment
+
+
+def utc(moment: datetime) -> datetime:
+    return require_aware(moment).astimezone(UTC)
+
+
+def local_day(moment: datetime, timezone: str) -> date:
+    """The calendar date at `moment` in `timezone`."""
+    return require_aware(moment).astimezone(ZoneInfo(timezone)).date()
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_period(moment: datetime, timezone: str) -> str:
+    """The leaderboard period key of the local week holding `moment`."""
+    return f"week:{week_start(local_day(moment, timezone)).isoformat()}"
+
+
+ALL_TIME = "all"

@@ -1,0 +1,816 @@
+"""The quiz engine: ask, answer, grade, rate, reveal, streaks, leaderboards and stats.
+
+It knows no chat platform. Adapters pass plain keys, text and the current time, and render
+the plain results. Each operation is one store transaction, committed before it returns,
+so whatever an adapter acknowledges is already on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.config import parse_hhmm, parse_timezone
+from bot.decks.catalog import Catalog
+from bot.decks.model import Question
+from bot.engine import selection, srs
+from bot.engine.clock import ALL_TIME, local_day, utc, week_period
+from bot.engine.grading import Grade, grade
+from bot.engine.points import points_for
+from bot.engine.results import (
+    AnswerResult,
+    Asked,
+    ChatKey,
+    ChatSettings,
+    Leaderboard,
+    LeaderboardEntry,
+    PlayerKey,
+    RatingResult,
+    Reveal,
+    RevealEntry,
+    StreakInfo,
+    TopicMastery,
+    UserStats,
+)
+from bot.engine.streaks import StreakState, at_risk, live_streak, record_answer
+from bot.errors import (
+    AlreadyAnswered,
+    AlreadyRevealed,
+    InvalidSetting,
+    NoOpenQuestion,
+    NothingToAsk,
+    UnknownAttempt,
+)
+from bot.store.store import (
+    AttemptRow,
+    ChatRow,
+    DeliveryRow,
+    NewAttempt,
+    ScoreRow,
+    Store,
+    Tx,
+    UserRow,
+)
+
+LEADERBOARD_SIZE = 10
+WEAKEST_TOPICS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    timezone: str = "UTC"
+    push_time: str = "09:00"
+
+
+class Engine:
+    def __init__(self, store: Store, catalog: Catalog, defaults: Defaults | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.defaults = defaults or Defaults()
+        self.schedule_listeners: list[Callable[[], None]] = []
+        """Called after a chat's push time, timezone or subscription changed."""
+
+    # -- chats and players -----------------------------------------------------------
+
+    async def open_chat(
+        self,
+        chat: ChatKey,
+        now: datetime,
+        *,
+        is_group: bool,
+        title: str = "",
+        owner: PlayerKey | None = None,
+    ) -> ChatSettings:
+        async with self.store.write() as tx:
+            row = await self._chat(tx, chat, now, is_group=is_group, title=title, owner=owner)
+        return _settings(row)
+
+    async def _chat(
+        self,
+        tx: Tx,
+        chat: ChatKey,
+        now: datetime,
+        *,
+        is_group: bool,
+        title: str = "",
+        owner: PlayerKey | None = None,
+    ) -> ChatRow:
+        row = await tx.ensure_chat(
+            chat.platform,
+            chat.external_id,
+            kind="group" if is_group else "private",
+            title=title,
+            timezone=self.defaults.timezone,
+            push_time=self.defaults.push_time,
+            now=now,
+        )
+        if owner is not None and not row.is_group and row.owner_id is None:
+            user = await tx.ensure_user(owner.platform, owner.external_id, owner.display_name, now)
+            await tx.set_chat_owner(row.id, user.id)
+            row = await tx.chat_by_id(row.id) or row
+        return row
+
+    async def _known_chat(self, tx: Tx, chat: ChatKey) -> ChatRow:
+        row = await tx.chat(chat.platform, chat.external_id)
+        if row is None:
+            raise NoOpenQuestion("No question has been asked here yet: try /quiz.")
+        return row
+
+    def _timezone_of(self, user: UserRow | None, chat: ChatRow | None) -> str:
+        if user is not None and user.timezone:
+            return user.timezone
+        if chat is not None:
+            return chat.timezone
+        return self.defaults.timezone
+
+    # -- asking ------------------------------------------------------------------------
+
+    async def ask(
+        self,
+        chat: ChatKey,
+        player: PlayerKey | None,
+        now: datetime,
+        *,
+        is_group: bool,
+        title: str = "",
+        filter_text: str | None = None,
+        thread_id: int | None = None,
+    ) -> Asked:
+        """Choose and claim a question on request (/quiz); raises UnknownFilter or NothingToAsk."""
+        async with self.store.write() as tx:
+            row = await self._chat(
+                tx, chat, now, is_group=is_group, title=title, owner=None if is_group else player
+            )
+            user = None
+            if player is not None:
+                user = await tx.ensure_user(
+                    player.platform, player.external_id, player.display_name, now
+                )
+            day = local_day(now, self._timezone_of(None if row.is_group else user, row))
+            question_id, is_review = await self._choose(
+                tx, row, user, filter_text, now, day, on_request=True
+            )
+            if not row.is_group:
+                previous = await tx.open_delivery(row.id)
+                if previous is not None:
+                    await tx.close_delivery(previous.id, now)
+            delivery = await tx.add_delivery(
+                row.id,
+                question_id,
+                kind="asked",
+                local_day=day.isoformat(),
+                now=now,
+                asked_by=user.id if user else None,
+                reveal_at=self._reveal_at(row, now),
+            )
+            assert delivery is not None
+        return self._asked(delivery, row, is_review, thread_id)
+
+    async def claim_daily(self, chat_id: int, now: datetime) -> Asked | None:
+        """Claim a chat's daily question for its local day; None if already claimed.
+
+        The claim is committed before the question is sent: after a crash the scheduler
+        finds it with `unsent_daily` and finishes it instead of asking again.
+        """
+        async with self.store.write() as tx:
+            row = await tx.chat_by_id(chat_id)
+            if row is None or not row.active or not row.subscribed:
+                return None
+            day = local_day(now, row.timezone)
+            if await tx.daily_delivery(row.id, day.isoformat()) is not None:
+                return None
+            owner = await tx.user_by_id(row.owner_id) if row.owner_id else None
+            try:
+                question_id, is_review = await self._choose(
+                    tx, row, owner, None, now, day, on_request=False
+                )
+            except NothingToAsk:
+                return None
+            if not row.is_group:
+                previous = await tx.open_delivery(row.id)
+                if previous is not None:
+                    await tx.close_delivery(previous.id, now)
+            delivery = await tx.add_delivery(
+                row.id,
+                question_id,
+                kind="daily",
+                local_day=day.isoformat(),
+                now=now,
+                reveal_at=self._reveal_at(row, now),
+            )
+            if delivery is None:
+                return None
+        return self._asked(delivery, row, is_review, row.thread_id)
+
+    async def unsent_daily(self) -> list[tuple[Asked, ChatRow]]:
+        """Daily questions claimed but never marked sent (the bot stopped in between)."""
+        async with self.store.read() as tx:
+            claims = await tx.unsent_claims()
+            result = []
+            for delivery in claims:
+                row = await tx.chat_by_id(delivery.chat_id)
+                if row is None or delivery.question_id not in self.catalog.by_id:
+                    continue
+                result.append((self._asked(delivery, row, False, row.thread_id), row))
+        return result
+
+    async def question_sent(
+        self,
+        delivery_id: int,
+        now: datetime,
+        *,
+        message_id: int | None,
+        thread_id: int | None = None,
+        poll_id: str | None = None,
+    ) -> None:
+        async with self.store.write() as tx:
+            await tx.mark_sent(
+                delivery_id, message_id=message_id, now=now, thread_id=thread_id, poll_id=poll_id
+            )
+
+    async def question_not_sent(self, delivery_id: int, *, outcome_unknown: bool) -> None:
+        """A send failed ('failed'), or timed out and may have arrived ('unknown')."""
+        async with self.store.write() as tx:
+            await tx.mark_delivery(delivery_id, "unknown" if outcome_unknown else "failed")
+
+    def _reveal_at(self, chat: ChatRow, now: datetime) -> datetime | None:
+        if not chat.is_group:
+            return None
+        return utc(now) + timedelta(minutes=chat.reveal_after_minutes)
+
+    def _asked(
+        self, delivery: DeliveryRow, chat: ChatRow, is_review: bool, thread_id: int | None
+    ) -> Asked:
+        question = self.catalog.by_id[delivery.question_id]
+        return Asked(
+            delivery_id=delivery.id,
+            question=question,
+            language=self.catalog.language_of(question),
+            kind=delivery.kind,
+            local_day=date.fromisoformat(delivery.local_day),
+            is_group=chat.is_group,
+            is_review=is_review,
+            thread_id=thread_id,
+        )
+
+    async def _choose(
+        self,
+        tx: Tx,
+        chat: ChatRow,
+        user: UserRow | None,
+        filter_text: str | None,
+        now: datetime,
+        day: date,
+        *,
+        on_request: bool,
+    ) -> tuple[str, bool]:
+        candidates = [q.id for q in self.catalog.select(filter_text or chat.question_filter)]
+        if chat.is_group or user is None:
+            chosen = selection.for_group(
+                candidates,
+                last_asked=await tx.last_delivered(chat.id),
+                missed=await tx.members_missed(chat.id, selection.MISSED_BELOW),
+                today=day,
+            )
+            is_review = False
+        else:
+            due = [question_id for question_id, _ in await tx.due_cards(user.id, now)]
+            by_due = [question_id for question_id, _, _ in await tx.cards_of(user.id)]
+            chosen = selection.for_person(
+                candidates,
+                due=due,
+                by_due=by_due,
+                known=set(by_due) | await tx.questions_attempted(user.id),
+                seen_today=await tx.questions_asked_on(user.id, chat.id, day.isoformat()),
+                on_request=on_request,
+            )
+            is_review = chosen in set(by_due)
+        if chosen is None:
+            raise NothingToAsk("You have met every question here today. Come back tomorrow!")
+        return chosen, is_review
+
+    # -- answering ---------------------------------------------------------------------
+
+    async def answer(
+        self,
+        chat: ChatKey,
+        player: PlayerKey,
+        text: str,
+        now: datetime,
+        *,
+        source_key: str,
+        reply_to_message_id: int | None = None,
+    ) -> AnswerResult:
+        """Grade and record a typed answer; the same `source_key` twice records it once."""
+        async with self.store.write() as tx:
+            row = await self._known_chat(tx, chat)
+            user = await tx.ensure_user(
+                player.platform, player.external_id, player.display_name, now
+            )
+            duplicate = await tx.attempt_by_source(row.id, source_key)
+            if duplicate is not None:
+                return await self._replay(tx, duplicate, row, user, now)
+            delivery = await self._delivery_answered(tx, row, reply_to_message_id)
+            question = self.catalog.by_id[delivery.question_id]
+            if question.is_multiple_choice:
+                chosen = _choice_from_text(text, question)
+                result = _choice_grade(question, chosen)
+            else:
+                chosen = None
+                result = grade(text, question.key_points, question.question)
+            return await self._record(
+                tx, row, user, delivery, question, text, result, now, source_key, chosen
+            )
+
+    async def answer_choice(
+        self, poll_id: str, player: PlayerKey, option_ids: list[int], now: datetime
+    ) -> AnswerResult:
+        """Record a vote in a quiz poll as an attempt."""
+        source_key = f"poll:{poll_id}:{player.external_id}"
+        async with self.store.write() as tx:
+            delivery = await tx.delivery_by_poll(poll_id)
+            if delivery is None or delivery.question_id not in self.catalog.by_id:
+                raise NoOpenQuestion("That poll is not one of this quiz's questions.")
+            row = await tx.chat_by_id(delivery.chat_id)
+            assert row is not None
+            user = await tx.ensure_user(
+                player.platform, player.external_id, player.display_name, now
+            )
+            duplicate = await tx.attempt_by_source(row.id, source_key)
+            if duplicate is not None:
+                return await self._replay(tx, duplicate, row, user, now)
+            if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+                raise AlreadyAnswered("You already answered this question.")
+            question = self.catalog.by_id[delivery.question_id]
+            chosen = option_ids[0] if option_ids else None
+            text = question.choices[chosen] if question.choices and chosen is not None else ""
+            return await self._record(
+                tx,
+                row,
+                user,
+                delivery,
+                question,
+                text,
+                _choice_grade(question, chosen),
+                now,
+                source_key,
+                chosen,
+            )
+
+    async def _delivery_answered(
+        self, tx: Tx, chat: ChatRow, reply_to_message_id: int | None
+    ) -> DeliveryRow:
+        delivery = None
+        if reply_to_message_id is not None:
+            delivery = await tx.delivery_by_message(chat.id, reply_to_message_id)
+        if delivery is None and not chat.is_group:
+            delivery = await tx.open_delivery(chat.id)
+        if delivery is None or delivery.question_id not in self.catalog.by_id:
+            raise NoOpenQuestion(
+                "Reply to a question to answer it."
+                if chat.is_group
+                else "No question is open: try /quiz."
+            )
+        return delivery
+
+    async def _record(
+        self,
+        tx: Tx,
+        chat: ChatRow,
+        user: UserRow,
+        delivery: DeliveryRow,
+        question: Question,
+        text: str,
+        result: Grade,
+        now: datetime,
+        source_key: str,
+        chosen: int | None,
+    ) -> AnswerResult:
+        if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+            raise AlreadyAnswered("You already answered this question.")
+        day = local_day(now, self._timezone_of(user, chat))
+        on_its_day = delivery.kind == "daily" and (
+            local_day(now, chat.timezone).isoformat() == delivery.local_day
+        )
+        points = points_for(result.score, daily_on_its_day=on_its_day)
+        change = record_answer(_streak_state(user), day)
+        state = change.state
+        await tx.save_streak(
+            user.id,
+            current=state.current,
+            longest=state.longest,
+            last_active_day=state.last_day.isoformat() if state.last_day else None,
+            freezes=state.freezes,
+            frozen_days=[d.isoformat() for d in change.frozen_days],
+        )
+        attempt = await tx.add_attempt(
+            NewAttempt(
+                user_id=user.id,
+                chat_id=chat.id,
+                question_id=question.id,
+                delivery_id=delivery.id,
+                source_key=source_key,
+                answer=text,
+                score=result.score,
+                covered=result.covered,
+                points=points,
+                local_day=day.isoformat(),
+                answered_at=now,
+            )
+        )
+        if chat.is_group:
+            periods = (ALL_TIME, week_period(now, chat.timezone))
+            await tx.add_points(chat.id, user.id, periods, points, now)
+        rating = srs.proposed_rating(result.score, multiple_choice=question.is_multiple_choice)
+        if result.gradable or question.is_multiple_choice:
+            card_before = await tx.card(user.id, question.id)
+            reviewed = srs.review(card_before, rating, now)
+            await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
+            await tx.add_review(
+                user_id=user.id,
+                question_id=question.id,
+                attempt_id=attempt.id,
+                rating=int(rating),
+                card_before=card_before,
+                card_after=reviewed.card_json,
+                now=now,
+            )
+        if not chat.is_group:
+            await tx.close_delivery(delivery.id, now)
+        return AnswerResult(
+            attempt_id=attempt.id,
+            delivery_id=delivery.id,
+            question=question,
+            grade=result,
+            points=points,
+            proposed_rating=rating,
+            streak=_streak_info(state, day),
+            is_group=chat.is_group,
+            streak_extended=change.extended,
+            frozen_days=change.frozen_days,
+            freeze_earned=change.freeze_earned,
+            broken_streak=change.broken_streak,
+            chosen_option=chosen,
+        )
+
+    async def _replay(
+        self, tx: Tx, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
+    ) -> AnswerResult:
+        """The result of an attempt recorded before (a repeated update): nothing changes."""
+        question = self.catalog.by_id.get(attempt.question_id)
+        if question is None:
+            raise NoOpenQuestion("That question is no longer in the decks.")
+        chosen = None
+        if question.is_multiple_choice:
+            chosen = _choice_from_text(attempt.answer, question)
+            result = _choice_grade(question, chosen)
+        else:
+            result = grade(attempt.answer, question.key_points, question.question)
+        review = await tx.review_for_attempt(attempt.id)
+        proposed = (
+            srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
+        )
+        today = local_day(now, self._timezone_of(user, chat))
+        return AnswerResult(
+            attempt_id=attempt.id,
+            delivery_id=attempt.delivery_id,
+            question=question,
+            grade=result,
+            points=attempt.points,
+            proposed_rating=proposed,
+            streak=_streak_info(_streak_state(user), today),
+            is_group=chat.is_group,
+            duplicate=True,
+            chosen_option=chosen,
+        )
+
+    async def rate(
+        self, attempt_id: int, player: PlayerKey, rating: srs.Rating, now: datetime
+    ) -> RatingResult:
+        """The player's own recall rating for an attempt, replacing the proposed one."""
+        async with self.store.write() as tx:
+            attempt = await tx.attempt(attempt_id)
+            user = await tx.user(player.platform, player.external_id)
+            if attempt is None or user is None or attempt.user_id != user.id:
+                raise UnknownAttempt("That answer is not yours to rate.")
+            question = self.catalog.by_id.get(attempt.question_id)
+            review = await tx.review_for_attempt(attempt.id)
+            if question is None or review is None:
+                raise UnknownAttempt("That answer cannot be rated.")
+            latest = await tx.latest_review(user.id, attempt.question_id)
+            reviewed_at = datetime.fromisoformat(attempt.answered_at)
+            if latest is not None and latest.id == review.id:
+                reviewed = srs.review(review.card_before, rating, reviewed_at)
+                await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
+                card_after, due = reviewed.card_json, reviewed.due
+            else:  # a later review already built on this one: keep the card, log the rating
+                card_after = review.card_after
+                due = srs.card_from_json(review.card_after, now).due
+            await tx.override_review(review.id, int(rating), card_after, now)
+        return RatingResult(
+            attempt_id=attempt.id,
+            question=question,
+            rating=rating,
+            proposed_rating=srs.Rating(review.proposed_rating),
+            due=due,
+            interval_days=max(0, (due - reviewed_at).days),
+        )
+
+    async def skip(self, chat: ChatKey, now: datetime) -> Question:
+        """Close the open question in a chat; the adapter shows its answer."""
+        async with self.store.write() as tx:
+            row = await self._known_chat(tx, chat)
+            delivery = await tx.open_delivery(row.id)
+            if delivery is None or delivery.question_id not in self.catalog.by_id:
+                raise NoOpenQuestion("No question is open: try /quiz.")
+            await tx.close_delivery(delivery.id, now)
+            if row.is_group:
+                await tx.mark_revealed(delivery.id, now)
+        return self.catalog.by_id[delivery.question_id]
+
+    # -- reveal ------------------------------------------------------------------------
+
+    async def reveal(
+        self, chat: ChatKey, now: datetime, *, message_id: int | None = None
+    ) -> Reveal:
+        """Reveal a group question's answer now (/reveal): the newest one, or the one given."""
+        async with self.store.write() as tx:
+            row = await self._known_chat(tx, chat)
+            if message_id is not None:
+                delivery = await tx.delivery_by_message(row.id, message_id)
+            else:
+                delivery = await tx.open_delivery(row.id)
+            if delivery is None or delivery.question_id not in self.catalog.by_id:
+                raise NoOpenQuestion("There is no question waiting for its answer here.")
+            if not await tx.mark_revealed(delivery.id, now):
+                raise AlreadyRevealed("That answer was already revealed.")
+            return await self._reveal_of(tx, delivery, row)
+
+    async def reveals_due(self, now: datetime) -> list[Reveal]:
+        """Reveal every group question whose reveal time has come (once each)."""
+        reveals = []
+        async with self.store.write() as tx:
+            for delivery in await tx.reveals_due(now):
+                row = await tx.chat_by_id(delivery.chat_id)
+                if row is None or delivery.question_id not in self.catalog.by_id:
+                    continue
+                if await tx.mark_revealed(delivery.id, now):
+                    reveals.append(await self._reveal_of(tx, delivery, row))
+        return reveals
+
+    async def _reveal_of(self, tx: Tx, delivery: DeliveryRow, chat: ChatRow) -> Reveal:
+        attempts = await tx.attempts_for_delivery(delivery.id)
+        entries = tuple(
+            RevealEntry(display_name=name, score=attempt.score, points=attempt.points)
+            for attempt, name in attempts
+        )
+        return Reveal(
+            delivery_id=delivery.id,
+            chat_external_id=chat.external_id,
+            platform=chat.platform,
+            question=self.catalog.by_id[delivery.question_id],
+            entries=entries,
+            message_id=delivery.message_id,
+            thread_id=delivery.thread_id,
+        )
+
+    # -- progress ----------------------------------------------------------------------
+
+    async def streak(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> StreakInfo:
+        async with self.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+        if user is None:
+            return StreakInfo(0, 0, 0, answered_today=False, at_risk=False)
+        return _streak_info(_streak_state(user), local_day(now, self._timezone_of(user, row)))
+
+    async def stats(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> UserStats:
+        async with self.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            summary = await tx.user_attempt_summary(user.id) if user else []
+            due = await tx.due_cards(user.id, now) if user else []
+        by_question = {r["question_id"]: (r["n"], r["avg_score"]) for r in summary}
+        topics = []
+        for topic, total in self.catalog.topics():
+            scores = [
+                by_question[q.id][1]
+                for q in self.catalog.questions
+                if q.topic == topic and q.id in by_question
+            ]
+            average = sum(scores) / len(scores) if scores else 0.0
+            topics.append(TopicMastery(topic, len(scores), total, average))
+        answered = sum(n for n, _ in by_question.values())
+        total_score = sum(n * avg for n, avg in by_question.values())
+        weakest = sorted((t for t in topics if t.seen), key=lambda t: (t.average_score, t.topic))
+        streak = (
+            _streak_info(_streak_state(user), local_day(now, self._timezone_of(user, row)))
+            if user
+            else StreakInfo(0, 0, 0, answered_today=False, at_risk=False)
+        )
+        return UserStats(
+            answered=answered,
+            questions_seen=len(by_question),
+            questions_total=len(self.catalog.questions),
+            average_score=total_score / answered if answered else 0.0,
+            due_now=sum(1 for question_id, _ in due if question_id in self.catalog.by_id),
+            topics=tuple(topics),
+            weakest=tuple(t.topic for t in weakest[:WEAKEST_TOPICS]),
+            streak=streak,
+        )
+
+    async def leaderboard(
+        self, chat: ChatKey, period: str, now: datetime, player: PlayerKey | None = None
+    ) -> Leaderboard:
+        """A group's ranking this local week ('week', from Monday) or for all time ('all')."""
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is None:
+                return Leaderboard(period, (), None, 0)
+            key = ALL_TIME if period == "all" else week_period(now, row.timezone)
+            top = await tx.top_scores(row.id, key, LEADERBOARD_SIZE)
+            user = await tx.user(player.platform, player.external_id) if player else None
+            mine = await tx.score_of(row.id, key, user.id) if user else None
+            members = await tx.count_scores(row.id, key)
+        today = local_day(now, row.timezone)
+        me_id = user.id if user else None
+        entries = tuple(
+            _leader_entry(rank, score, today, score.user_id == me_id)
+            for rank, score in enumerate(top, start=1)
+        )
+        me = None
+        if mine is not None and mine[0] > len(entries):
+            me = _leader_entry(mine[0], mine[1], today, True)
+        return Leaderboard("all" if period == "all" else "week", entries, me, members)
+
+    def topics(self) -> list[tuple[str, int]]:
+        return self.catalog.topics()
+
+    # -- settings ----------------------------------------------------------------------
+
+    async def settings(self, chat: ChatKey) -> ChatSettings | None:
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+        return _settings(row) if row else None
+
+    async def set_push_time(
+        self, chat: ChatKey, text: str, now: datetime, *, is_group: bool
+    ) -> ChatSettings:
+        try:
+            push_time = parse_hhmm(text).strftime("%H:%M")
+        except ValueError as exc:
+            raise InvalidSetting(str(exc)) from None
+        async with self.store.write() as tx:
+            row = await self._chat(tx, chat, now, is_group=is_group)
+            await tx.set_chat_schedule(row.id, push_time, row.timezone)
+            row = await tx.chat_by_id(row.id)
+        self._schedule_changed()
+        assert row is not None
+        return _settings(row)
+
+    async def set_timezone(
+        self,
+        chat: ChatKey,
+        text: str,
+        now: datetime,
+        *,
+        is_group: bool,
+        player: PlayerKey | None = None,
+    ) -> ChatSettings:
+        """Set a chat's timezone; in a private chat it becomes the player's too."""
+        try:
+            timezone = parse_timezone(text).key
+        except ValueError as exc:
+            raise InvalidSetting(str(exc)) from None
+        async with self.store.write() as tx:
+            row = await self._chat(tx, chat, now, is_group=is_group)
+            await tx.set_chat_schedule(row.id, row.push_time, timezone)
+            if player is not None and not is_group:
+                user = await tx.ensure_user(
+                    player.platform, player.external_id, player.display_name, now
+                )
+                await tx.set_user_timezone(user.id, timezone)
+            row = await tx.chat_by_id(row.id)
+        self._schedule_changed()
+        assert row is not None
+        return _settings(row)
+
+    async def set_subscribed(
+        self,
+        chat: ChatKey,
+        subscribed: bool,
+        now: datetime,
+        *,
+        is_group: bool,
+        title: str = "",
+        owner: PlayerKey | None = None,
+    ) -> ChatSettings:
+        async with self.store.write() as tx:
+            row = await self._chat(tx, chat, now, is_group=is_group, title=title, owner=owner)
+            await tx.set_chat_subscribed(row.id, subscribed)
+            row = await tx.chat_by_id(row.id)
+        self._schedule_changed()
+        assert row is not None
+        return _settings(row)
+
+    async def set_chat_active(self, chat: ChatKey, active: bool) -> None:
+        """A chat the bot was removed from or blocked in (or let back into)."""
+        async with self.store.write() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is not None:
+                await tx.set_chat_active(row.id, active)
+        self._schedule_changed()
+
+    async def set_chat_active_by_id(self, chat_id: int, active: bool) -> None:
+        async with self.store.write() as tx:
+            await tx.set_chat_active(chat_id, active)
+        self._schedule_changed()
+
+    async def chat_moved(self, chat: ChatKey, new_external_id: int) -> None:
+        """A group got a new id (Telegram's upgrade to a supergroup): history follows it."""
+        async with self.store.write() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is not None:
+                await tx.move_chat(row.id, new_external_id)
+        self._schedule_changed()
+
+    async def chat_moved_by_id(self, chat_id: int, new_external_id: int) -> None:
+        async with self.store.write() as tx:
+            await tx.move_chat(chat_id, new_external_id)
+        self._schedule_changed()
+
+    async def set_reminders(self, player: PlayerKey, enabled: bool, now: datetime) -> None:
+        async with self.store.write() as tx:
+            user = await tx.ensure_user(
+                player.platform, player.external_id, player.display_name, now
+            )
+            await tx.set_user_reminders(user.id, enabled)
+
+    def _schedule_changed(self) -> None:
+        for listener in self.schedule_listeners:
+            listener()
+
+
+def _settings(row: ChatRow) -> ChatSettings:
+    return ChatSettings(
+        timezone=row.timezone,
+        push_time=row.push_time,
+        subscribed=bool(row.subscribed),
+        active=bool(row.active),
+        reveal_after_minutes=row.reveal_after_minutes,
+        question_filter=row.question_filter,
+    )
+
+
+def _streak_state(user: UserRow) -> StreakState:
+    last = date.fromisoformat(user.last_active_day) if user.last_active_day else None
+    return StreakState(user.current_streak, user.longest_streak, last, user.freezes)
+
+
+def _streak_info(state: StreakState, today: date) -> StreakInfo:
+    return StreakInfo(
+        current=live_streak(state, today),
+        longest=state.longest,
+        freezes=state.freezes,
+        answered_today=state.last_day == today,
+        at_risk=at_risk(state, today),
+    )
+
+
+def _leader_entry(rank: int, score: ScoreRow, today: date, is_me: bool) -> LeaderboardEntry:
+    last = date.fromisoformat(score.last_active_day) if score.last_active_day else None
+    streak = score.current_streak if last is not None and (today - last).days <= 1 else 0
+    return LeaderboardEntry(rank, score.display_name, score.points, streak, is_me)
+
+
+_LETTERS = "abcdefghij"
+
+
+def _choice_from_text(text: str, question: Question) -> int | None:
+    """A typed pick of a multiple-choice option: its number (1-based), letter or text."""
+    choices = question.choices or []
+    wanted = text.strip().casefold().rstrip(".)")
+    if re.fullmatch(r"\d+", wanted) and 1 <= int(wanted) <= len(choices):
+        return int(wanted) - 1
+    if len(wanted) == 1 and wanted in _LETTERS[: len(choices)]:
+        return _LETTERS.index(wanted)
+    for index, choice in enumerate(choices):
+        if choice.casefold() == wanted:
+            return index
+    return None
+
+
+def _choice_grade(question: Question, chosen: int | None) -> Grade:
+    right = chosen is not None and chosen == question.correct
+    return Grade(
+        score=1.0 if right else 0.0,
+        covered=(),
+        missed=(),
+        matched_terms=(),
+    )
