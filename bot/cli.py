@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import __version__
@@ -122,7 +122,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_built("quizbot console")
+    import asyncio
+
+    from bot.console import run_console
+
+    return _with_decks(lambda: asyncio.run(run_console(settings, args.user)))
+
+
+def _with_decks(start: Callable[[], int]) -> int:
+    """Run a front end; a deck error stops it before it starts, with every problem listed."""
+    from bot.decks import ContentError
+
+    try:
+        return start()
+    except ContentError as exc:
+        print("quizbot: the decks have errors; fix them and start again:", file=sys.stderr)
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _content_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,15 @@
+"""The terminal front end: `quizbot console`."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.config import Settings
+from bot.console.session import ConsoleSession, player_for
+from bot.runtime import open_engine
+
+
+async def run_console(settings: Settings, user: str | None) -> int:
+    async with open_engine(settings) as engine:
+        session = ConsoleSession(engine, player_for(user), sys.stdin, sys.stdout)
+        return await session.run()

@@ -756,6 +756,15 @@ class Engine:
         for listener in self.schedule_listeners:
             listener()
 
+    async def open_question(self, chat: ChatKey) -> Asked | None:
+        """The question still waiting for an answer in a chat, if any (to show it again)."""
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            delivery = await tx.open_delivery(row.id) if row else None
+        if row is None or delivery is None or delivery.question_id not in self.catalog.by_id:
+            return None
+        return self._asked(delivery, row, False, delivery.thread_id)
+
 
 def _settings(row: ChatRow) -> ChatSettings:
     return ChatSettings(

@@ -1,0 +1,97 @@
+"""Plain-text rendering of engine results for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.decks.model import Question
+from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
+from bot.engine.srs import Rating
+
+RULE = "─" * 60
+
+
+def question(asked: Asked, number: int) -> str:
+    q = asked.question
+    label = "Review" if asked.is_review else "New"
+    lines = [RULE, f"Question {number} · {q.topic} · {label}", "", q.question]
+    if q.choices:
+        lines.append("")
+        lines += [f"  {index}. {choice}" for index, choice in enumerate(q.choices, start=1)]
+    return "\n".join(lines)
+
+
+def feedback(result: AnswerResult) -> str:
+    q = result.question
+    lines = [""]
+    if q.is_multiple_choice:
+        right = result.grade.score >= 1.0
+        correct = (q.choices or [])[q.correct or 0]
+        lines.append("✓ Correct!" if right else f"✗ Not quite: the answer is {correct}.")
+        if q.explanation:
+            lines.append(q.explanation)
+    elif result.grade.gradable:
+        covered, total = len(result.grade.covered), len(q.key_points)
+        lines.append(f"Score: {covered}/{total} key points ({result.grade.score:.0%})")
+        lines += [f"  ✓ {q.key_points[i].point}" for i in result.grade.covered]
+        lines += [f"  ✗ {q.key_points[i].point}" for i in result.grade.missed]
+    lines += ["", "Model answer:", _indent(q.answer), ""]
+    lines.append(f"+{result.points} points · {streak(result.streak)}")
+    if result.frozen_days:
+        days = ", ".join(day.isoformat() for day in result.frozen_days)
+        lines.append(f"A streak freeze covered {days}.")
+    if result.freeze_earned:
+        lines.append("You earned a streak freeze!")
+    if result.broken_streak:
+        lines.append(f"Your {result.broken_streak}-day streak ended; a new one starts today.")
+    return "\n".join(lines)
+
+
+def rating_prompt(proposed: Rating) -> str:
+    options = "  ".join(f"[{r.value}] {r.label}{'*' if r == proposed else ''}" for r in Rating)
+    return f"How well did you recall it? {options}  (Enter = {proposed.label})"
+
+
+def rated(result: RatingResult) -> str:
+    days = result.interval_days
+    when = "tomorrow" if days <= 1 else f"in {days} days"
+    return f"Rated {result.rating.label}: next review {when}."
+
+
+def streak(info: StreakInfo) -> str:
+    text = f"🔥 streak {info.current} day{'s' if info.current != 1 else ''}"
+    if info.longest > info.current:
+        text += f" (best {info.longest})"
+    if info.freezes:
+        text += f" · {info.freezes} freeze{'s' if info.freezes != 1 else ''}"
+    return text
+
+
+def stats(data: UserStats) -> str:
+    lines = [
+        RULE,
+        f"Answered {data.answered} times · {data.questions_seen}/{data.questions_total} "
+        f"questions seen · average score {data.average_score:.0%} · {data.due_now} due now",
+        streak(data.streak),
+        "",
+    ]
+    for topic in data.topics:
+        if topic.seen:
+            lines.append(
+                f"  {topic.topic}: {topic.seen}/{topic.total} seen, {topic.average_score:.0%}"
+            )
+    if data.weakest:
+        lines += ["", "Weakest: " + "; ".join(data.weakest)]
+    return "\n".join(lines)
+
+
+def topics(items: list[tuple[str, int]]) -> str:
+    return "\n".join(f"  {name} ({count})" for name, count in items)
+
+
+def skipped(question_: Question) -> str:
+    return "\n".join(["Skipped. The model answer:", _indent(question_.answer)])
+
+
+def _indent(text: str) -> str:
+    return textwrap.indent(text.strip(), "  ")

@@ -1,0 +1,232 @@
+"""The terminal quiz: the same engine and database as the chat bots, one player.
+
+Input is read line by line, so it works both at a prompt and from a pipe. An answer ends
+with an empty line (or the end of input); a line starting with `/` is a command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.console import render
+from bot.engine.quiz import Engine
+from bot.engine.results import Asked, ChatKey, PlayerKey
+from bot.engine.srs import Rating
+from bot.errors import QuizError, UnknownFilter
+
+PLATFORM = "console"
+HELP = (
+    "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic], /stats, "
+    "/streak, /topics, /help, /quit."
+)
+_RATINGS = {
+    "1": Rating.AGAIN,
+    "a": Rating.AGAIN,
+    "again": Rating.AGAIN,
+    "2": Rating.HARD,
+    "h": Rating.HARD,
+    "hard": Rating.HARD,
+    "3": Rating.GOOD,
+    "g": Rating.GOOD,
+    "good": Rating.GOOD,
+    "4": Rating.EASY,
+    "e": Rating.EASY,
+    "easy": Rating.EASY,
+}
+
+
+def player_for(name: str | None) -> PlayerKey:
+    """The console player: a stable 63-bit id derived from the name."""
+    display = (name or getpass.getuser() or "player").strip() or "player"
+    digest = hashlib.sha256(display.casefold().encode()).digest()
+    return PlayerKey(PLATFORM, int.from_bytes(digest[:8], "big") >> 1, display)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ConsoleSession:
+    engine: Engine
+    player: PlayerKey
+    stdin: TextIO
+    stdout: TextIO
+    clock: Callable[[], datetime] = _utc_now
+    asked_count: int = 0
+    topic_filter: str | None = None
+    _eof: bool = field(default=False, init=False)
+    _played: set[str] = field(default_factory=set, init=False)
+
+    @property
+    def chat(self) -> ChatKey:
+        return ChatKey(PLATFORM, self.player.external_id)
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    async def read_line(self, prompt: str = "") -> str | None:
+        if prompt:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+        line = await asyncio.to_thread(self.stdin.readline)
+        if not line:
+            self._eof = True
+            return None
+        return line.rstrip("\r\n")
+
+    async def run(self) -> int:
+        self.say(f"Hello {self.player.display_name}! {HELP}")
+        await self.engine.open_chat(
+            self.chat,
+            self.clock(),
+            is_group=False,
+            title=self.player.display_name,
+            owner=self.player,
+        )
+        while not self._eof:
+            asked = await self._ask()
+            if asked is None:
+                if self.topic_filter is None:
+                    break
+                self.topic_filter = None
+                continue
+            if not await self._play(asked):
+                break
+        streak = await self.engine.streak(self.player, self.clock(), self.chat)
+        self.say(f"\nBye! {render.streak(streak)}")
+        return 0
+
+    async def _ask(self) -> Asked | None:
+        if self.asked_count == 0 and self.topic_filter is None:
+            waiting = await self.engine.open_question(self.chat)
+            if waiting is not None:
+                self._played.add(waiting.question.id)
+                self.asked_count += 1
+                self.say(render.question(waiting, self.asked_count))
+                return waiting
+        try:
+            asked = await self.engine.ask(
+                self.chat, self.player, self.clock(), is_group=False, filter_text=self.topic_filter
+            )
+        except UnknownFilter as exc:
+            self.say(f"{exc} Topics:\n{render.topics(self.engine.topics())}")
+            return None
+        except QuizError as exc:
+            self.say(str(exc))
+            return None
+        if asked.question.id in self._played:
+            # The engine repeats a question only when nothing else is left today.
+            await self._close_open_question(self.clock())
+            where = f"about {self.topic_filter!r} " if self.topic_filter else ""
+            self.say(f"That was every question {where}for today.")
+            return None
+        self._played.add(asked.question.id)
+        self.asked_count += 1
+        await self.engine.question_sent(asked.delivery_id, self.clock(), message_id=None)
+        self.say(render.question(asked, self.asked_count))
+        return asked
+
+    async def _play(self, asked: Asked) -> bool:
+        """Handle one question; False when the player wants to stop."""
+        while True:
+            text = await self._read_answer()
+            if text is None:
+                return False
+            if text.startswith("/"):
+                outcome = await self._command(text)
+                if outcome == "quit":
+                    return False
+                if outcome == "next":
+                    return True
+                continue
+            if not text.strip():
+                continue
+            return await self._answer(asked, text)
+
+    async def _read_answer(self) -> str | None:
+        lines: list[str] = []
+        prompt = "\nYour answer (empty line to send): "
+        while True:
+            line = await self.read_line(prompt if not lines else "")
+            if line is None:
+                return "\n".join(lines) if lines else None
+            if not lines and line.startswith("/"):
+                return line.strip()
+            if not line.strip():
+                if lines:
+                    return "\n".join(lines)
+                continue
+            lines.append(line)
+
+    async def _answer(self, asked: Asked, text: str) -> bool:
+        try:
+            result = await self.engine.answer(
+                self.chat,
+                self.player,
+                text,
+                self.clock(),
+                source_key=f"console:{asked.delivery_id}",
+            )
+        except QuizError as exc:
+            self.say(str(exc))
+            return True
+        self.say(render.feedback(result))
+        rating = await self._read_rating(result.proposed_rating)
+        if rating is None:
+            return False
+        rated = await self.engine.rate(result.attempt_id, self.player, rating, self.clock())
+        self.say(render.rated(rated))
+        return True
+
+    async def _read_rating(self, proposed: Rating) -> Rating | None:
+        while True:
+            line = await self.read_line(render.rating_prompt(proposed) + "\n> ")
+            if line is None:
+                return None
+            choice = line.strip().casefold()
+            if not choice:
+                return proposed
+            if choice in _RATINGS:
+                return _RATINGS[choice]
+            self.say("Please answer 1-4 (Again, Hard, Good, Easy) or press Enter.")
+
+    async def _command(self, text: str) -> str:
+        """Run a command typed at the answer prompt: 'quit', 'next' or 'stay'."""
+        name, _, argument = text[1:].partition(" ")
+        name = name.casefold()
+        now = self.clock()
+        if name in ("quit", "exit", "q"):
+            return "quit"
+        if name == "skip":
+            try:
+                skipped = await self.engine.skip(self.chat, now)
+                self.say(render.skipped(skipped))
+            except QuizError as exc:
+                self.say(str(exc))
+            return "next"
+        if name == "quiz":
+            self.topic_filter = argument.strip() or None
+            await self._close_open_question(now)
+            return "next"
+        if name == "stats":
+            self.say(render.stats(await self.engine.stats(self.player, now, self.chat)))
+        elif name == "streak":
+            self.say(render.streak(await self.engine.streak(self.player, now, self.chat)))
+        elif name == "topics":
+            self.say(render.topics(self.engine.topics()))
+        else:
+            self.say(HELP)
+        return "stay"
+
+    async def _close_open_question(self, now: datetime) -> None:
+        with contextlib.suppress(QuizError):
+            await self.engine.skip(self.chat, now)

@@ -1,0 +1,127 @@
+"""`quizbot console` driven through a pipe, as a script would, in a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def play(db: Path, script: str, *, user: str = "ann") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QUIZBOT_DB": str(db),
+        "QUIZBOT_CONTENT": str(FIXTURES / "mini.yaml"),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", user],
+        input=script,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+THREE_QUESTIONS = "\n".join(
+    [
+        "The mean hides outliers, so p99 shows the tail",  # mini-latency: strong
+        "",
+        "4",  # rate Easy
+        "Batching gives more throughput",  # mini-batching: partial
+        "",
+        "",  # accept the proposed rating
+        "2",  # mini-parquet: multiple choice, right
+        "",
+        "",
+        "/quit",
+        "",
+    ]
+)
+
+
+def test_console_plays_three_questions_with_feedback_and_ratings(tmp_path: Path) -> None:
+    run = play(tmp_path / "quiz.db", THREE_QUESTIONS)
+
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "Why do production teams report latency as percentiles?" in out
+    assert "Score: 2/2 key points (100%)" in out
+    assert "Rated Easy" in out
+    assert "How does batching affect inference?" in out
+    assert "Score: 1/2 key points (50%)" in out
+    assert "  ✗ Waiting adds latency" in out
+    assert "Rated Hard" in out  # the proposal for half the points, accepted with Enter
+    assert "✓ Correct!" in out
+    assert "Bye! 🔥 streak 1 day" in out
+    assert "Traceback" not in run.stderr
+
+
+def test_console_keeps_streak_and_history_across_restarts(tmp_path: Path) -> None:
+    db = tmp_path / "quiz.db"
+    play(db, THREE_QUESTIONS)
+
+    again = play(db, "/stats\n/quit\n")
+
+    assert again.returncode == 0, again.stderr
+    assert "Answered 3 times · 3/4 questions seen" in again.stdout
+    assert "🔥 streak 1 day" in again.stdout
+    with sqlite3.connect(db) as conn:
+        attempts = conn.execute("SELECT question_id FROM attempts ORDER BY id").fetchall()
+        ratings = conn.execute("SELECT rating FROM reviews ORDER BY id").fetchall()
+    assert [a[0] for a in attempts] == ["mini-latency", "mini-batching", "mini-parquet"]
+    assert [r[0] for r in ratings] == [4, 2, 3]
+
+
+def test_console_shows_the_unanswered_question_again_after_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "quiz.db"
+    first = play(db, THREE_QUESTIONS)
+    assert "Question 4 · DMLS ch1.1 何时使用机器学习" in first.stdout  # shown, then /quit
+
+    again = play(db, "/quit\n")
+
+    assert "Question 1 · DMLS ch1.1 何时使用机器学习" in again.stdout
+    assert "什么时候应该使用机器学习？" in again.stdout
+
+
+def test_console_lists_topics_for_an_unknown_filter(tmp_path: Path) -> None:
+    run = play(tmp_path / "quiz.db", "/quiz quantum\n/quit\n")
+
+    assert "Nothing matches 'quantum'." in run.stdout
+    assert "DMLS ch3.1 data formats (1)" in run.stdout
+
+
+def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
+    run = play(tmp_path / "quiz.db", "")
+
+    assert run.returncode == 0
+    assert "Bye!" in run.stdout
+    assert run.stderr == ""
+
+
+def test_console_refuses_to_start_on_a_broken_deck(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("deck: x\ntitle: t\nquestions: []\n", encoding="utf-8")
+    env = {**os.environ, "QUIZBOT_DB": str(tmp_path / "q.db"), "QUIZBOT_CONTENT": str(broken)}
+
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert run.returncode == 1
+    assert f"{broken}:3:12: questions: must have at least 1 item(s)" in run.stderr
+    assert not (tmp_path / "q.db").exists()
