@@ -322,7 +322,7 @@ def parse_notes(text: str) -> ParsedNotes:
             continue
         if _QUESTION_LINE.match(line):
             finish()
-            current = _Open(number, book, chapter, line)
+            current = _Open(number, book, chapter, re.sub(r"^\s*[-*+]\s+", "", line))
             continue
         if current is None:
             continue
@@ -474,7 +474,8 @@ _BOLD_TERM = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _PAREN_TERM = re.compile(r"[(（]([^()（）]{2,40})[)）]")
 _CJK_SPLITTER_TEXT = """
     你可以 如何 可以 可能 需要 进行 通过 以及 或者 而非 而是 但是 因为 所以 如果 并且 对于 比如
-    例如 什么 时候 应该 这个 一个 我们 提到 举例 的 了 和 与 或 即 并 而 但 如 及 等 让
+    例如 什么 时候 应该 这个 一个 我们 提到 举例 存在 适用于 用于 使用 导致 具有 包括 结合
+    的 了 和 与 或 即 并 而 但 如 及 等 让 在
 """
 _CJK_SPLITTERS = re.compile("|".join(_CJK_SPLITTER_TEXT.split()))
 """Chinese function words: long runs of Chinese are cut at them (longest listed first)."""
@@ -523,6 +524,16 @@ def _phrase(term: str) -> str | None:
     return term
 
 
+def _paren_phrase(text: str) -> str | None:
+    """A parenthesized aside as a term ("Masked LM"), unless it is Chinese or a list."""
+    text = re.sub(
+        r"^(?:e\.g\.|i\.e\.|eg|ie|如|例如|比如)[,，:：]?\s*", "", text.strip(), flags=re.I
+    )
+    if not text or _is_cjk(text[0]) or re.search(r"[,，、;；]", text):
+        return None
+    return _phrase(text)
+
+
 def _cjk_pieces(text: str) -> list[str]:
     """Short Chinese substrings: runs of Chinese split at function words, 2-6 characters."""
     pieces: list[str] = []
@@ -549,14 +560,16 @@ def match_terms(line: str, avoid: Iterable[str] = ()) -> list[str]:
     plain = _plain(body)
     chinese = detect_language(plain) == "zh"
     bold = [_phrase(a or b) for a, b in _BOLD_TERM.findall(body)]
-    label_match = re.match(r"^(.{2,40}?)\s*(?:[:：]|→|->|—)\s*\S", plain)
+    label_match = re.match(r"^(.{2,40}?)\s*(?:[:：]|→|->|—)\s*\S", plain) or re.match(
+        r"^((?:[A-Z0-9][\w-]*\s?){1,3})\s*[(（]", plain
+    )
     label = [_phrase(label_match.group(1))] if label_match else []
-    parens = [_phrase(t) for t in _PAREN_TERM.findall(plain) if not _is_cjk(t[0])]
+    parens = [_paren_phrase(t) for t in _PAREN_TERM.findall(plain)]
     words = _WORD.findall(plain)
     acronyms = [
         w
         for w in words
-        if sum(ch.isupper() for ch in w) >= 2
+        if (len(w) >= 3 and sum(ch.isupper() for ch in w) >= 2)
         or (any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w))
     ]
     long_words = sorted(
@@ -564,7 +577,7 @@ def match_terms(line: str, avoid: Iterable[str] = ()) -> list[str]:
         key=lambda w: -len(w),
     )
     if chinese:
-        ordered = [*bold, *_cjk_pieces(plain), *label, *parens, *acronyms, *long_words]
+        ordered = [*bold, *label, *_cjk_pieces(plain), *parens, *acronyms, *long_words]
     else:
         ordered = [*bold, *label, *parens, *acronyms, *long_words]
     candidates: list[str] = []
@@ -587,6 +600,21 @@ def match_terms(line: str, avoid: Iterable[str] = ()) -> list[str]:
         return chosen
 
     return pick(False) or pick(True)
+
+
+_SPLITS = (
+    r"(?<=[.!?;])\s+|(?<=[。！？；])",  # sentences
+    r",\s+(?=(?:but|while|whereas|since|because|so that|and then)\b)|(?<=，)(?=但|而)",  # clauses
+)
+"""How a one-line answer is cut into several key points: by sentence, else by clause."""
+
+
+def _drop_conjunction(clause: str) -> str:
+    """ "but adds latency" -> "Adds latency"."""
+    clause = re.sub(
+        r"^(?:but|while|whereas|since|because|so that|and then)\s+|^[但而]", "", clause.strip()
+    )
+    return clause[:1].upper() + clause[1:]
 
 
 def _key_point_lines(answer: str) -> list[str]:
@@ -615,13 +643,11 @@ def _key_point_lines(answer: str) -> list[str]:
             break
         chosen += tiers[tier][: MIN_KEY_POINTS - len(chosen)]
     if len(chosen) == 1:
-        sentences = [
-            s
-            for s in re.split(r"(?<=[.!?;])\s+|(?<=[。！？；])", _point_text(chosen[0]))
-            if len(s.strip()) >= 8
-        ]
-        if len(sentences) >= 2:
-            chosen = sentences[:MAX_KEY_POINTS]
+        text = _point_text(chosen[0])
+        for pattern in _SPLITS:
+            parts = [_drop_conjunction(p) for p in re.split(pattern, text) if len(p.strip()) >= 8]
+            if len(parts) >= 2:
+                return parts[:MAX_KEY_POINTS]
     return chosen
 
 
@@ -665,7 +691,7 @@ def validate_deck_id(deck_id: str) -> str | None:
 
 def _slug(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[^a-z0-9.]+", "-", text)
+    text = re.sub(r"[^a-z0-9.]+|\.(?!\d)|(?<!\d)\.", "-", text)
     return re.sub(r"-{2,}", "-", text).strip("-.")
 
 

@@ -1,0 +1,822 @@
+"""The notes importer: markdown study notes in, a valid deck YAML out."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.decks.catalog import Catalog
+from bot.decks.importer import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    NoteQuestion,
+    draft_key_points,
+    match_terms,
+    normalize_question,
+    parse_notes,
+    plan_import,
+    run_import,
+)
+from bot.decks.loader import load_deck_text
+from bot.decks.model import Deck
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO.parent / "shared" / "seeds"
+SEED_000 = SEEDS / "000_1a976d45db819830.txt"
+SEED_004 = SEEDS / "004_8e712db4741b474f.txt"
+
+
+def seed(path: Path) -> Path:
+    if not path.is_file():
+        pytest.fail(
+            f"seed notes {path} are missing: these tests need the shared seeds "
+            f"(expected beside the repository, in {SEEDS})"
+        )
+    return path
+
+
+def parsed(path: Path) -> list[NoteQuestion]:
+    return list(parse_notes(seed(path).read_text(encoding="utf-8")).questions)
+
+
+def parse(markdown: str) -> list[NoteQuestion]:
+    return list(parse_notes(textwrap.dedent(markdown)).questions)
+
+
+def only(markdown: str) -> NoteQuestion:
+    questions = parse(markdown)
+    assert len(questions) == 1, [q.question for q in questions]
+    return questions[0]
+
+
+def import_to(notes: Path, out: Path | None, deck: str = "mlsd", existing: Catalog | None = None):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_import(notes, deck, out, existing, stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def load(path: Path) -> Deck:
+    return load_deck_text(path.read_bytes(), str(path)).deck
+
+
+def write_notes(tmp_path: Path, markdown: str, name: str = "notes.md") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(markdown), encoding="utf-8")
+    return path
+
+
+# --- the seed notes ---------------------------------------------------------------------
+
+
+def test_seed_000_has_exactly_46_questions() -> None:
+    assert len(parsed(SEED_000)) == 46
+
+
+def test_seed_004_has_exactly_4_questions() -> None:
+    questions = parsed(SEED_004)
+    assert [q.question for q in questions] == [
+        "What are the key differences between ML research and production?",
+        "How would you optimize inference latency in a production ML system?",
+        "What is the difference between LLM and Foundational Models?",
+        "How would you improve AI-generated content reliability?",
+    ]
+
+
+@pytest.mark.parametrize("path", [SEED_000, SEED_004], ids=["000", "004"])
+def test_no_answer_swallows_another_question_or_a_non_question_section(path: Path) -> None:
+    for note in parsed(path):
+        assert note.answer, note.question
+        for foreign in ("❓", "Key Takeaways", "Sentence Summary", "Final Takeaways", "句话总结"):
+            assert foreign not in note.answer, (note.question, foreign)
+        for foreign in ("Next Steps", "Conclusion", "Action Plan", "Optimizing My Resume"):
+            assert foreign not in note.answer, (note.question, foreign)
+        assert "✅ Answer" not in note.answer and "✅ **Answer" not in note.answer
+        assert not note.answer.startswith("✅")
+
+
+@pytest.mark.parametrize(
+    ("path", "question", "in_answer", "not_in_answer"),
+    [
+        (SEED_000, "什么时候应该使用机器学习？", "可以对新数据泛化", "ML 可能不是最佳选择"),
+        (SEED_000, "ML 比传统方法有什么优势？", "手写规则需要不断更新", "Ch1.2"),
+        (
+            SEED_000,
+            "How does batch processing affect ML inference?",
+            "wait for enough queries",
+            "---",
+        ),
+        (
+            SEED_000,
+            "How would you design an ML system that balances multiple conflicting objectives?",
+            "Final Score = α * quality_score",
+            "data source",
+        ),
+        (
+            SEED_000,
+            "What are the key challenges when transitioning an ML model from research to production?",
+            "🚀 Example:",
+            "Decouple objectives",
+        ),
+        (
+            SEED_000,
+            "What are the challenges of logging in ML systems?",
+            "✅ **Solution**: **Archive unnecessary logs**",
+            "ML data comes from multiple sources",
+        ),
+        (
+            SEED_000,
+            "What are the trade-offs between structured and unstructured data storage?",
+            "📌 **Example**: A company might store **sales reports**",
+            "relational model (SQL)",
+        ),
+        (
+            SEED_000,
+            "How do you ensure an AI application remains competitive?",
+            "Calendly could have been a Google Calendar feature",
+            "Data curation involves",
+        ),
+        (
+            SEED_000,
+            "What are the benefits and risks of using synthetic data for AI training?",
+            "3. **Legal concerns**",
+            "model distillation",
+        ),
+        (SEED_000, "你如何优化 AI 生成的内容质量？", "LangChain & Pinecone", "YouTube"),
+        (
+            SEED_004,
+            "How would you improve AI-generated content reliability?",
+            "legal assistants use RAG",
+            "Building AI/ML Projects",
+        ),
+    ],
+)
+def test_each_answer_holds_its_own_notes_and_nothing_after_them(
+    path: Path, question: str, in_answer: str, not_in_answer: str
+) -> None:
+    by_text = {note.question: note for note in parsed(path)}
+    assert question in by_text
+    assert in_answer in by_text[question].answer
+    assert not_in_answer not in by_text[question].answer
+
+
+def test_seed_topics_are_book_and_chapter() -> None:
+    topics = {note.question: note.topic("x") for note in parsed(SEED_000)}
+    assert topics["什么时候应该使用机器学习？"] == "MLSD ch1.1"
+    assert topics["Why is ML latency measurement important in production?"] == "MLSD Ch1.2"
+    assert (
+        topics["Why is choosing the right data format important in ML systems?"]
+        == "MLSD chapter 3.1 data source and data fromat"
+    )
+    assert topics["How does an LLM differ from traditional language models?"] == "AIE ch1.1"
+    assert topics["如何设计一个 YouTube 推荐系统？"] == "AIE WEEK 1"
+
+
+def test_importing_seed_000_writes_a_deck_the_loader_accepts(tmp_path: Path) -> None:
+    out = tmp_path / "mlsd.yaml"
+    code, report, errors = import_to(seed(SEED_000), out)
+    assert (code, errors) == (EXIT_OK, "")
+    deck = load(out)
+    assert deck.deck == "mlsd"
+    assert len(deck.questions) == 46
+    Catalog.load([out])  # the whole-catalog checks (unique ids) pass too
+    assert "Found 46 questions" in report
+
+
+def test_every_imported_question_gets_key_points_that_the_loader_accepts(tmp_path: Path) -> None:
+    out = tmp_path / "mlsd.yaml"
+    import_to(seed(SEED_000), out)
+    for question in load(out).questions:
+        assert 1 <= len(question.key_points) <= 5, question.id
+        for point in question.key_points:
+            assert point.match and all(term.strip() for term in point.match)
+
+
+def test_ids_are_the_same_on_every_run(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    import_to(seed(SEED_000), first)
+    import_to(seed(SEED_000), second)
+    assert [q.id for q in load(first).questions] == [q.id for q in load(second).questions]
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_ids_are_unique_prefixed_by_the_deck_and_short(tmp_path: Path) -> None:
+    out = tmp_path / "mlsd.yaml"
+    import_to(seed(SEED_000), out)
+    ids = [q.id for q in load(out).questions]
+    assert len(set(ids)) == len(ids)
+    for question_id in ids:
+        assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", question_id)
+        assert len(question_id) <= 48
+        assert question_id.startswith("mlsd-")
+    assert ids[0].startswith("mlsd-ch1.1-")
+
+
+def test_ids_depend_on_the_question_text_not_on_its_position(tmp_path: Path) -> None:
+    one = write_notes(
+        tmp_path,
+        """\
+        ## ch1
+        ### ❓ Q1: What is A?
+        ✅ Answer: first
+        ### ❓ Q2: What is B?
+        ✅ Answer: second
+        """,
+        "one.md",
+    )
+    two = write_notes(
+        tmp_path,
+        """\
+        ## ch1
+        ### ❓ Q1: What is B?
+        ✅ Answer: second
+        ### ❓ Q2: What is A?
+        ✅ Answer: first
+        """,
+        "two.md",
+    )
+    import_to(one, tmp_path / "one.yaml", deck="d")
+    import_to(two, tmp_path / "two.yaml", deck="d")
+    ids_one = {q.question: q.id for q in load(tmp_path / "one.yaml").questions}
+    ids_two = {q.question: q.id for q in load(tmp_path / "two.yaml").questions}
+    assert ids_one == ids_two
+
+
+def test_rerunning_into_the_same_file_skips_everything_as_already_present(tmp_path: Path) -> None:
+    out = tmp_path / "mlsd.yaml"
+    import_to(seed(SEED_000), out)
+    before = out.read_bytes()
+    code, report, _ = import_to(seed(SEED_000), out)
+    assert code == EXIT_OK
+    assert out.read_bytes() == before
+    assert "0 new, 46 skipped" in report
+    assert report.count(f"already in {out}") == 46
+    assert "unchanged" in report
+
+
+def test_appending_adds_only_new_questions_and_keeps_the_existing_ones_as_written(
+    tmp_path: Path,
+) -> None:
+    first = write_notes(
+        tmp_path,
+        """\
+        ## ch1
+        ### ❓ Q1: What is a p95 latency?
+        ✅ Answer:
+        - The latency 95% of requests beat.
+        """,
+        "day1.md",
+    )
+    out = tmp_path / "deck.yaml"
+    import_to(first, out, deck="d")
+    edited = "# my own comment\n" + out.read_text(encoding="utf-8").replace(
+        "match: [", "match: [tail latency, "
+    )
+    out.write_text(edited, encoding="utf-8")
+    second = write_notes(
+        tmp_path,
+        """\
+        ## ch1
+        ### ❓ Q1: What is a p95 latency?
+        ✅ Answer: changed wording that must not overwrite the edited deck
+        ## ch2
+        ### ❓ Q2: Why batch requests?
+        ✅ Answer:
+        - **Throughput** goes up.
+        - Each request waits longer.
+        """,
+        "day2.md",
+    )
+    code, report, _ = import_to(second, out, deck="d")
+    assert code == EXIT_OK
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(edited)  # appended, byte for byte
+    deck = load(out)
+    assert [q.question for q in deck.questions] == ["What is a p95 latency?", "Why batch requests?"]
+    assert deck.questions[0].key_points[0].match[0] == "tail latency"
+    assert "1 new, 1 skipped" in report
+    assert "now has 2" in report
+
+
+def test_an_output_file_holding_another_deck_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "other.yaml"
+    import_to(seed(SEED_004), out, deck="jobs")
+    before = out.read_bytes()
+    code, _, errors = import_to(seed(SEED_000), out, deck="mlsd")
+    assert code == EXIT_FAILED
+    assert "holds deck 'jobs', not 'mlsd'" in errors
+    assert out.read_bytes() == before
+
+
+def test_seed_004_repeats_of_seed_000_are_skipped_because_their_texts_match(
+    tmp_path: Path,
+) -> None:
+    # 004's four questions are, word for word, the four "Common Interview Questions" of
+    # 000 (only the bold markers differ, and the answers differ a little): all are repeats.
+    common = [n for n in parsed(SEED_000) if n.topic("").startswith("AIE Common Interview")]
+    repeats = parsed(SEED_004)
+    assert [normalize_question(n.question) for n in repeats] == [
+        normalize_question(n.question) for n in common
+    ]
+    mlsd = tmp_path / "mlsd.yaml"
+    import_to(seed(SEED_000), mlsd)
+    code, _, report = import_to(seed(SEED_004), None, deck="jobs", existing=Catalog.load([mlsd]))
+    assert code == EXIT_OK
+    assert "0 new, 4 skipped" in report
+    assert report.count("already in deck 'mlsd'") == 4
+    ids = {q.question: q.id for q in load(mlsd).questions}
+    for note in repeats:
+        assert f"skip  {ids[note.question]}  {note.question}" in report
+
+
+def test_a_question_repeated_later_in_the_same_notes_is_skipped(tmp_path: Path) -> None:
+    notes = write_notes(
+        tmp_path,
+        """\
+        ## ch1
+        ### ❓ Q1: What is RAG?
+        ✅ Answer: Retrieval plus generation.
+        ## ch9
+        #### **❓ Q7: what is  RAG ？**
+        ✅ **Answer:** Said again.
+        """,
+    )
+    code, _, report = import_to(notes, None, deck="d")
+    assert code == EXIT_OK
+    assert "1 new, 1 skipped" in report
+    assert re.search(r"skip  d-ch1-\w+  what is  ?RAG ？.*same as line 2 of", report)
+
+
+def test_without_output_file_the_yaml_goes_to_stdout_and_the_report_to_stderr(
+    tmp_path: Path,
+) -> None:
+    code, yaml_text, report = import_to(seed(SEED_004), None, deck="jobs")
+    assert code == EXIT_OK
+    deck = load_deck_text(yaml_text.encode("utf-8"), "<stdout>").deck
+    assert len(deck.questions) == 4
+    assert yaml_text.startswith("deck: jobs\n")
+    assert "Found 4 questions" in report and "Found 4 questions" not in yaml_text
+    assert "  new   jobs-" in report and "  new   jobs-" not in yaml_text
+
+
+def test_with_output_file_the_report_goes_to_stdout(tmp_path: Path) -> None:
+    code, report, errors = import_to(seed(SEED_004), tmp_path / "jobs.yaml", deck="jobs")
+    assert (code, errors) == (EXIT_OK, "")
+    lines = report.splitlines()
+    assert lines[0].startswith("Found 4 questions")
+    assert all(re.match(r"  new   jobs-\S+  \S", line) for line in lines[1:5])
+
+
+def test_yaml_is_readable_unicode_with_literal_block_answers(tmp_path: Path) -> None:
+    out = tmp_path / "mlsd.yaml"
+    import_to(seed(SEED_000), out)
+    text = out.read_text(encoding="utf-8")
+    assert "question: 什么时候应该使用机器学习？" in text
+    assert "\\u" not in text and "\\U" not in text
+    assert "    answer: |-\n      机器学习适用于数据驱动的问题，即：\n" in text
+    assert re.search(r"^        match: \[.+\]$", text, re.MULTILINE)
+    assert re.search(r"^  - id: mlsd-", text, re.MULTILINE)
+
+
+# --- heading and answer styles (small inline notes) -------------------------------------
+
+
+def test_plain_heading_with_q_number_and_answer_label() -> None:
+    note = only(
+        """\
+        #### ❓ Q1: Why is latency important?
+        ✅ Answer:
+        Users leave slow apps.
+        """
+    )
+    assert note.question == "Why is latency important?"
+    assert note.answer == "Users leave slow apps."
+
+
+def test_bold_heading_and_bold_answer_label() -> None:
+    note = only(
+        "#### **❓ Q2: How do text and binary formats differ?**\n"
+        "✅ **Answer:**  \n"  # two trailing spaces: a markdown line break, as in the notes
+        "- **Text formats** are human-readable.  \n"
+    )
+    assert note.question == "How do text and binary formats differ?"
+    assert note.answer == "- **Text formats** are human-readable."
+
+
+def test_bold_label_with_the_colon_outside_the_bold() -> None:
+    note = only(
+        """\
+        #### **❓ Q3: What is RAG?**
+        ✅ **Answer**:
+        1. **Retrieve** documents.
+        2. **Generate** with them.
+        """
+    )
+    assert note.answer == "1. **Retrieve** documents.\n2. **Generate** with them."
+
+
+def test_chinese_interviewer_numbering_and_full_width_colon() -> None:
+    note = only(
+        """\
+        #### ❓ 面试官问 1：什么时候应该使用机器学习？
+        ✅ 回答：
+        数据中存在可学习的模式。
+        """
+    )
+    assert note.question == "什么时候应该使用机器学习？"
+    assert note.answer == "数据中存在可学习的模式。"
+
+
+def test_answer_points_label_and_ascii_colon_label() -> None:
+    first, second = parse(
+        """\
+        ### ❓ Q1: 如何设计推荐系统？
+        ✅ 回答要点：
+
+        数据处理管道：特征工程
+        ### ❓ Q2: 如何优化推理速度？
+        ✅ 回答: 量化和蒸馏
+        """
+    )
+    assert first.answer == "数据处理管道：特征工程"
+    assert second.answer == "量化和蒸馏"
+
+
+def test_text_on_the_answer_label_line_is_kept() -> None:
+    note = only(
+        """\
+        ### ❓ What is p95?
+        ✅ **Answer:** The latency 95% of requests beat.
+        Useful for tails.
+        """
+    )
+    assert note.answer == "The latency 95% of requests beat.\nUseful for tails."
+
+
+def test_a_question_without_an_answer_label_still_gets_its_answer() -> None:
+    note = only(
+        """\
+        ### ❓ Q1: What is p95?
+        The latency 95% of requests beat.
+        """
+    )
+    assert note.answer == "The latency 95% of requests beat."
+
+
+def test_a_bold_question_line_that_is_not_a_heading_counts() -> None:
+    note = only(
+        """\
+        **❓ Q1: What is drift?**
+        ✅ Answer: Inputs change over time.
+        """
+    )
+    assert note.question == "What is drift?"
+    assert only("- ❓ Q2: What is skew?\n✅ Answer: Train and serve differ.\n").question == (
+        "What is skew?"
+    )
+
+
+def test_horizontal_rule_ends_the_answer() -> None:
+    note = only(
+        """\
+        #### ❓ Q1: What is batching?
+        ✅ Answer:
+        Grouping requests.
+        ---
+        This paragraph is not part of the answer.
+        """
+    )
+    assert note.answer == "Grouping requests."
+
+
+def test_key_takeaways_heading_after_an_answer_is_not_merged_into_it() -> None:
+    note = only(
+        """\
+        #### ❓ Q3: What is batching?
+        ✅ Answer:
+        Grouping requests.
+
+        ### 📌 Key Takeaways (3-Sentence Summary)
+        1️⃣ **Batching trades latency for throughput.**
+        """
+    )
+    assert note.answer == "Grouping requests."
+
+
+def test_key_takeaways_label_line_ends_the_answer_too() -> None:
+    note = only(
+        """\
+        #### ❓ Q3: What is batching?
+        ✅ Answer:
+        Grouping requests.
+
+        📌 **Key Takeaways:**
+        - Batching trades latency for throughput.
+        """
+    )
+    assert note.answer == "Grouping requests."
+
+
+def test_example_lines_are_kept_as_text() -> None:
+    note = only(
+        """\
+        #### ❓ Q1: Build or buy?
+        ✅ **Answer:**
+        - **Build** if AI is core.
+
+        🚀 **Example**: OpenAI builds its own models.
+        📌 **Example**: Most companies buy.
+        🚀 加分点 → 你可以提到 RAG。
+        """
+    )
+    assert note.answer == (
+        "- **Build** if AI is core.\n\n"
+        "🚀 **Example**: OpenAI builds its own models.\n"
+        "📌 **Example**: Most companies buy.\n"
+        "🚀 加分点 → 你可以提到 RAG。"
+    )
+
+
+def test_tables_become_one_readable_line_per_row() -> None:
+    note = only(
+        """\
+        #### ❓ Q2: How do ETL and ELT differ?
+        ✅ **Answer:**
+        | **Method** | **When** | **Best For** |
+        |-----------|------------|------------|
+        | **ETL** | Transform **before storage**. | Fixed schemas. |
+        | **ELT** | Transform after loading. | Raw data lakes. |
+        """
+    )
+    assert note.answer == (
+        "- **ETL** — When: Transform **before storage**; Best For: Fixed schemas.\n"
+        "- **ELT** — When: Transform after loading; Best For: Raw data lakes."
+    )
+
+
+def test_nested_bullets_keep_their_indentation_and_blank_runs_collapse() -> None:
+    note = only(
+        """\
+        #### ❓ Q2: When use a graph database?
+        ✅ Answer:
+        - **Use cases**:
+          - Social networks.
+          - Fraud detection.
+
+
+
+        - Faster joins.
+        """
+    )
+    assert note.answer == (
+        "- **Use cases**:\n  - Social networks.\n  - Fraud detection.\n\n- Faster joins."
+    )
+
+
+def test_a_heading_inside_a_code_block_does_not_end_the_answer() -> None:
+    note = only(
+        """\
+        ### ❓ Q1: How do you log in Python?
+        ✅ Answer:
+        ```python
+        # configure once
+        logging.basicConfig()
+        ```
+        """
+    )
+    assert "# configure once" in note.answer
+    assert note.answer.endswith("```")
+
+
+def test_chapter_headings_set_the_topic_with_the_book_prefix() -> None:
+    notes = parse(
+        """\
+        # MLSD
+        ---
+        ## ch1.1
+        ### ❓ Q1: A?
+        ✅ Answer: a
+        ## Ch1.2
+        ### 📌 Key Takeaways
+        - not a chapter
+        ### ❓ Q1: B?
+        ✅ Answer: b
+        ## chapter 3.1 data source and data format
+        ### ❓ Q1: C?
+        ✅ Answer: c
+        # AIE
+        ### ❓ Q1: D?
+        ✅ Answer: d
+        """
+    )
+    assert [n.topic("notes") for n in notes] == [
+        "MLSD ch1.1",
+        "MLSD Ch1.2",
+        "MLSD chapter 3.1 data source and data format",
+        "AIE",
+    ]
+
+
+def test_without_headings_the_topic_falls_back_to_the_given_default() -> None:
+    assert only("❓ Q1: A?\n✅ Answer: a\n").topic("notes") == "notes"
+
+
+def test_a_long_document_title_is_not_used_as_a_topic_prefix() -> None:
+    note = only(
+        """\
+        # How My Learning in the Last Two Days Helps My Job Search
+        ## Interview practice
+        #### ❓ Q1: A?
+        ✅ Answer: a
+        """
+    )
+    assert note.topic("notes") == "Interview practice"
+
+
+# --- ids, duplicates, languages, key points ---------------------------------------------
+
+
+def test_normalized_text_ignores_markers_numbering_case_width_and_punctuation() -> None:
+    assert (
+        normalize_question("**❓ Q1: What is RAG?**")
+        == normalize_question("what is  ＲＡＧ ？")
+        == "whatisrag"
+    )
+    assert (
+        normalize_question("❓ 面试官问 2：什么时候不适合使用机器学习？")
+        == "什么时候不适合使用机器学习"
+    )
+
+
+def test_chinese_questions_get_language_zh_and_english_ones_none() -> None:
+    notes = parse(
+        """\
+        ## ch1
+        #### ❓ 面试官问 1：什么时候应该使用机器学习？
+        ✅ 回答：数据驱动的问题。
+        #### ❓ 如何设计一个 YouTube 推荐系统？
+        ✅ 回答要点：数据处理管道（Data Pipeline）：特征工程
+        #### ❓ Q1: Why measure p95?
+        ✅ Answer: Means hide outliers.
+        #### ❓ Q2: Why batch?
+        ✅ Answer: Throughput.
+        #### ❓ Q3: Why cache?
+        ✅ Answer: Speed.
+        """
+    )
+    plan = plan_import(notes, "d")
+    assert plan.language == "en"
+    assert [q.language for q in plan.added] == ["zh", "zh", None, None, None]
+
+
+def test_a_question_without_answer_text_is_skipped_with_a_reason() -> None:
+    plan = plan_import(parse("### ❓ Q1: A?\n✅ Answer:\n---\n### ❓ Q2: B?\nb\n"), "d")
+    assert [o.skipped for o in plan.outcomes] == ["no answer under it", None]
+
+
+def test_ids_fit_48_characters_even_with_a_long_deck_id_and_chapter() -> None:
+    deck_id = "a" * 32
+    notes = parse("## chapter 12.34 a very long chapter name indeed\n### ❓ Q: A?\n✅ Answer: a\n")
+    (question,) = plan_import(notes, deck_id).added
+    assert len(question.id) <= 48
+    assert question.id.startswith(f"{deck_id}-")
+
+
+def test_key_points_come_from_the_answer_lines_with_bold_terms_first() -> None:
+    points = draft_key_points(
+        "- **Decouples services** → No direct dependencies.\n"
+        "- **Asynchronous processing** → Enables low latency.\n"
+        "- **Fault tolerance** → One failure does not crash the system.\n\n"
+        "📌 **Example**: Fraud signals published once."
+    )
+    assert [p.point for p in points] == [
+        "Decouples services → No direct dependencies.",
+        "Asynchronous processing → Enables low latency.",
+        "Fault tolerance → One failure does not crash the system.",
+    ]
+    assert [p.match[0] for p in points] == [
+        "Decouples services",
+        "Asynchronous processing",
+        "Fault tolerance",
+    ]
+
+
+def test_key_points_are_at_most_five() -> None:
+    answer = "\n".join(f"{n}. **Term{n}** explains part {n}." for n in range(1, 9))
+    assert len(draft_key_points(answer)) == 5
+
+
+def test_a_one_paragraph_answer_is_split_into_sentence_key_points() -> None:
+    points = draft_key_points(
+        "Latency affects user experience and system performance. Mean latency can be "
+        "misleading, so high percentiles help detect outliers."
+    )
+    assert len(points) == 2
+    assert points[0].point == "Latency affects user experience and system performance."
+
+
+def test_a_one_line_answer_still_gets_one_key_point() -> None:
+    (point,) = draft_key_points("Quantization.")
+    assert point.match == ["Quantization"]
+
+
+def test_chinese_lines_match_on_short_chinese_substrings() -> None:
+    terms = match_terms("手写规则难以应对复杂情况（如自动驾驶）。")
+    assert terms and all(2 <= len(t) <= 6 for t in terms)
+    assert "自动驾驶" in terms
+    assert match_terms("Batch Processing：提高吞吐量，但可能增加延迟") == [
+        "Batch Processing",
+        "提高吞吐量",
+        "增加延迟",
+    ]
+
+
+def test_generic_labels_are_not_used_as_match_terms() -> None:
+    terms = match_terms("- **Key Difference**: OLTP uses **row-major storage**.")
+    assert "Key Difference" not in terms
+    assert terms[0] == "row-major storage"
+
+
+def test_match_terms_prefer_words_not_used_by_an_earlier_point() -> None:
+    assert "Parquet" not in match_terms("Parquet files are columnar.", avoid=["Parquet"])
+
+
+def test_long_lines_are_shortened_into_the_point() -> None:
+    long_line = (
+        "- **Decoupling** lets each service " + "scale independently and " * 8 + "fail alone."
+    )
+    (point, *_) = draft_key_points(long_line + "\n- Asynchronous messaging cuts latency.")
+    assert len(point.point) <= 90 and point.point.endswith("…")
+    assert point.point.startswith("Decoupling lets each service scale independently")
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+def test_missing_notes_file_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
+    code, out, errors = import_to(tmp_path / "nope.md", None)
+    assert code == EXIT_FAILED and out == ""
+    assert errors.count("\n") == 1 and f"{tmp_path / 'nope.md'}: no such notes file" in errors
+
+
+def test_notes_without_questions_are_an_error(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path, "# Title\n## ch1\nJust prose, no ❓ marks here? No.\n")
+    code, out, errors = import_to(notes, tmp_path / "x.yaml")
+    assert code == EXIT_FAILED and out == ""
+    assert f"{notes}: no questions found" in errors
+    assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.mark.parametrize("deck_id", ["MLSD", "ml sd", "-mlsd", "", "a" * 33, "ml_sd"])
+def test_an_invalid_deck_id_is_an_error(tmp_path: Path, deck_id: str) -> None:
+    code, _, errors = import_to(seed(SEED_004), None, deck=deck_id)
+    assert code == EXIT_FAILED
+    assert errors.startswith("quizbot content import: --deck: invalid deck id")
+
+
+def test_output_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, errors = import_to(seed(SEED_004), tmp_path, deck="jobs")
+    assert code == EXIT_USAGE
+    assert "is a folder" in errors
+
+
+def test_output_in_a_missing_folder_is_an_error_before_any_report(tmp_path: Path) -> None:
+    code, out, errors = import_to(seed(SEED_004), tmp_path / "no" / "x.yaml", deck="jobs")
+    assert code == EXIT_FAILED and out == ""
+    assert "no folder" in errors
+
+
+def test_an_invalid_existing_output_deck_is_reported_with_its_location(tmp_path: Path) -> None:
+    out = tmp_path / "broken.yaml"
+    out.write_text("deck: jobs\ntitle: x\nquestions: []\n", encoding="utf-8")
+    code, _, errors = import_to(seed(SEED_004), out, deck="jobs")
+    assert code == EXIT_FAILED
+    assert f"{out}:3:" in errors
+    assert out.read_text(encoding="utf-8") == "deck: jobs\ntitle: x\nquestions: []\n"
+
+
+def test_an_output_deck_whose_layout_cannot_be_appended_to_is_rewritten_whole(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "deck.yaml"
+    out.write_text(
+        yaml.safe_dump(
+            {
+                "questions": [{"id": "d-old", "topic": "t", "question": "Old?", "answer": "x"}],
+                "deck": "d",
+                "title": "T",
+            }
+        ),
+        encoding="utf-8",
+    )
+    notes = write_notes(tmp_path, "### ❓ New?\n✅ Answer: y\n")
+    code, report, _ = import_to(notes, out, deck="d")
+    assert code == EXIT_OK
+    assert "rewrote the whole file" in report
+    assert load(out).questions[0].id == "d-old"
+    assert len(load(out).questions) == 2
