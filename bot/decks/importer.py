@@ -1067,7 +1067,7 @@ def _run(
 ) -> int:
     problem = validate_deck_id(deck_id)
     if problem:
-        raise _Failed(f"--deck: {problem}")
+        raise _Failed(f"--deck: {problem}", EXIT_USAGE)
     if out is not None:
         if out.is_dir():
             raise _Failed(f"-o {out}: is a folder; name a .yaml file", EXIT_USAGE)

@@ -773,9 +773,9 @@ def test_notes_without_questions_are_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("deck_id", ["MLSD", "ml sd", "-mlsd", "", "a" * 33, "ml_sd"])
-def test_an_invalid_deck_id_is_an_error(tmp_path: Path, deck_id: str) -> None:
+def test_an_invalid_deck_id_is_a_usage_error(tmp_path: Path, deck_id: str) -> None:
     code, _, errors = import_to(seed(SEED_004), None, deck=deck_id)
-    assert code == EXIT_FAILED
+    assert code == EXIT_USAGE
     assert errors.startswith("quizbot content import: --deck: invalid deck id")
 
 
