@@ -176,4 +176,14 @@ def _content_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_built("quizbot backup")
+    import asyncio
+
+    from bot.store.backup import BackupError, backup_database
+
+    try:
+        copied = asyncio.run(backup_database(settings.db_path, args.dest))
+    except BackupError as exc:
+        print(f"quizbot backup: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Backed up {settings.db_path} to {copied}.")
+    return EXIT_OK
