@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -19,6 +19,15 @@ def utc(moment: datetime) -> datetime:
 def local_day(moment: datetime, timezone: str) -> date:
     """The calendar date at `moment` in `timezone`."""
     return require_aware(moment).astimezone(ZoneInfo(timezone)).date()
+
+
+def day_end(day: date, timezone: str) -> datetime:
+    """The moment (UTC) local `day` ends in `timezone`: the next day's local midnight.
+
+    Daylight-saving days are 23 or 25 hours long; this follows the zone's rules.
+    """
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=ZoneInfo(timezone))
+    return midnight.astimezone(UTC)
 
 
 def week_start(day: date) -> date:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.config import parse_hhmm, parse_timezone
 from bot.decks.catalog import Catalog
 from bot.decks.model import Question
 from bot.engine import selection, srs
-from bot.engine.clock import ALL_TIME, local_day, utc, week_period
+from bot.engine.clock import ALL_TIME, day_end, local_day, utc, week_period
 from bot.engine.grading import Grade, grade
 from bot.engine.points import points_for
+from bot.engine.reminders import ReminderDue, reminder_due
 from bot.engine.results import (
     AnswerResult,
     Asked,
@@ -34,7 +36,13 @@ from bot.engine.results import (
     TopicMastery,
     UserStats,
 )
-from bot.engine.streaks import StreakState, at_risk, live_streak, record_answer
+from bot.engine.streaks import (
+    MAX_FREEZES,
+    StreakState,
+    at_risk,
+    live_streak,
+    record_answer,
+)
 from bot.errors import (
     AlreadyAnswered,
     AlreadyRevealed,
@@ -148,9 +156,10 @@ class Engine:
                 user = await tx.ensure_user(
                     player.platform, player.external_id, player.display_name, now
                 )
-            day = local_day(now, self._timezone_of(None if row.is_group else user, row))
+            timezone = self._timezone_of(None if row.is_group else user, row)
+            day = local_day(now, timezone)
             question_id, is_review = await self._choose(
-                tx, row, user, filter_text, now, day, on_request=True
+                tx, row, user, filter_text, now, day, timezone, on_request=True
             )
             if not row.is_group:
                 previous = await tx.open_delivery(row.id)
@@ -184,7 +193,7 @@ class Engine:
             owner = await tx.user_by_id(row.owner_id) if row.owner_id else None
             try:
                 question_id, is_review = await self._choose(
-                    tx, row, owner, None, now, day, on_request=False
+                    tx, row, owner, None, now, day, row.timezone, on_request=False
                 )
             except NothingToAsk:
                 return None
@@ -263,9 +272,15 @@ class Engine:
         filter_text: str | None,
         now: datetime,
         day: date,
+        timezone: str,
         *,
         on_request: bool,
     ) -> tuple[str, bool]:
+        """The next question for a chat, and whether it is a review of a known card.
+
+        Reviews are day-based: a card due at any time of the local `day` is due that day,
+        so tomorrow's push finds a card reviewed at today's push time a few minutes later.
+        """
         candidates = [q.id for q in self.catalog.select(filter_text or chat.question_filter)]
         if chat.is_group or user is None:
             chosen = selection.for_group(
@@ -276,7 +291,8 @@ class Engine:
             )
             is_review = False
         else:
-            due = [question_id for question_id, _ in await tx.due_cards(user.id, now)]
+            due_by = day_end(day, timezone)
+            due = [question_id for question_id, _ in await tx.due_cards(user.id, due_by)]
             by_due = [question_id for question_id, _, _ in await tx.cards_of(user.id)]
             chosen = selection.for_person(
                 candidates,
@@ -303,7 +319,13 @@ class Engine:
         source_key: str,
         reply_to_message_id: int | None = None,
     ) -> AnswerResult:
-        """Grade and record a typed answer; the same `source_key` twice records it once."""
+        """Grade and record a typed answer; the same `source_key` twice records it once.
+
+        In a group an answer is a reply to the question (`reply_to_message_id`). A reply
+        that arrives after the group's reveal still counts in full (points, streak and the
+        player's card): updates can arrive late, and the reveal lists only the answers in
+        by then. Each player answers a question once (AlreadyAnswered after that).
+        """
         async with self.store.write() as tx:
             row = await self._known_chat(tx, chat)
             user = await tx.ensure_user(
@@ -597,18 +619,30 @@ class Engine:
             summary = await tx.user_attempt_summary(user.id) if user else []
             due = await tx.due_cards(user.id, now) if user else []
         by_question = {r["question_id"]: (r["n"], r["avg_score"]) for r in summary}
+        # Replies to a question with nothing to grade against score 0 without meaning it:
+        # they count as answered but stay out of averages and mastery.
+        graded = {
+            question_id: counts
+            for question_id, counts in by_question.items()
+            if (question := self.catalog.by_id.get(question_id)) is None or _gradable(question)
+        }
         topics = []
+        graded_topics = set()
         for topic, total in self.catalog.topics():
-            scores = [
-                by_question[q.id][1]
-                for q in self.catalog.questions
-                if q.topic == topic and q.id in by_question
-            ]
+            in_topic = [q.id for q in self.catalog.questions if q.topic == topic]
+            scores = [graded[q][1] for q in in_topic if q in graded]
             average = sum(scores) / len(scores) if scores else 0.0
-            topics.append(TopicMastery(topic, len(scores), total, average))
+            seen = sum(1 for q in in_topic if q in by_question)
+            topics.append(TopicMastery(topic, seen, total, average))
+            if scores:
+                graded_topics.add(topic)
         answered = sum(n for n, _ in by_question.values())
-        total_score = sum(n * avg for n, avg in by_question.values())
-        weakest = sorted((t for t in topics if t.seen), key=lambda t: (t.average_score, t.topic))
+        graded_answers = sum(n for n, _ in graded.values())
+        total_score = sum(n * avg for n, avg in graded.values())
+        weakest = sorted(
+            (t for t in topics if t.topic in graded_topics),
+            key=lambda t: (t.average_score, t.topic),
+        )
         streak = (
             _streak_info(_streak_state(user), local_day(now, self._timezone_of(user, row)))
             if user
@@ -618,7 +652,7 @@ class Engine:
             answered=answered,
             questions_seen=len(by_question),
             questions_total=len(self.catalog.questions),
-            average_score=total_score / answered if answered else 0.0,
+            average_score=total_score / graded_answers if graded_answers else 0.0,
             due_now=sum(1 for question_id, _ in due if question_id in self.catalog.by_id),
             topics=tuple(topics),
             weakest=tuple(t.topic for t in weakest[:WEAKEST_TOPICS]),
@@ -632,21 +666,20 @@ class Engine:
         async with self.store.read() as tx:
             row = await tx.chat(chat.platform, chat.external_id)
             if row is None:
-                return Leaderboard(period, (), None, 0)
+                return Leaderboard("all" if period == "all" else "week", (), None, 0)
             key = ALL_TIME if period == "all" else week_period(now, row.timezone)
             top = await tx.top_scores(row.id, key, LEADERBOARD_SIZE)
             user = await tx.user(player.platform, player.external_id) if player else None
             mine = await tx.score_of(row.id, key, user.id) if user else None
             members = await tx.count_scores(row.id, key)
-        today = local_day(now, row.timezone)
         me_id = user.id if user else None
         entries = tuple(
-            _leader_entry(rank, score, today, score.user_id == me_id)
+            _leader_entry(rank, score, now, row.timezone, score.user_id == me_id)
             for rank, score in enumerate(top, start=1)
         )
         me = None
         if mine is not None and mine[0] > len(entries):
-            me = _leader_entry(mine[0], mine[1], today, True)
+            me = _leader_entry(mine[0], mine[1], now, row.timezone, True)
         return Leaderboard("all" if period == "all" else "week", entries, me, members)
 
     def topics(self) -> list[tuple[str, int]]:
@@ -765,6 +798,88 @@ class Engine:
             return None
         return self._asked(delivery, row, False, delivery.thread_id)
 
+    # -- scheduling --------------------------------------------------------------------
+
+    async def schedule_slots(self, platform: str) -> list[tuple[str, str, int]]:
+        """(push_time, timezone, chats) of every slot of a platform's subscribed chats."""
+        async with self.store.read() as tx:
+            return await tx.schedule_slots(platform)
+
+    async def chats_to_push(
+        self, platform: str, push_time: str, timezone: str, day: date
+    ) -> list[ChatRow]:
+        """A slot's subscribed, active chats that have no daily question for `day` yet."""
+        async with self.store.read() as tx:
+            return await tx.slot_chats_undelivered(platform, push_time, timezone, day.isoformat())
+
+    async def reveals_due_for(self, platform: str, now: datetime) -> list[Reveal]:
+        """`reveals_due` for one platform's chats (each platform runs its own bot)."""
+        reveals = []
+        async with self.store.write() as tx:
+            for delivery in await tx.reveals_due_on(platform, now):
+                row = await tx.chat_by_id(delivery.chat_id)
+                if row is None or delivery.question_id not in self.catalog.by_id:
+                    continue
+                if await tx.mark_revealed(delivery.id, now):
+                    reveals.append(await self._reveal_of(tx, delivery, row))
+        return reveals
+
+    async def reminders_due(
+        self, platform: str, now: datetime, remind_at: time
+    ) -> list[ReminderDue]:
+        """Players to remind now: reminders on, a private chat, `remind_at` passed in their
+        timezone, streak at risk today (so not answered today), not reminded today."""
+        utc_day = utc(now).date()
+        earliest = utc_day - timedelta(days=MAX_FREEZES + 3)
+        async with self.store.read() as tx:
+            candidates = await tx.reminder_candidates(
+                platform, utc_day.isoformat(), earliest.isoformat()
+            )
+            due = []
+            for user, chat_id, reminded in candidates:
+                chat = await tx.chat_by_id(chat_id)
+                if chat is None:
+                    continue
+                local_now = now.astimezone(ZoneInfo(self._timezone_of(user, chat)))
+                state = _streak_state(user)
+                reminded_day = date.fromisoformat(reminded) if reminded else None
+                if not reminder_due(state, local_now, remind_at, reminded_day):
+                    continue
+                today = local_now.date()
+                due.append(
+                    ReminderDue(
+                        user_id=user.id,
+                        platform=user.platform,
+                        chat_external_id=chat.external_id,
+                        local_day=today,
+                        streak=live_streak(state, today),
+                        freezes=state.freezes,
+                    )
+                )
+        return due
+
+    async def mark_reminded(self, user_id: int, day: date) -> bool:
+        """Claim a player's reminder for their local `day`; False if already reminded."""
+        async with self.store.write() as tx:
+            return await tx.claim_reminder(user_id, day.isoformat())
+
+    # -- for the Telegram adapter ------------------------------------------------------
+
+    async def delivered_question(self, delivery_id: int) -> Question:
+        """The question of a delivery (a group member asks for its answer privately)."""
+        async with self.store.read() as tx:
+            delivery = await tx.delivery(delivery_id)
+        if delivery is None or delivery.question_id not in self.catalog.by_id:
+            raise NoOpenQuestion("That question is no longer available.")
+        return self.catalog.by_id[delivery.question_id]
+
+    async def set_chat_thread(self, chat: ChatKey, thread_id: int | None) -> None:
+        """The forum topic a group's daily question goes to (None: the general topic)."""
+        async with self.store.write() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is not None:
+                await tx.set_chat_thread(row.id, thread_id)
+
 
 def _settings(row: ChatRow) -> ChatSettings:
     return ChatSettings(
@@ -792,10 +907,16 @@ def _streak_info(state: StreakState, today: date) -> StreakInfo:
     )
 
 
-def _leader_entry(rank: int, score: ScoreRow, today: date, is_me: bool) -> LeaderboardEntry:
+def _leader_entry(
+    rank: int, score: ScoreRow, now: datetime, chat_timezone: str, is_me: bool
+) -> LeaderboardEntry:
+    """A leaderboard line; the streak is the member's live one (freezes count, own timezone)."""
     last = date.fromisoformat(score.last_active_day) if score.last_active_day else None
-    streak = score.current_streak if last is not None and (today - last).days <= 1 else 0
-    return LeaderboardEntry(rank, score.display_name, score.points, streak, is_me)
+    state = StreakState(score.current_streak, score.current_streak, last, score.freezes)
+    today = local_day(now, score.timezone or chat_timezone)
+    return LeaderboardEntry(
+        rank, score.display_name, score.points, live_streak(state, today), is_me
+    )
 
 
 _LETTERS = "abcdefghij"
@@ -804,15 +925,21 @@ _LETTERS = "abcdefghij"
 def _choice_from_text(text: str, question: Question) -> int | None:
     """A typed pick of a multiple-choice option: its number (1-based), letter or text."""
     choices = question.choices or []
-    wanted = text.strip().casefold().rstrip(".)")
+    typed = " ".join(text.split()).casefold()
+    wanted = typed.rstrip(".)")  # "2." and "b)" pick options too
     if re.fullmatch(r"\d+", wanted) and 1 <= int(wanted) <= len(choices):
         return int(wanted) - 1
     if len(wanted) == 1 and wanted in _LETTERS[: len(choices)]:
         return _LETTERS.index(wanted)
     for index, choice in enumerate(choices):
-        if choice.casefold() == wanted:
+        # An option's own text may end in ")" or ".": compare it whole as typed as well.
+        if " ".join(choice.split()).casefold() in (typed, wanted):
             return index
     return None
+
+
+def _gradable(question: Question) -> bool:
+    return bool(question.key_points) or question.is_multiple_choice
 
 
 def _choice_grade(question: Question, chosen: int | None) -> Grade:

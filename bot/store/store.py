@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -27,9 +27,10 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def _ts(moment: datetime) -> str:
-    if moment.tzinfo is None:
+    """A moment as stored: UTC ISO-8601 with microseconds, so text order is time order."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime given to the store; pass an aware UTC time")
-    return moment.isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _make(cls: type[T], row: sqlite3.Row) -> T:
@@ -138,6 +139,9 @@ class ScoreRow:
     reached_at: str
     current_streak: int
     last_active_day: str | None
+    freezes: int = 0
+    timezone: str | None = None
+    """The member's own timezone, if set (their streak's days are local to it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,15 @@ def migration_scripts() -> list[tuple[int, str]]:
 
 
 LATEST_VERSION = migration_scripts()[-1][0]
+
+_SCORE_COLUMNS = (
+    "s.user_id, u.display_name, s.points, s.reached_at, u.current_streak,"
+    " u.last_active_day, u.freezes, u.timezone"
+)
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer version of the bot than this one."""
 
 
 class Tx:
@@ -591,28 +604,27 @@ class Tx:
     # -- leaderboards ------------------------------------------------------------------
 
     async def top_scores(self, chat_id: int, period: str, limit: int) -> list[ScoreRow]:
+        """The best `limit` members of a period, best first (read from scores_ranking)."""
         rows = await self._all(
-            "SELECT s.user_id, u.display_name, s.points, s.reached_at, u.current_streak,"
-            " u.last_active_day FROM scores s JOIN users u ON u.id = s.user_id"
+            f"SELECT {_SCORE_COLUMNS} FROM scores s JOIN users u ON u.id = s.user_id"
             " WHERE s.chat_id = ? AND s.period = ?"
             " ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT ?",
             (chat_id, period, limit),
         )
-        return [ScoreRow(*row) for row in rows]
+        return [_make(ScoreRow, row) for row in rows]
 
     async def score_of(
         self, chat_id: int, period: str, user_id: int
     ) -> tuple[int, ScoreRow] | None:
         """A member's rank (1-based) and score row in a period, or None if they have none."""
         row = await self._one(
-            "SELECT s.user_id, u.display_name, s.points, s.reached_at, u.current_streak,"
-            " u.last_active_day FROM scores s JOIN users u ON u.id = s.user_id"
+            f"SELECT {_SCORE_COLUMNS} FROM scores s JOIN users u ON u.id = s.user_id"
             " WHERE s.chat_id = ? AND s.period = ? AND s.user_id = ?",
             (chat_id, period, user_id),
         )
         if row is None:
             return None
-        mine = ScoreRow(*row)
+        mine = _make(ScoreRow, row)
         ahead = await self._one(
             "SELECT count(*) FROM scores WHERE chat_id = ? AND period = ? AND (points > ?"
             " OR (points = ? AND (reached_at < ? OR (reached_at = ? AND user_id < ?))))",
@@ -703,6 +715,75 @@ class Tx:
             (rating, card_after, _ts(now), review_id),
         )
 
+    # -- scheduling --------------------------------------------------------------------
+
+    async def schedule_slots(self, platform: str) -> list[tuple[str, str, int]]:
+        """The distinct (push_time, timezone) of a platform's subscribed, active chats,
+        each with its number of chats."""
+        rows = await self._all(
+            "SELECT push_time, timezone, count(*) FROM chats"
+            " WHERE subscribed AND active AND platform = ?"
+            " GROUP BY push_time, timezone ORDER BY push_time, timezone",
+            (platform,),
+        )
+        return [(row[0], row[1], int(row[2])) for row in rows]
+
+    async def slot_chats_undelivered(
+        self, platform: str, push_time: str, timezone: str, local_day: str
+    ) -> list[ChatRow]:
+        """A slot's subscribed, active chats with no daily delivery for `local_day` yet."""
+        rows = await self._all(
+            "SELECT * FROM chats c WHERE c.subscribed AND c.active AND c.platform = ?"
+            " AND c.push_time = ? AND c.timezone = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
+            " WHERE d.chat_id = c.id AND d.kind = 'daily' AND d.local_day = ?) ORDER BY c.id",
+            (platform, push_time, timezone, local_day),
+        )
+        return [_make(ChatRow, row) for row in rows]
+
+    async def reveals_due_on(self, platform: str, now: datetime) -> list[DeliveryRow]:
+        """`reveals_due`, for the chats of one platform only."""
+        rows = await self._all(
+            "SELECT d.* FROM deliveries d JOIN chats c ON c.id = d.chat_id"
+            " WHERE d.revealed_at IS NULL AND d.reveal_at IS NOT NULL AND d.reveal_at <= ?"
+            " AND d.status = 'sent' AND c.platform = ? ORDER BY d.reveal_at",
+            (_ts(now), platform),
+        )
+        return [_make(DeliveryRow, row) for row in rows]
+
+    async def reminder_candidates(
+        self, platform: str, utc_day: str, earliest_last_day: str
+    ) -> list[tuple[UserRow, int, str | None]]:
+        """Players whose streak may be at risk on a local day around `utc_day` (any
+        timezone), with reminders on and an active private chat on `platform`:
+        (player, private chat id, the local day of their last reminder).
+
+        At risk means the last answer was exactly `freezes + 1` days before today;
+        `earliest_last_day` bounds the scan (today minus the most freezes, minus 3)."""
+        rows = await self._all(
+            "SELECT u.*, (SELECT min(c.id) FROM chats c WHERE c.owner_id = u.id"
+            " AND c.kind = 'private' AND c.active AND c.platform = u.platform) AS private_chat"
+            " FROM users u WHERE u.platform = ? AND u.reminders AND u.current_streak > 0"
+            " AND u.last_active_day >= ?"
+            " AND date(u.last_active_day, printf('+%d days', u.freezes + 1))"
+            " BETWEEN date(?, '-1 day') AND date(?, '+1 day')"
+            " ORDER BY u.id",
+            (platform, earliest_last_day, utc_day, utc_day),
+        )
+        return [
+            (_make(UserRow, row), int(row["private_chat"]), row["reminded_day"])
+            for row in rows
+            if row["private_chat"] is not None
+        ]
+
+    async def claim_reminder(self, user_id: int, local_day: str) -> bool:
+        """Record a reminder for a player's `local_day`; False if one was already sent."""
+        changed = await self._run(
+            "UPDATE users SET reminded_day = ? WHERE id = ?"
+            " AND (reminded_day IS NULL OR reminded_day < ?)",
+            (local_day, user_id, local_day),
+        )
+        return changed > 0
+
 
 class Store:
     """The database: open it, then do all work inside `read()` or `write()`."""
@@ -713,8 +794,11 @@ class Store:
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path | str) -> Self:
-        """Open (creating if needed) and migrate the database at `path`."""
+    async def open(cls, path: Path | str, *, target: int | None = None) -> Self:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        `target` stops at that schema version instead of the latest (for upgrade tests).
+        """
         path = Path(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -724,7 +808,7 @@ class Store:
         await conn.execute("PRAGMA synchronous = FULL")
         store = cls(conn, path)
         try:
-            await store.migrate()
+            await store.migrate(target)
         except BaseException:
             await conn.close()
             raise
@@ -742,13 +826,23 @@ class Store:
     async def migrate(self, target: int | None = None) -> int:
         """Apply the migrations newer than the database, each in its own transaction."""
         current = await self.schema_version()
+        if current > LATEST_VERSION:
+            raise SchemaTooNew(
+                f"{self.path} has schema version {current}, newer than this bot's"
+                f" {LATEST_VERSION}; run the newer version (or restore a backup)"
+            )
         for version, sql in migration_scripts():
             if version <= current or (target is not None and version > target):
                 continue
             async with self._lock:
-                await self._conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version:d};\nCOMMIT;"
-                )
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version:d};\nCOMMIT;"
+                    )
+                except BaseException:
+                    if self._conn.in_transaction:
+                        await self._conn.rollback()
+                    raise
             current = version
         return current
 

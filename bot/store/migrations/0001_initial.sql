@@ -98,7 +98,9 @@ CREATE TABLE scores (
     reached_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, period, user_id)
 );
-CREATE INDEX scores_ranking ON scores (chat_id, period, points DESC, reached_at);
+-- Ordered exactly as a leaderboard ranks (ties: earlier, then lower user id), so the
+-- top 10 is read straight off the index.
+CREATE INDEX scores_ranking ON scores (chat_id, period, points DESC, reached_at, user_id);
 
 CREATE TABLE cards (
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -1,0 +1,136 @@
+"""Numbered migrations: applied at start, version kept in the database, nothing lost.
+
+Adding a migration N means adding SEED[N] below: representative rows, in plain SQL valid
+at version N, for every table that exists at N. The upgrade test then checks that a
+database at every version migrates to the latest with all of those rows intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store.store import LATEST_VERSION, Store, migration_scripts
+
+T = "2025-03-03T09:00:00.000000+00:00"
+BIG = 2**63 - 1
+SUPERGROUP = -1001234567890
+
+SEED: dict[int, str] = {
+    1: f"""
+    INSERT INTO users (id, platform, external_id, display_name, timezone, reminders,
+        current_streak, longest_streak, last_active_day, freezes, created_at)
+    VALUES (1, 'telegram', {BIG}, 'Ann', 'Europe/Berlin', 1, 8, 12, '2025-03-03', 1, '{T}'),
+           (2, 'discord', {BIG}, 'Ben', NULL, 0, 0, 0, NULL, 0, '{T}');
+    INSERT INTO chats (id, platform, external_id, kind, title, timezone, push_time,
+        reveal_after_minutes, question_filter, thread_id, owner_id, subscribed, active, created_at)
+    VALUES (1, 'telegram', {BIG}, 'private', '', 'Europe/Berlin', '07:30', 240, 'latency',
+            NULL, 1, 1, 1, '{T}'),
+           (2, 'telegram', {SUPERGROUP}, 'group', 'Study group', 'UTC', '09:00', 60, NULL,
+            {BIG}, NULL, 1, 1, '{T}');
+    INSERT INTO streak_freezes (user_id, day) VALUES (1, '2025-03-01');
+    INSERT INTO deliveries (id, chat_id, question_id, kind, local_day, asked_by, status,
+        claimed_at, sent_at, message_id, thread_id, poll_id, reveal_at, revealed_at, closed_at)
+    VALUES (1, 1, 'mini-latency', 'daily', '2025-03-03', NULL, 'sent', '{T}', '{T}', {BIG},
+            NULL, NULL, NULL, NULL, '{T}'),
+           (2, 2, 'mini-parquet', 'asked', '2025-03-03', 1, 'sent', '{T}', '{T}', 77, {BIG},
+            '5432109876543210', '{T}', '{T}', '{T}');
+    INSERT INTO attempts (id, user_id, chat_id, question_id, delivery_id, source_key, answer,
+        score, covered, points, local_day, answered_at)
+    VALUES (1, 1, 1, 'mini-latency', 1, 'msg:{BIG}', 'p99 and outliers', 1.0, '[0, 1]', 15,
+            '2025-03-03', '{T}'),
+           (2, 1, 2, 'mini-parquet', 2, 'poll:5432109876543210:{BIG}', 'Column-major', 1.0,
+            '[]', 10, '2025-03-03', '{T}');
+    INSERT INTO scores (chat_id, period, user_id, points, reached_at)
+    VALUES (2, 'all', 1, 10, '{T}'), (2, 'week:2025-03-03', 1, 10, '{T}');
+    INSERT INTO cards (user_id, question_id, card, due)
+    VALUES (1, 'mini-latency', '{{"card_id": 1, "state": 2}}', '{T}');
+    INSERT INTO reviews (id, user_id, question_id, attempt_id, proposed_rating, rating,
+        rated_by_user, card_before, card_after, reviewed_at)
+    VALUES (1, 1, 'mini-latency', 1, 3, 4, 1, NULL, '{{"card_id": 1}}', '{T}');
+    """,
+}
+SEED[2] = SEED[1] + "UPDATE users SET reminded_day = '2025-03-02' WHERE id = 1;"
+
+VERSIONS = [version for version, _ in migration_scripts()]
+
+
+def tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name"
+    )
+    return [row[0] for row in rows]
+
+
+def contents(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    """Every table's column names and rows (sorted, so row order does not matter)."""
+    found = {}
+    for table in tables(conn):
+        cursor = conn.execute(f'SELECT * FROM "{table}"')
+        columns = [d[0] for d in cursor.description]
+        found[table] = (columns, sorted(cursor.fetchall(), key=repr))
+    return found
+
+
+def test_migrations_are_numbered_from_one_without_gaps() -> None:
+    assert list(range(1, len(VERSIONS) + 1)) == VERSIONS
+    assert VERSIONS[-1] == LATEST_VERSION
+
+
+def test_every_version_has_seed_rows_for_the_upgrade_test() -> None:
+    assert sorted(SEED) == VERSIONS, "add SEED[N] for the new migration N"
+
+
+async def test_a_new_database_is_created_at_the_latest_version(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+    finally:
+        await store.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+
+
+async def test_opening_twice_applies_nothing_twice(db_path: Path) -> None:
+    for _ in range(2):
+        store = await Store.open(db_path)
+        assert await store.schema_version() == LATEST_VERSION
+        await store.close()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_a_database_at_any_version_upgrades_to_the_latest_keeping_its_rows(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / f"at-{version}.db"
+    early = await Store.open(path, target=version)
+    try:
+        assert await early.schema_version() == version
+    finally:
+        await early.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.executescript(SEED[version])
+        before = contents(conn)
+    empty = [table for table, (_, rows) in before.items() if not rows]
+    assert not empty, f"SEED[{version}] has no rows for {empty}"
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == LATEST_VERSION
+    finally:
+        await store.close()
+
+    with sqlite3.connect(path) as conn:
+        after = contents(conn)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for table, (columns, rows) in before.items():
+        assert table in after, f"table {table} was lost"
+        new_columns, new_rows = after[table]
+        keep = [new_columns.index(column) for column in columns]  # fails if a column went
+        kept = sorted((tuple(row[i] for i in keep) for row in new_rows), key=repr)
+        assert kept == rows, f"rows of {table} changed"
