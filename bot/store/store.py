@@ -285,11 +285,25 @@ class Tx:
             return
         other = await self.chat(chat.platform, new_external_id)
         if other is not None:
+            # Both chats may hold a daily question for the same day, and message ids
+            # restart in a supergroup: make such rows distinct instead of dropping them.
             await self._run(
-                "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
+                "UPDATE deliveries SET kind = 'asked' WHERE chat_id = ? AND kind = 'daily'"
+                " AND local_day IN (SELECT local_day FROM deliveries"
+                " WHERE chat_id = ? AND kind = 'daily')",
+                (other.id, chat_id),
             )
             await self._run(
-                "UPDATE OR IGNORE attempts SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
+            )
+            await self._run(
+                "UPDATE attempts SET source_key = 'moved:' || id || ':' || source_key"
+                " WHERE chat_id = ? AND source_key IN"
+                " (SELECT source_key FROM attempts WHERE chat_id = ?)",
+                (other.id, chat_id),
+            )
+            await self._run(
+                "UPDATE attempts SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
             )
             await self._run(
                 "INSERT INTO scores (chat_id, period, user_id, points, reached_at)"

@@ -291,3 +291,52 @@ async def test_ranks_agree_between_the_top_list_and_a_members_own_rank(
         top = await tx.top_scores(1, "all", 500)
         ranks = [await tx.score_of(1, "all", row.user_id) for row in top[:40]]
     assert [rank for rank, _ in filter(None, ranks)] == list(range(1, 41))
+
+
+async def test_moving_a_chat_onto_one_seen_first_keeps_both_histories(
+    store: Store, now: datetime
+) -> None:
+    """A group upgraded to a supergroup the bot already saw: nothing may be dropped."""
+    async with store.write() as tx:
+        old = await tx.ensure_chat(
+            "telegram", -42, kind="group", title="g", timezone="UTC", push_time="09:00", now=now
+        )
+        new = await tx.ensure_chat(
+            "telegram",
+            SUPERGROUP_ID,
+            kind="group",
+            title="g",
+            timezone="UTC",
+            push_time="09:00",
+            now=now,
+        )
+        user = await tx.ensure_user("telegram", 7, "Ann", now)
+        for chat in (old, new):
+            delivery = await tx.add_delivery(
+                chat.id, "mini-latency", kind="daily", local_day="2026-11-22", now=now
+            )
+            assert delivery is not None
+            await tx.add_attempt(
+                NewAttempt(
+                    user_id=user.id,
+                    chat_id=chat.id,
+                    question_id="mini-latency",
+                    delivery_id=delivery.id,
+                    source_key="msg:5",
+                    answer="p99",
+                    score=0.5,
+                    covered=(1,),
+                    points=5,
+                    local_day="2026-11-22",
+                    answered_at=now,
+                )
+            )
+        await tx.move_chat(old.id, SUPERGROUP_ID)
+
+    async with store.read() as tx:
+        moved = await tx.chat("telegram", SUPERGROUP_ID)
+        summary = await tx.user_attempt_summary(user.id)
+        days = await tx.questions_seen(old.id, "2026-11-22")
+    assert moved is not None and moved.id == old.id
+    assert summary[0]["n"] == 2
+    assert days == {"mini-latency"}
