@@ -2,8 +2,9 @@
 
 Telegram allows about 30 messages a second overall, 20 a minute in one group and one a
 second in one chat. Each send first waits for its own chat (so a busy chat never holds up
-the others), then takes the next overall slot. Slots are spaced evenly, which never
-exceeds the overall limit in any sliding window.
+the others), then reserves the next overall slot. Slots are handed out first come, first
+served and spaced evenly, which never exceeds the overall limit in any sliding window.
+`pause` (after a 429) holds every send, including those already holding a slot.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from dataclasses import dataclass
 # Sends are spaced a little wider than the limit so that jitter between our clock and
 # the server's never pushes two sends into one window.
 SAFETY = 1.02
+GROUP_BURST = 20
+"""At most this many messages go to one group back to back (Telegram's 20 a minute)."""
+SWEEP_EVERY = 1024
+"""Forget idle chats every this many sends, so memory follows the active chats only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,11 @@ class Limits:
     per_second: float = 30.0
     per_group_per_minute: float = 20.0
     per_chat_per_second: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("per_second", "per_group_per_minute", "per_chat_per_second"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"Limits.{name} must be greater than 0")
 
     def scaled(self, factor: float) -> Limits:
         """The same limits `factor` times faster (tests and benchmarks)."""
@@ -35,11 +45,14 @@ class Limits:
 
 
 class _ChatWindow:
-    __slots__ = ("lock", "sent")
+    __slots__ = ("is_group", "lock", "sent", "users")
 
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.sent: deque[float] = deque()
+        self.users = 0
+        """Coroutines inside `acquire` for this chat; a window in use is never swept."""
+        self.is_group = False
 
 
 class SendLimiter:
@@ -55,26 +68,44 @@ class SendLimiter:
         self._sleep = sleep
         self._spacing = SAFETY / self.limits.per_second
         self._chat_spacing = SAFETY / self.limits.per_chat_per_second
-        self._group_window = 60.0 / (self.limits.per_group_per_minute / 20.0) * SAFETY
-        self._group_max = 20
+        self._group_max = max(1, min(GROUP_BURST, int(self.limits.per_group_per_minute)))
+        # `_group_max` sends per window averages `per_group_per_minute` a minute.
+        self._group_window = 60.0 * self._group_max / self.limits.per_group_per_minute * SAFETY
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chats: dict[int | str, _ChatWindow] = {}
+        self._since_sweep = 0
+
+    @property
+    def paused_until(self) -> float:
+        """The clock reading until which every send is held (0 if never paused)."""
+        return self._paused_until
+
+    @property
+    def tracked_chats(self) -> int:
+        """Chats whose recent sends are remembered (for tests and monitoring)."""
+        return len(self._chats)
 
     def pause(self, seconds: float) -> None:
         """Hold every send for `seconds` (the server answered 429 with retry_after)."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
     async def acquire(self, chat_id: int | str, *, is_group: bool) -> None:
         """Wait until one message to `chat_id` may go out, and count it as sent."""
         window = self._chats.get(chat_id)
         if window is None:
             window = self._chats[chat_id] = _ChatWindow()
-        async with window.lock:
-            await self._wait_for_chat(window, is_group)
-            await self._take_overall_slot()
-            window.sent.append(self._clock())
-            self._forget_old(window, is_group)
+        window.users += 1
+        try:
+            async with window.lock:
+                window.is_group = window.is_group or is_group
+                await self._wait_for_chat(window, is_group)
+                await self._take_overall_slot()
+                window.sent.append(self._clock())
+                self._forget_old(window)
+        finally:
+            window.users -= 1
+        self._maybe_sweep()
 
     async def _wait_for_chat(self, window: _ChatWindow, is_group: bool) -> None:
         while True:
@@ -89,16 +120,41 @@ class SendLimiter:
             await self._sleep(ready - now)
 
     async def _take_overall_slot(self) -> None:
+        """Reserve the next free slot (first come, first served) and wait for it."""
+        slot = self._reserve()
         while True:
             now = self._clock()
-            slot = max(now, self._next_slot, self._paused_until)
-            if slot <= now:
-                self._next_slot = now + self._spacing
-                return
+            if now >= slot:
+                if self._paused_until <= now:
+                    return
+                slot = self._reserve()  # paused after the reservation: queue up again
+                continue
             await self._sleep(slot - now)
 
-    def _forget_old(self, window: _ChatWindow, is_group: bool) -> None:
-        keep = self._group_window if is_group else self._chat_spacing
-        horizon = self._clock() - keep
+    def _reserve(self) -> float:
+        slot = max(self._clock(), self._next_slot, self._paused_until)
+        self._next_slot = slot + self._spacing
+        return slot
+
+    def _keep_for(self, window: _ChatWindow) -> float:
+        return max(self._chat_spacing, self._group_window if window.is_group else 0.0)
+
+    def _forget_old(self, window: _ChatWindow) -> None:
+        horizon = self._clock() - self._keep_for(window)
         while window.sent and window.sent[0] < horizon:
             window.sent.popleft()
+
+    def _maybe_sweep(self) -> None:
+        self._since_sweep += 1
+        if self._since_sweep < SWEEP_EVERY:
+            return
+        self._since_sweep = 0
+        now = self._clock()
+        idle = [
+            chat_id
+            for chat_id, window in self._chats.items()
+            if window.users == 0
+            and (not window.sent or window.sent[-1] < now - self._keep_for(window))
+        ]
+        for chat_id in idle:
+            del self._chats[chat_id]
