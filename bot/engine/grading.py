@@ -8,10 +8,12 @@ Matching is forgiving about form and strict about substance:
 * Simple plurals do not matter: both sides are reduced to a crude stem (``outliers`` and
   ``outlier``, ``latencies`` and ``latency``, ``indexes``/``indices`` and ``index``,
   ``biases`` and ``bias``, ``GPUs`` and ``GPU``).
-* Small typos still match: a term word of 5 to 9 characters may be one edit away (optimal
-  string alignment, so a swap of two neighbouring letters is one edit), a longer one two.
-  The first letter must be right, and a word of at most 4 characters (``p99``, ``GPU``,
-  ``CSV``) or one containing a digit must match exactly.
+* Small typos still match (rapidfuzz edit distances on the singular forms): a missing,
+  extra or swapped letter in a word of 5 or 6 characters; any one edit (optimal string
+  alignment, so a swap of neighbours is one edit) up to 9 characters; two edits beyond.
+  A substituted letter in a short word is not a typo (model/modal, drift/draft), the first
+  letter must be right, and a word of at most 4 characters (``p99``, ``GPU``, ``CSV``) or
+  one containing a digit must match exactly, as a whole word.
 * A multi-word term matches as a phrase over consecutive answer words, each word matched
   as above; written closed up or split (``real time``/``realtime``, ``data set``/``dataset``)
   it still matches.
@@ -35,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from bot.decks.model import KeyPoint
 
@@ -44,7 +46,9 @@ __all__ = ["Grade", "echo_only_points", "grade"]
 # Han, kana and Hangul: scripts written without spaces between words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f"
 # A run of CJK characters, or a run of other letters and digits (group 1 is the CJK run).
-_TOKEN = re.compile(rf"([{_CJK}]+)|[^\W_{_CJK}]+")
+_TOKEN = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
+# ASCII text after case folding: letters and digits stay, everything else separates words.
+_ASCII_WORDS = bytes(c if chr(c).isascii() and chr(c).isalnum() else 0x20 for c in range(256))
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -91,9 +95,9 @@ def grade(answer: str, key_points: Sequence[KeyPoint], question: str = "") -> Gr
     compiled = _compile(tuple(tuple(kp.match) for kp in key_points), question)
     total = len(compiled.points)
     text = _analyse(answer)
-    if not text.stems or _is_echo(text, compiled.question):
+    if not text.raws or _is_echo(text, compiled.question):
         return Grade(0.0, (), tuple(range(total)), ())
-    memo: dict[tuple[str, int], frozenset[int]] = {}
+    memo: _Memo = {}
     covered: list[int] = []
     missed: list[int] = []
     matched: list[str] = []
@@ -109,9 +113,11 @@ def grade(answer: str, key_points: Sequence[KeyPoint], question: str = "") -> Gr
 
 
 def echo_only_points(key_points: Sequence[KeyPoint], question: str) -> tuple[int, ...]:
-    """Indexes of key points that no answer can cover: every term occurs in the question.
+    """Indexes of key points that no answer can cover: every term occurs in the question
+    (or is punctuation only).
 
-    Such terms are not evidence (see the module notes); a deck check can warn about them.
+    Terms the question itself contains are not evidence (see the module notes); a deck
+    check can warn about such points.
     """
     if not key_points:
         return ()
@@ -134,31 +140,64 @@ def _strip_accents(word: str) -> str:
     return unicodedata.normalize("NFC", stripped) or word
 
 
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    """A crude singular stem: the same for a word and its simple plural."""
-    if len(word) <= 3 or _HAS_DIGIT.search(word):
-        return word
+def _singular(word: str) -> str:
+    """The word without a plural `s` (`outliers` -> `outlier`, `batches` -> `batche`)."""
     irregular = _IRREGULAR.get(word)
     if irregular is not None:
         return irregular
-    if word.endswith("s") and not (
-        word.endswith(("ss", "is", "ias")) or (word.endswith("us") and len(word) > 4)
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "is", "ias"))
+        and not (word.endswith("us") and len(word) > 4)
     ):
-        word = word[:-1]
-    if len(word) > 3:
-        if word.endswith("ie"):
-            word = word[:-2] + "y"
-        elif word.endswith("e"):
-            word = word[:-1]
+        return word[:-1]
     return word
 
 
-def _edit_budget(length: int) -> int:
-    """Typos allowed in a term word of `length` characters."""
-    if length <= SHORT_TERM_MAX:
-        return 0
-    return 1 if length <= 9 else 2
+@lru_cache(maxsize=65536)
+def _forms(word: str) -> tuple[str, str]:
+    """(singular, stem) of a normalized word.
+
+    The stem is the same for a word and its simple plural (`latencies` and `latency` ->
+    `latenci`, `biases` and `bias` -> `bias`); exact matching compares stems. Fuzzy
+    matching compares singulars, which stay close to what was typed.
+    """
+    if _HAS_DIGIT.search(word):
+        return word, word
+    singular = _singular(word)
+    stem = singular
+    if len(stem) > 3 and stem.endswith("e"):
+        stem = stem[:-1]
+    if len(stem) > 3 and stem.endswith("y"):
+        stem = stem[:-1] + "i"
+    return singular, stem
+
+
+def _close(term: str, candidate: str) -> bool:
+    """Whether `candidate` is `term` with a small typo (both singulars, not equal).
+
+    The first letter must agree, and the shorter word decides the allowance: up to 4
+    characters nothing; 5 or 6 one missing, extra or swapped letter (not a substituted
+    one, which too often makes another real word: model/modal, drift/draft); up to 9 one
+    edit; longer two.
+    """
+    if term[0] != candidate[0]:
+        return False
+    shorter = min(len(term), len(candidate))
+    if shorter <= SHORT_TERM_MAX:
+        return False
+    gap = abs(len(term) - len(candidate))
+    if shorter <= 6:
+        if gap == 1:
+            return Indel.distance(term, candidate, score_cutoff=1) <= 1
+        return (
+            gap == 0
+            and sorted(term) == sorted(candidate)
+            and (OSA.distance(term, candidate, score_cutoff=1) <= 1)
+        )
+    budget = 1 if shorter <= 9 else 2
+    return gap <= budget and OSA.distance(term, candidate, score_cutoff=budget) <= budget
 
 
 @dataclass(slots=True)
@@ -167,79 +206,122 @@ class _Text:
 
     raws: list[str]
     """Each token as normalized; a CJK run is one token (an empty string here)."""
-    stems: list[str]
-    positions: dict[str, list[int]]
+    runs: list[str]
+    """The CJK runs, in order."""
+    stems: dict[str, list[int]]
     """Latin stem -> where it occurs."""
+    singular_at: dict[str, list[int]]
+    """Latin singular -> where it occurs."""
     by_initial: dict[str, list[str]]
-    """First letter -> the distinct Latin stems starting with it (fuzzy candidates)."""
+    """First letter -> distinct Latin singulars without digits (typo candidates)."""
     starts: dict[str, list[int]]
     """First letter -> positions of Latin tokens starting with it."""
-    compact: str
-    """Stems and CJK runs, a space only between two Latin tokens (CJK substring search)."""
-    units: frozenset[str]
-    """Latin stems and CJK character pairs (what an echo is measured in)."""
+    compact_form: str | None = None
+    units_set: frozenset[str] | None = None
+
+    @property
+    def compact(self) -> str:
+        """Stems and CJK runs, a space only between two Latin tokens (for CJK terms)."""
+        if self.compact_form is None:
+            pieces: list[str] = []
+            runs = iter(self.runs)
+            previous_latin = False
+            for raw in self.raws:
+                if raw:
+                    if previous_latin:
+                        pieces.append(" ")
+                    pieces.append(_forms(raw)[1])
+                else:
+                    pieces.append(next(runs))
+                previous_latin = bool(raw)
+            self.compact_form = "".join(pieces)
+        return self.compact_form
+
+    @property
+    def units(self) -> frozenset[str]:
+        """Latin stems and CJK character pairs (what an echo is measured in)."""
+        if self.units_set is None:
+            units = set(self.stems)
+            for run in self.runs:
+                units.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+            self.units_set = frozenset(units)
+        return self.units_set
 
 
 def _analyse(text: str) -> _Text:
     normalized = _normalize(text)
     raws: list[str] = []
-    stems: list[str] = []
-    positions: dict[str, list[int]] = {}
+    runs: list[str] = []
+    raw_at: dict[str, list[int]] = {}
+    if normalized.isascii():  # the common case, several times faster than the regex
+        raws = normalized.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+        for position, word in enumerate(raws):
+            seen = raw_at.get(word)
+            if seen is None:
+                raw_at[word] = [position]
+            else:
+                seen.append(position)
+    else:
+        for position, (run, word) in enumerate(_TOKEN.findall(normalized)):
+            if run:
+                raws.append("")
+                runs.append(run)
+                continue
+            word = _strip_accents(word)
+            raws.append(word)
+            seen = raw_at.get(word)
+            if seen is None:
+                raw_at[word] = [position]
+            else:
+                seen.append(position)
+    stems: dict[str, list[int]] = {}
+    singular_at: dict[str, list[int]] = {}
     by_initial: dict[str, list[str]] = {}
     starts: dict[str, list[int]] = {}
-    pieces: list[str] = []
-    units: set[str] = set()
-    previous_latin = False
-    for match in _TOKEN.finditer(normalized):
-        position = len(stems)
-        run = match.group(1)
-        if run is not None:
-            raws.append("")
-            stems.append("")
-            pieces.append(run)
-            units.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-            previous_latin = False
-            continue
-        raw = _strip_accents(match.group())
-        stem = _stem(raw)
-        raws.append(raw)
-        stems.append(stem)
-        seen = positions.get(stem)
-        if seen is None:
-            positions[stem] = [position]
-            by_initial.setdefault(stem[0], []).append(stem)
+    for word, places in raw_at.items():
+        singular, stem = _forms(word)
+        stems.setdefault(stem, []).extend(places)
+        known = singular_at.get(singular)
+        if known is None:
+            singular_at[singular] = list(places)
+            if not _HAS_DIGIT.search(singular):
+                by_initial.setdefault(singular[0], []).append(singular)
         else:
-            seen.append(position)
-        starts.setdefault(raw[0], []).append(position)
-        if previous_latin:
-            pieces.append(" ")
-        pieces.append(stem)
-        units.add(stem)
-        previous_latin = True
-    return _Text(raws, stems, positions, by_initial, starts, "".join(pieces), frozenset(units))
+            known.extend(places)
+        starts.setdefault(word[0], []).extend(places)
+    return _Text(raws, runs, stems, singular_at, by_initial, starts)
 
 
 def _is_echo(answer: _Text, question: _Text | None) -> bool:
-    if question is None or not answer.units:
+    if question is None:
         return False
-    shared = len(answer.units & question.units)
-    return shared >= ECHO_SHARE * len(answer.units)
+    units = answer.units
+    return len(units & question.units) >= ECHO_SHARE * len(units)
 
 
 # --- compiled terms ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
+class _Word:
+    stem: str
+    singular: str
+    fuzzy: bool
+    """Typos allowed: longer than SHORT_TERM_MAX and no digits."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Term:
     text: str
     """As written in the deck (reported in Grade.matched_terms)."""
-    words: tuple[tuple[str, int], ...]
-    """Latin mode: each word's stem and typo budget."""
+    words: tuple[_Word, ...]
+    """Latin mode: the term's words, matched as a phrase."""
     joined: str
-    """Latin mode: the words closed up (all but the last unstemmed), for compounds."""
-    joined_budget: int
+    """Latin mode: the words closed up (the last one singular), for compounds."""
+    fuzzy: bool
+    """Latin mode: whether a compound may have a typo (no digits in the term)."""
     short_words: tuple[str, ...]
-    """Short words that a fuzzy compound must still contain exactly."""
+    """Short words that a compound with a typo must still contain exactly."""
     pattern: re.Pattern[str] | None
     """CJK mode: searched in the answer's compact form."""
 
@@ -274,21 +356,19 @@ def _compile_term(text: str) -> _Term | None:
     if not tokens:
         return None  # nothing matchable (punctuation only)
     if any(is_cjk for is_cjk, _ in tokens):
-        return _Term(text, (), "", 0, (), _cjk_pattern(tokens))
+        return _Term(text, (), "", False, (), _cjk_pattern(tokens))
     raws = [_strip_accents(token) for _, token in tokens]
-    words = tuple(
-        (_stem(raw), 0 if _HAS_DIGIT.search(raw) else _edit_budget(len(raw))) for raw in raws
-    )
-    joined = "".join(raws[:-1]) + words[-1][0]
-    has_digit = any(_HAS_DIGIT.search(raw) for raw in raws)
+    words: list[_Word] = []
+    for raw in raws:
+        singular, stem = _forms(raw)
+        fuzzy = len(raw) > SHORT_TERM_MAX and not _HAS_DIGIT.search(raw)
+        words.append(_Word(stem, singular, fuzzy))
     return _Term(
         text=text,
-        words=words,
-        joined=joined,
-        joined_budget=0 if has_digit else _edit_budget(len(joined)),
-        short_words=tuple(
-            stem for (stem, _), raw in zip(words, raws, strict=True) if len(raw) <= SHORT_TERM_MAX
-        ),
+        words=tuple(words),
+        joined="".join(raws[:-1]) + words[-1].singular,
+        fuzzy=not any(_HAS_DIGIT.search(raw) for raw in raws),
+        short_words=tuple(raw for raw in raws if len(raw) <= SHORT_TERM_MAX),
         pattern=None,
     )
 
@@ -303,7 +383,7 @@ def _cjk_pattern(tokens: list[tuple[bool, str]]) -> re.Pattern[str]:
         else:
             if previous_latin:
                 pieces.append(" ")
-            pieces.append(_stem(_strip_accents(token)))
+            pieces.append(_forms(_strip_accents(token))[1])
             previous_latin = True
     compact = "".join(pieces)
     cjk = _HAS_CJK.match
@@ -324,38 +404,36 @@ def _cjk_pattern(tokens: list[tuple[bool, str]]) -> re.Pattern[str]:
 
 # --- matching ---------------------------------------------------------------------------
 
+_Memo = dict[_Word, frozenset[int]]
 
-def _matches(term: _Term, text: _Text, memo: dict[tuple[str, int], frozenset[int]]) -> bool:
+
+def _matches(term: _Term, text: _Text, memo: _Memo) -> bool:
     if term.pattern is not None:
         return term.pattern.search(text.compact) is not None
     return _phrase_matches(term, text, memo) or _compound_matches(term, text)
 
 
-def _word_positions(
-    word: tuple[str, int], text: _Text, memo: dict[tuple[str, int], frozenset[int]]
-) -> frozenset[int]:
-    """Where a term word occurs in `text`, exactly or within its typo budget."""
+def _word_positions(word: _Word, text: _Text, memo: _Memo) -> frozenset[int]:
+    """Where a term word occurs in `text`: same stem, or its singular with a small typo."""
     found = memo.get(word)
     if found is not None:
         return found
-    stem, budget = word
-    hits = list(text.positions.get(stem, ()))
-    if budget:
-        length = len(stem)
-        for candidate in text.by_initial.get(stem[0], ()):
+    hits = list(text.stems.get(word.stem, ()))
+    if word.fuzzy:
+        singular = word.singular
+        for candidate in text.by_initial.get(singular[0], ()):
             if (
-                candidate != stem
-                and abs(len(candidate) - length) <= budget
-                and OSA.distance(stem, candidate, score_cutoff=budget) <= budget
-                and not _HAS_DIGIT.search(candidate)
+                abs(len(candidate) - len(singular)) <= 2
+                and candidate != singular
+                and _close(singular, candidate)
             ):
-                hits.extend(text.positions[candidate])
+                hits.extend(text.singular_at[candidate])
     found = frozenset(hits)
     memo[word] = found
     return found
 
 
-def _phrase_matches(term: _Term, text: _Text, memo: dict[tuple[str, int], frozenset[int]]) -> bool:
+def _phrase_matches(term: _Term, text: _Text, memo: _Memo) -> bool:
     first = _word_positions(term.words[0], text, memo)
     if not first:
         return False
@@ -372,28 +450,35 @@ def _compound_matches(term: _Term, text: _Text) -> bool:
     """The term's words written closed up or split differently: `realtime`, `data set`."""
     size = len(term.words)
     joined = term.joined
-    budget = term.joined_budget
-    raws, stems = text.raws, text.stems
-    count = len(stems)
+    raws = text.raws
+    count = len(raws)
     for start in text.starts.get(joined[0], ()):
-        built = ""
-        for width in range(1, size + 2):
-            end = start + width
-            if end > count or not stems[end - 1]:
-                break  # past the end, or into CJK text
-            candidate = built + stems[end - 1]
-            built += raws[end - 1]
-            if width == size:
-                continue  # same split as the term: the phrase match decides
-            if len(candidate) > len(joined) + budget:
+        first = raws[start]
+        if size > 1 and _compound_is(term, _forms(first)[0]):
+            return True  # closed up into one word
+        if len(first) >= len(joined) or not joined.startswith(first):
+            continue
+        built = first
+        for end in range(start + 1, min(start + size + 1, count)):
+            raw = raws[end]
+            if not raw:
+                break  # CJK text
+            candidate = built + _forms(raw)[0]
+            if len(candidate) > len(joined) + 2:
                 break
-            if candidate == joined:
-                return True
-            if (
-                budget
-                and abs(len(candidate) - len(joined)) <= budget
-                and OSA.distance(candidate, joined, score_cutoff=budget) <= budget
-                and all(word in candidate for word in term.short_words)
-            ):
-                return True
+            if end - start + 1 != size and _compound_is(term, candidate):
+                return True  # split into more (or fewer) words than the term has
+            built += raw
     return False
+
+
+def _compound_is(term: _Term, candidate: str) -> bool:
+    joined = term.joined
+    if candidate == joined:
+        return True
+    return (
+        term.fuzzy
+        and abs(len(candidate) - len(joined)) <= 2
+        and _close(joined, candidate)
+        and all(word in candidate for word in term.short_words)
+    )
