@@ -1,0 +1,25 @@
+"""What the bot needs in a channel to post questions there, checked against the cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+REQUIRED_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "read_message_history": "Read Message History",
+}
+"""Questions are embeds (Embed Links); reveals reply to them (Read Message History)."""
+
+
+def missing_permissions(channel: Any) -> list[str]:
+    """The permissions the bot lacks in a cached guild channel; none if unknown."""
+    guild = getattr(channel, "guild", None)
+    me = getattr(guild, "me", None)
+    if not isinstance(channel, discord.abc.GuildChannel) or me is None:
+        return []
+    granted = channel.permissions_for(me)
+    return [label for flag, label in REQUIRED_PERMISSIONS.items() if not getattr(granted, flag)]

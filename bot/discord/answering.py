@@ -1,0 +1,223 @@
+"""Answering without reading every message: buttons on the question, a private form.
+
+A question message carries an Answer button (typed answers) or one button per choice
+(multiple choice). The button opens a form (a modal); the grade, the model answer and the
+Again/Hard/Good/Easy buttons come back ephemerally in a server, so nobody else is spoiled,
+and as a normal reply in a DM. Every button's state lives in its custom_id, parsed by a
+strict pattern, so buttons keep working across restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot.discord import render
+from bot.discord.context import chat_of, in_server, player_of, services_of
+from bot.discord.errors import report_error
+from bot.discord.replies import deferring, edit, send
+from bot.engine.results import AnswerResult, Asked
+from bot.engine.srs import Rating
+from bot.errors import NoOpenQuestion
+
+_ID = r"[1-9][0-9]{0,17}"
+"""A positive database id: no sign, no leading zero, at most 18 digits."""
+
+ANSWER_TEMPLATE = rf"quizbot:answer:(?P<delivery>{_ID})"
+CHOICE_TEMPLATE = rf"quizbot:choice:(?P<delivery>{_ID}):(?P<choice>[1-9]|10)"
+RATE_TEMPLATE = rf"quizbot:rate:(?P<attempt>{_ID}):(?P<rating>[1-4])"
+
+BUTTON_LABEL_MAX = 80
+FORM_TITLE = "Your answer"
+FORM_TEXT_MAX = 3900
+ANSWER_MAX = 2000
+FORM_TIMEOUT = 30 * 60.0
+CLOSED = "This question is closed: its answer was revealed, or it is no longer in the decks."
+
+
+def question_view(asked: Asked) -> discord.ui.View:
+    """The buttons under a question: one per choice, or Answer."""
+    view = discord.ui.View(timeout=None)
+    choices = asked.question.choices
+    if choices:
+        for number, choice in enumerate(choices, start=1):
+            view.add_item(ChoiceButton(asked.delivery_id, number, choice))
+    else:
+        view.add_item(AnswerButton(asked.delivery_id))
+    return view
+
+
+def rating_view(result: AnswerResult) -> discord.ui.View:
+    """Again/Hard/Good/Easy, the proposed rating highlighted."""
+    view = discord.ui.View(timeout=None)
+    for rating in Rating:
+        view.add_item(
+            RateButton(result.attempt_id, rating, proposed=rating == result.proposed_rating)
+        )
+    return view
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=ANSWER_TEMPLATE
+):
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Answer",
+                emoji="✍️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"quizbot:answer:{delivery_id}",
+            )
+        )
+        self.delivery_id = delivery_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["delivery"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await open_form(interaction, self.delivery_id)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class ChoiceButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=CHOICE_TEMPLATE
+):
+    def __init__(self, delivery_id: int, number: int, text: str | None = None) -> None:
+        label = render.clip(f"{number}. {text}" if text else str(number), BUTTON_LABEL_MAX)
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quizbot:choice:{delivery_id}:{number}",
+            )
+        )
+        self.delivery_id = delivery_id
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["delivery"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            message_id = interaction.message.id if interaction.message else None
+            await grade_and_reply(interaction, str(self.number), message_id)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class RateButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=RATE_TEMPLATE
+):
+    def __init__(self, attempt_id: int, rating: Rating, *, proposed: bool = False) -> None:
+        style = discord.ButtonStyle.primary if proposed else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=rating.label,
+                style=style,
+                custom_id=f"quizbot:rate:{attempt_id}:{int(rating)}",
+            )
+        )
+        self.attempt_id = attempt_id
+        self.rating = rating
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["attempt"]), Rating(int(match["rating"])))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await rate(interaction, self.attempt_id, self.rating)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class AnswerForm(discord.ui.Modal, title=FORM_TITLE):
+    """The private form a typed answer is written in."""
+
+    def __init__(self, delivery_id: int, message_id: int | None, question: str | None) -> None:
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.delivery_id = delivery_id
+        self.message_id = message_id
+        if question:
+            self.add_item(discord.ui.TextDisplay(render.clip(question, FORM_TEXT_MAX)))
+        self.answer: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            placeholder="Explain in your own words: the key points are what counts.",
+            max_length=ANSWER_MAX,
+        )
+        self.add_item(discord.ui.Label(text="Your answer", component=self.answer))
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await grade_and_reply(interaction, self.answer.value, self.message_id)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+        await report_error(interaction, error)
+
+
+# -- what the controls do --------------------------------------------------------------
+
+
+async def open_form(interaction: discord.Interaction[Any], delivery_id: int) -> None:
+    message = interaction.message
+    form = AnswerForm(delivery_id, message.id if message else None, render.question_text(message))
+    await interaction.response.send_modal(form)
+
+
+async def grade_and_reply(
+    interaction: discord.Interaction[Any], text: str, message_id: int | None
+) -> None:
+    """Grade an answer to the question in message `message_id`; reply privately."""
+    services = services_of(interaction)
+    private = in_server(interaction)
+    async with deferring(interaction, ephemeral=private):
+        try:
+            result = await services.engine.answer(
+                chat_of(interaction),
+                player_of(interaction.user),
+                text,
+                services.clock(),
+                source_key=f"discord:{interaction.id}",
+                reply_to_message_id=message_id,
+            )
+        except NoOpenQuestion:
+            raise NoOpenQuestion(CLOSED) from None
+    await send(
+        interaction,
+        content=render.rating_prompt(result.proposed_rating),
+        embed=render.feedback(result),
+        view=rating_view(result),
+        ephemeral=private,
+    )
+
+
+async def rate(interaction: discord.Interaction[Any], attempt_id: int, rating: Rating) -> None:
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=in_server(interaction), update=True):
+        result = await services.engine.rate(
+            attempt_id, player_of(interaction.user), rating, services.clock()
+        )
+    await edit(interaction, content=render.rated(result), view=None)

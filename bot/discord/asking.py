@@ -1,0 +1,36 @@
+"""`/quiz` and `/reveal`: a question on request, and a group question's answer now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.discord import render
+from bot.discord.answering import question_view
+from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
+from bot.discord.replies import deferring, send
+
+
+async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None:
+    """Ask a question here: in a server channel everyone may answer it, in a DM just you."""
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=False):
+        asked = await services.engine.ask(
+            chat_of(interaction),
+            player_of(interaction.user),
+            services.clock(),
+            is_group=in_server(interaction),
+            title=title_of(interaction),
+            filter_text=(topic or "").strip() or None,
+        )
+    message_id = await send(interaction, embed=render.question(asked), view=question_view(asked))
+    await services.engine.question_sent(asked.delivery_id, services.clock(), message_id=message_id)
+
+
+async def reveal(interaction: discord.Interaction[Any]) -> None:
+    """Reveal the newest open question's model answer in this channel, and who answered."""
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=False):
+        data = await services.engine.reveal(chat_of(interaction), services.clock())
+    await send(interaction, embed=render.reveal(data))

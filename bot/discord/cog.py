@@ -1,0 +1,115 @@
+"""The slash commands. Each one only declares itself and defers to its feature module."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import asking, daily, progress
+from bot.discord.progress import Period, Switch
+
+log = logging.getLogger(__name__)
+
+SERVER_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+"""Overrides the bot's default contexts (servers and DMs) for admin commands."""
+
+
+class QuizCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quiz", description="Get a question now (optionally on a topic).")
+    @app_commands.describe(topic="A topic, tag or deck (see /topics)")
+    async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        await asking.quiz(interaction, topic)
+
+    @app_commands.command(name="streak", description="Your answer streak.")
+    async def streak(self, interaction: discord.Interaction[Any]) -> None:
+        await progress.streak(interaction)
+
+    @app_commands.command(name="stats", description="Your progress: answers, scores, weak topics.")
+    async def stats(self, interaction: discord.Interaction[Any]) -> None:
+        await progress.stats(interaction)
+
+    @app_commands.command(name="leaderboard", description="This channel's top players.")
+    @app_commands.describe(period="This week (default) or all time")
+    async def leaderboard(
+        self, interaction: discord.Interaction[Any], period: Period = "week"
+    ) -> None:
+        await progress.leaderboard(interaction, period)
+
+    @app_commands.command(name="topics", description="The topics you can ask about.")
+    async def topics(self, interaction: discord.Interaction[Any]) -> None:
+        await progress.topics(interaction)
+
+    @app_commands.command(name="remind", description="Evening streak reminders by DM.")
+    @app_commands.describe(switch="on or off")
+    async def remind(self, interaction: discord.Interaction[Any], switch: Switch) -> None:
+        await progress.remind(interaction, switch)
+
+    @app_commands.command(name="reveal", description="Reveal the open question's answer now.")
+    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def reveal(self, interaction: discord.Interaction[Any]) -> None:
+        await asking.reveal(interaction)
+
+    daily_group = app_commands.Group(
+        name="daily",
+        description="A daily question in a channel of this server.",
+        guild_only=True,
+        allowed_contexts=SERVER_ONLY,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @daily_group.command(name="on", description="Post a daily question in a channel.")
+    @app_commands.describe(
+        channel="Where to post (default: this channel)",
+        time="Local time of day, HH:MM (default: 09:00)",
+        timezone="IANA timezone, Area/City (default: UTC)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_on(
+        self,
+        interaction: discord.Interaction[Any],
+        channel: discord.TextChannel | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        await daily.daily_on(interaction, channel, time, timezone)
+
+    @daily_on.autocomplete("timezone")
+    async def _timezone(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await daily.timezone_choices(current)
+
+    @daily_group.command(name="off", description="Stop the daily question in a channel.")
+    @app_commands.describe(channel="Which channel (default: this channel)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_off(
+        self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
+    ) -> None:
+        await daily.daily_off(interaction, channel)
+
+    @daily_group.command(name="status", description="Is the daily question on in a channel?")
+    @app_commands.describe(channel="Which channel (default: this channel)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_status(
+        self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
+    ) -> None:
+        await daily.daily_status(interaction, channel)
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        try:
+            await daily.tell_pauses(interaction)
+        except discord.HTTPException as exc:
+            log.warning("Could not tell about paused daily questions: %s", exc)

@@ -1,0 +1,73 @@
+"""The one place interaction errors end: a friendly reply, and a log line for real faults.
+
+Slash commands reach it through `QuizTree.on_error`; buttons and the answer form call
+`report_error` themselves. A player never sees a traceback: a `QuizError` shows its own
+(user-safe) message, a permission or context check says what is needed, and anything
+else is logged with the interaction's context and answered with "Something went wrong".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.discord import render
+from bot.discord.context import NotReady
+from bot.discord.replies import tell
+from bot.errors import QuizError, UnknownFilter
+
+log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = "Something went wrong, try again."
+NOT_READY = "I am still starting up. Please try again in a moment."
+NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
+SERVER_ONLY = "That command works in a server channel."
+NOT_ALLOWED = "You can't use that here."
+
+
+class QuizTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        await report_error(interaction, error)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    text = friendly(interaction, error)
+    if text is None:
+        log.error("Discord interaction failed (%s)", describe(interaction), exc_info=error)
+        text = SOMETHING_WENT_WRONG
+    await tell(interaction, text)
+
+
+def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | None:
+    """The reply for an expected error, or None for a fault worth logging."""
+    if isinstance(error, UnknownFilter):
+        return render.unknown_filter(error)
+    if isinstance(error, QuizError):
+        return render.clip(str(error), render.CONTENT_MAX)
+    if isinstance(error, NotReady):
+        return NOT_READY
+    if isinstance(error, app_commands.MissingPermissions):
+        return NEEDS_MANAGE_SERVER
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return SERVER_ONLY
+    if isinstance(error, app_commands.CheckFailure):
+        return NOT_ALLOWED
+    return None
+
+
+def describe(interaction: discord.Interaction[Any]) -> str:
+    """Who did what where, for a log line (ids only: no message text, no tokens)."""
+    data = interaction.data or {}
+    action = interaction.command.qualified_name if interaction.command else None
+    action = action or data.get("custom_id") or interaction.type.name
+    return (
+        f"interaction {interaction.id} {action!s} by user {interaction.user.id} "
+        f"in guild {interaction.guild_id} channel {interaction.channel_id}"
+    )

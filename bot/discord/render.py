@@ -1,0 +1,344 @@
+"""Engine results as Discord embeds and text, within Discord's size limits.
+
+The wording follows the Telegram adapter's (bot/telegram/render.py), in Discord's
+Markdown instead of Telegram's HTML. Deck text is Markdown already and passes through;
+people's names are escaped. Every message goes out with mentions disabled, so no text
+can ping anyone.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.decks.model import Question
+from bot.engine.results import (
+    AnswerResult,
+    Asked,
+    ChatSettings,
+    Leaderboard,
+    LeaderboardEntry,
+    RatingResult,
+    Reveal,
+    RevealEntry,
+    StreakInfo,
+    UserStats,
+)
+from bot.engine.srs import Rating
+from bot.errors import UnknownFilter
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_MAX = 1024
+FOOTER_MAX = 2048
+CONTENT_MAX = 2000
+TOPICS_SHOWN = 40
+REVEAL_LINES = 10
+MEDALS = ("🥇", "🥈", "🥉")
+
+QUESTION_COLOUR = discord.Colour.blurple()
+RIGHT_COLOUR = discord.Colour.green()
+PARTLY_COLOUR = discord.Colour.gold()
+WRONG_COLOUR = discord.Colour.red()
+INFO_COLOUR = discord.Colour.dark_teal()
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when it was longer."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def name(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+# -- questions and answers -------------------------------------------------------------
+
+
+def question(asked: Asked) -> discord.Embed:
+    q = asked.question
+    heading = "📅 Daily question" if asked.kind == "daily" else "❓ Question"
+    review = " · 🔁 review" if asked.is_review else ""
+    embed = discord.Embed(
+        title=clip(f"{heading} · {q.topic}{review}", TITLE_MAX),
+        description=clip(_question_body(q), DESCRIPTION_MAX),
+        colour=QUESTION_COLOUR,
+    )
+    embed.set_footer(text=_how_to_answer(q, asked.is_group))
+    return embed
+
+
+def _question_body(q: Question) -> str:
+    if not q.choices:
+        return q.question
+    options = "\n".join(f"**{i}.** {choice}" for i, choice in enumerate(q.choices, start=1))
+    return f"{q.question}\n\n{options}"
+
+
+def _how_to_answer(q: Question, is_group: bool) -> str:
+    how = "Pick an answer below." if q.is_multiple_choice else "Press Answer to reply."
+    if is_group:
+        how += " Only you see your result; the model answer is revealed later."
+    return how
+
+
+def question_text(message: discord.Message | None) -> str | None:
+    """The question a question message shows (its embed's text), for the answer form."""
+    if message is None or not message.embeds:
+        return None
+    return message.embeds[0].description or None
+
+
+def model_answer(q: Question) -> str:
+    text = f"**Model answer**\n{q.answer.strip()}"
+    if q.choices is not None and q.correct is not None:
+        text = f"Correct option: **{q.choices[q.correct]}**\n\n{text}"
+    return text
+
+
+def feedback(result: AnswerResult) -> discord.Embed:
+    """A player's result: verdict, key points, model answer, streak news."""
+    q = result.question
+    blocks = [q.explanation or "" if q.is_multiple_choice else _key_points(result)]
+    blocks += [model_answer(q), _streak_news(result)]
+    title, colour = _verdict(result)
+    return discord.Embed(
+        title=clip(title, TITLE_MAX),
+        description=clip("\n\n".join(b for b in blocks if b), DESCRIPTION_MAX),
+        colour=colour,
+    )
+
+
+def _verdict(result: AnswerResult) -> tuple[str, discord.Colour]:
+    grade = result.grade
+    if result.question.is_multiple_choice:
+        if grade.score >= 1.0:
+            return "✅ Correct!", RIGHT_COLOUR
+        return "❌ Not quite.", WRONG_COLOUR
+    if not grade.gradable:
+        return "📝 Answer recorded. Compare it with the model answer below.", INFO_COLOUR
+    total = len(grade.covered) + len(grade.missed)
+    if not grade.missed:
+        return f"🎯 {total}/{total} key points covered.", RIGHT_COLOUR
+    mark, colour = ("👍", PARTLY_COLOUR) if grade.score >= 0.5 else ("🤏", WRONG_COLOUR)
+    return f"{mark} {len(grade.covered)}/{total} key points covered.", colour
+
+
+def _key_points(result: AnswerResult) -> str:
+    points, grade = result.question.key_points, result.grade
+    lines = [f"✓ {points[i].point}" for i in grade.covered]
+    lines += [f"✗ {points[i].point}" for i in grade.missed]
+    return "\n".join(lines)
+
+
+def _streak_news(result: AnswerResult) -> str:
+    lines = [f"+{result.points} pts · {streak_line(result.streak)}"]
+    if result.frozen_days:
+        days = ", ".join(day.isoformat() for day in result.frozen_days)
+        plural = "s" if len(result.frozen_days) > 1 else ""
+        lines.append(f"🧊 Streak freeze{plural} used for {days}: your streak lives on.")
+    if result.broken_streak:
+        lines.append(f"💔 Your {result.broken_streak}-day streak ended; a new one starts today.")
+    if result.freeze_earned:
+        lines.append("🎁 You earned a streak freeze: it covers a day you miss.")
+    return "\n".join(lines)
+
+
+def rating_prompt(proposed: Rating) -> str:
+    return f"🧠 Recall rated **{proposed.label}** from your answer; press a button to change it."
+
+
+def rated(result: RatingResult) -> str:
+    days = result.interval_days
+    when = "tomorrow" if days <= 1 else f"in {days} days"
+    return f"✅ Rated **{result.rating.label}**: next review {when}."
+
+
+def reveal(data: Reveal) -> discord.Embed:
+    q = data.question
+    embed = discord.Embed(
+        title=clip(f"💡 Answer · {q.topic}", TITLE_MAX),
+        description=clip(f"{q.question}\n\n{model_answer(q)}", DESCRIPTION_MAX),
+        colour=INFO_COLOUR,
+    )
+    embed.add_field(
+        name="Who answered", value=clip(_reveal_scores(data.entries), FIELD_MAX), inline=False
+    )
+    return embed
+
+
+def _reveal_scores(entries: tuple[RevealEntry, ...]) -> str:
+    if not entries:
+        return "Nobody answered this one."
+    ranked = sorted(entries, key=lambda e: (-e.points, -e.score, e.display_name))
+    lines = []
+    for place, entry in enumerate(ranked[:REVEAL_LINES]):
+        medal = MEDALS[place] if place < len(MEDALS) and entry.points > 0 else "•"
+        lines.append(
+            f"{medal} {name(entry.display_name)}: {round(entry.score * 100)}% · +{entry.points} pts"
+        )
+    if len(ranked) > REVEAL_LINES:
+        lines.append(f"…and {len(ranked) - REVEAL_LINES} more.")
+    return "\n".join(lines)
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+def streak_line(info: StreakInfo) -> str:
+    days = "day" if info.current == 1 else "days"
+    line = f"🔥 Streak: **{info.current}** {days} · best {info.longest}"
+    if info.freezes:
+        line += f" · 🧊 {info.freezes}"
+    return line
+
+
+def streak(info: StreakInfo) -> str:
+    if info.answered_today:
+        today = "✅ You answered today."
+    elif info.at_risk:
+        today = "⏳ Answer a question today to keep it: /quiz"
+    else:
+        today = "Answer a question today to start one: /quiz"
+    freezes = (
+        f"\n🧊 {info.freezes} streak freeze{'s' if info.freezes != 1 else ''}: "
+        "each covers a missed day."
+        if info.freezes
+        else ""
+    )
+    return f"{streak_line(info)}\n{today}{freezes}"
+
+
+def stats(data: UserStats) -> discord.Embed:
+    lines = [
+        f"Answers: {data.answered} · average {round(data.average_score * 100)}%",
+        f"Questions seen: {data.questions_seen}/{data.questions_total}",
+        f"Due for review: {data.due_now}",
+        streak_line(data.streak),
+    ]
+    if not data.answered:
+        lines.append("\nNo answers yet: try /quiz.")
+    embed = discord.Embed(
+        title="📊 Your progress", description="\n".join(lines), colour=INFO_COLOUR
+    )
+    seen = [t for t in data.topics if t.seen]
+    if seen:
+        by_topic = [
+            f"• {t.topic}: {t.seen}/{t.total} seen, {round(t.average_score * 100)}%" for t in seen
+        ]
+        embed.add_field(name="By topic", value=clip("\n".join(by_topic), FIELD_MAX), inline=False)
+    if data.weakest:
+        embed.add_field(name="Practise next", value=clip(", ".join(data.weakest), FIELD_MAX))
+    return embed
+
+
+def leaderboard(board: Leaderboard) -> discord.Embed:
+    title = "🏆 All-time leaderboard" if board.period == "all" else "🏆 This week"
+    if not board.entries:
+        description = "No points yet: answer a question to score."
+    else:
+        lines = [_leader_line(entry) for entry in board.entries]
+        if board.me is not None:
+            lines += ["…", _leader_line(board.me)]
+        description = "\n".join(lines)
+    embed = discord.Embed(
+        title=title, description=clip(description, DESCRIPTION_MAX), colour=INFO_COLOUR
+    )
+    embed.set_footer(text=f"{board.members} player{'s' if board.members != 1 else ''}")
+    return embed
+
+
+def _leader_line(entry: LeaderboardEntry) -> str:
+    place = MEDALS[entry.rank - 1] if entry.rank <= len(MEDALS) else f"{entry.rank}."
+    shown = f"**{name(entry.display_name)}**" if entry.is_me else name(entry.display_name)
+    streak_text = f" · 🔥{entry.streak}" if entry.streak else ""
+    return f"{place} {shown}: {entry.points} pts{streak_text}"
+
+
+def topics(items: list[tuple[str, int]]) -> discord.Embed:
+    lines = [f"• {topic} ({count})" for topic, count in items[:TOPICS_SHOWN]]
+    if len(items) > TOPICS_SHOWN:
+        lines.append(f"…and {len(items) - TOPICS_SHOWN} more.")
+    embed = discord.Embed(
+        title="📚 Topics",
+        description=clip("\n".join(lines) or "No questions loaded.", DESCRIPTION_MAX),
+        colour=INFO_COLOUR,
+    )
+    embed.set_footer(text="/quiz followed by part of a topic, a tag or a deck id.")
+    return embed
+
+
+def reminders(enabled: bool) -> str:
+    if enabled:
+        return "⏰ Reminders on: I nudge you by DM in the evening if your streak is at risk."
+    return "🔕 Reminders off."
+
+
+def unknown_filter(error: UnknownFilter) -> str:
+    lines = [f"Nothing matches **{discord.utils.escape_markdown(error.text)}**."]
+    if error.decks:
+        lines.append("Decks: " + ", ".join(f"`{deck}`" for deck in error.decks))
+    if error.tags:
+        lines.append("Tags: " + ", ".join(f"`{tag}`" for tag in error.tags[:30]))
+    lines.append("See /topics for topics.")
+    return clip("\n".join(lines), CONTENT_MAX)
+
+
+# -- daily push ------------------------------------------------------------------------
+
+
+def daily_on(channel: str, settings: ChatSettings) -> str:
+    return (
+        f"Daily questions will be posted in {channel} every day at {settings.push_time} "
+        f"({settings.timezone}). Members answer with the Answer button; the model answer "
+        f"is revealed {_minutes(settings.reveal_after_minutes)} later."
+    )
+
+
+def daily_off(channel: str) -> str:
+    return f"Daily questions in {channel} are off. `/daily on` starts them again."
+
+
+def daily_status(channel: str, settings: ChatSettings | None) -> str:
+    if settings is None or not settings.subscribed:
+        return f"Daily questions are off in {channel}. `/daily on` starts them."
+    when = f"{settings.push_time} ({settings.timezone})"
+    if not settings.active:
+        return f"Daily questions in {channel} at {when} are **paused**: {PAUSED_HELP}"
+    return f"Daily questions are on in {channel}: every day at {when}."
+
+
+PAUSED_HELP = (
+    "I could not post there: a permission is missing (View Channel, Send Messages, Embed "
+    "Links, Read Message History) or the channel is gone. Fix that, then run `/daily on` "
+    "in that channel."
+)
+
+
+def paused(channel: str, reason: str) -> str:
+    return (
+        f"⚠️ Daily questions in {channel} are paused: {reason}. "
+        "Fix that, then run `/daily on` in that channel."
+    )
+
+
+def missing_permissions(channel: str, missing: list[str]) -> str:
+    return (
+        f"I can't post daily questions in {channel}: I am missing "
+        f"{', '.join(missing)} there. Add them in the channel's permissions and run "
+        "`/daily on` again."
+    )
+
+
+def _minutes(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def reminder(current: int, freezes: int) -> str:
+    text = f"⏰ Your {current}-day streak ends tonight unless you answer a question: /quiz"
+    if freezes:
+        text += f"\n🧊 You have {freezes} streak freeze{'s' if freezes != 1 else ''} left."
+    return text
