@@ -7,6 +7,7 @@ cannot start (bad usage, missing token, bad setting).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -91,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_OK
+    except BrokenPipeError:
+        # The reader went away (`quizbot content check | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -114,11 +120,15 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.platform == "discord":
-        return _not_built("quizbot run --platform discord")
+        from bot.discord import run_discord
+
+        return _with_decks(lambda: run_discord(settings))
     if not settings.telegram_token:
         print(TELEGRAM_TOKEN_HELP, file=sys.stderr, end="")
         return EXIT_USAGE
-    return _not_built("quizbot run")
+    from bot.telegram.app import run
+
+    return run(settings)
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:

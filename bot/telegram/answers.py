@@ -1,0 +1,157 @@
+"""Answers: typed replies (private and group), quiz poll votes, and recall ratings.
+
+Private chats get full feedback with rating buttons. Groups get no message per answer:
+the reply is acknowledged with a reaction, and the model answer waits for the reveal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.engine.results import AnswerResult
+from bot.errors import AlreadyAnswered, NoOpenQuestion
+from bot.telegram import render
+from bot.telegram.context import QuizContext
+from bot.telegram.identity import (
+    answer_source,
+    chat_key,
+    message_of,
+    player_key,
+    player_of,
+    replies_to_bot,
+)
+from bot.telegram.keyboards import RateButton, parse_button, rating_keyboard
+from bot.telegram.markup import MESSAGE_LIMIT, utf16_len
+from bot.telegram.outbox import reply_html, send_html
+
+logger = logging.getLogger(__name__)
+
+FULL_MARKS = "💯"
+GOOD_ANSWER = "👍"
+ANSWER_NOTED = "✍"
+ALREADY_ANSWERED = "👀"
+GOOD_FROM = 0.5
+
+
+async def private_answer(update: Update, context: QuizContext) -> None:
+    """A typed answer in a private chat: grade it and show the feedback."""
+    message = message_of(update)
+    player = player_of(message)
+    if player is None or message.text is None:
+        return
+    data = context.bot_data
+    result = await data.engine.answer(
+        chat_key(message.chat),
+        player,
+        message.text,
+        data.now(),
+        source_key=answer_source(message),
+        reply_to_message_id=message.reply_to_message.message_id
+        if replies_to_bot(message) and message.reply_to_message
+        else None,
+    )
+    if result.duplicate:
+        logger.debug("answer %s was already recorded", answer_source(message))
+        return
+    await reply_html(
+        message,
+        render.feedback(result, message.text),
+        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating),
+    )
+
+
+async def group_answer(update: Update, context: QuizContext) -> None:
+    """A reply to the bot's question in a group: grade it, acknowledge with a reaction."""
+    message = message_of(update)
+    player = player_of(message)
+    replied = message.reply_to_message
+    if player is None or message.text is None or replied is None:
+        return
+    data = context.bot_data
+    try:
+        result = await data.engine.answer(
+            chat_key(message.chat),
+            player,
+            message.text,
+            data.now(),
+            source_key=answer_source(message),
+            reply_to_message_id=replied.message_id,
+        )
+    except NoOpenQuestion:  # a reply to one of the bot's other messages
+        return
+    except AlreadyAnswered:
+        await _react(message, ALREADY_ANSWERED)
+        return
+    await _react(message, _reaction_for(result))
+
+
+def _reaction_for(result: AnswerResult) -> str:
+    if not result.grade.gradable and not result.question.is_multiple_choice:
+        return ANSWER_NOTED
+    if result.grade.score >= 1.0:
+        return FULL_MARKS
+    return GOOD_ANSWER if result.grade.score >= GOOD_FROM else ANSWER_NOTED
+
+
+async def _react(message: Message, emoji: str) -> None:
+    try:
+        await message.set_reaction(emoji)
+    except BadRequest as error:  # reactions turned off in this chat: the answer still counts
+        logger.info("could not react in chat %s: %s", message.chat.id, error)
+
+
+async def not_text(update: Update, context: QuizContext) -> None:
+    """A sticker, photo or voice message where an answer was expected."""
+    await reply_html(message_of(update), render.not_text_hint())
+
+
+async def poll_vote(update: Update, context: QuizContext) -> None:
+    """A vote in one of the bot's quiz polls counts as an answer."""
+    vote = update.poll_answer
+    if vote is None or vote.user is None or not vote.option_ids:
+        return  # an anonymous admin voting as the chat, or a retracted vote
+    data = context.bot_data
+    try:
+        result = await data.engine.answer_choice(
+            vote.poll_id, player_key(vote.user), list(vote.option_ids), data.now()
+        )
+    except (NoOpenQuestion, AlreadyAnswered) as error:
+        logger.debug("poll vote ignored: %s", error)
+        return
+    if result.is_group or result.duplicate:
+        return
+    await send_html(
+        context.bot,
+        vote.user.id,
+        render.choice_feedback(result),
+        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating),
+    )
+
+
+async def rate(update: Update, context: QuizContext) -> None:
+    """Again / Hard / Good / Easy pressed under a feedback message."""
+    query = update.callback_query
+    assert query is not None
+    button = parse_button(query.data)
+    assert isinstance(button, RateButton), "registered for rating data only"
+    data = context.bot_data
+    result = await data.engine.rate(
+        button.attempt_id, player_key(query.from_user), button.rating, data.now()
+    )
+    await query.answer(f"Saved: {result.rating.label}")
+    message = query.message
+    if not isinstance(message, Message) or message.text is None:
+        return  # too old to edit
+    keyboard = rating_keyboard(result.attempt_id, result.rating)
+    text = render.rated(message.text_html, result)
+    try:
+        if utf16_len(text) <= MESSAGE_LIMIT:
+            await query.edit_message_text(text, reply_markup=keyboard)
+        else:
+            await query.edit_message_reply_markup(keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise

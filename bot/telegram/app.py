@@ -1,0 +1,254 @@
+"""The Telegram bot as one PTB Application: `build_application` wires settings, decks,
+store, engine, scheduler and handlers; `run` is what `quizbot run` calls.
+
+Resources that need the event loop (the database, the engine on it, the scheduler) are
+opened in `post_init` and closed in `post_stop`/`post_shutdown`, so PTB's `run_polling`
+owns the whole life cycle: on SIGINT/SIGTERM it stops fetching, lets the updates in hand
+finish, confirms the update offset, and only then the database is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    PollAnswerHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import ConfigError, Settings
+from bot.decks import Catalog, ContentError
+from bot.engine.quiz import Defaults as EngineDefaults
+from bot.engine.quiz import Engine
+from bot.store.store import Store
+from bot.telegram import answers, commands, groups, render
+from bot.telegram.context import BotData, QuizBot, QuizContext, Tuning
+from bot.telegram.errors import on_error
+from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
+from bot.telegram.guards import drop_repeats
+from bot.telegram.keyboards import is_answer_by_dm_data, is_rate_data
+from bot.telegram.logging import configure_logging, protect_secrets
+from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ratelimit import SharedRateLimiter
+from bot.telegram.sender import TelegramSender
+from scheduler.limits import SendLimiter
+from scheduler.service import QuizScheduler
+from scheduler.settings import SchedulerSettings
+
+logger = logging.getLogger(__name__)
+
+QuizApplication = Application[QuizBot, QuizContext, dict[Any, Any], dict[Any, Any], BotData, None]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+POLL_TIMEOUT = 30.0
+"""Seconds a getUpdates long poll may wait for updates."""
+
+
+def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizApplication:
+    """The whole bot, ready for `run_polling` (or `running` inside a test's loop).
+
+    Raises ConfigError without a token and ContentError for invalid decks, before
+    anything starts.
+    """
+    tuning = tuning or Tuning()
+    # PTB's documented opt-in to time periods as timedelta (our code reads both forms);
+    # without it, every 429 answer prints a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    if not settings.telegram_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    protect_secrets([settings.telegram_token])
+    catalog = Catalog.load(settings.content_paths)
+    scheduler_settings = tuning.scheduler or SchedulerSettings.from_env()
+    limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
+    root = settings.telegram_api_url
+    application: QuizApplication = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(SharedRateLimiter(limiter, tuning.retry))
+        .context_types(ContextTypes(bot_data=BotData))
+        .concurrent_updates(PerChatOrder())
+        .job_queue(None)
+        .post_init(_on_startup)
+        .post_stop(_on_stop)
+        .post_shutdown(_on_shutdown)
+        .build()
+    )
+    data = application.bot_data
+    data.settings = settings
+    data.catalog = catalog
+    data.limiter = limiter
+    data.tuning = tuning
+    data.scheduler_settings = scheduler_settings
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(application: QuizApplication) -> None:
+    application.add_handler(TypeHandler(Update, drop_repeats), group=-1)
+    application.add_handler(ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migration))
+
+    new_message = filters.UpdateType.MESSAGE & FROM_PERSON
+    for name, callback in COMMAND_HANDLERS.items():
+        application.add_handler(CommandHandler(name, callback, filters=new_message))
+
+    private = new_message & filters.ChatType.PRIVATE
+    group = new_message & filters.ChatType.GROUPS
+    typed = filters.TEXT & ~filters.COMMAND
+    not_typed = ~filters.TEXT & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(private & typed, answers.private_answer))
+    application.add_handler(MessageHandler(private & not_typed, answers.not_text))
+    application.add_handler(MessageHandler(group & typed & REPLY_TO_BOT, answers.group_answer))
+    application.add_handler(MessageHandler(group & not_typed & REPLY_TO_QUESTION, answers.not_text))
+
+    application.add_handler(PollAnswerHandler(answers.poll_vote))
+    application.add_handler(CallbackQueryHandler(answers.rate, pattern=is_rate_data))
+    application.add_handler(CallbackQueryHandler(groups.answer_by_dm, pattern=is_answer_by_dm_data))
+    application.add_handler(CallbackQueryHandler(groups.unknown_button))
+    application.add_error_handler(on_error)
+
+
+COMMAND_HANDLERS = {
+    "start": commands.start,
+    "help": commands.help_command,
+    "quiz": commands.quiz,
+    "reveal": commands.reveal,
+    "skip": commands.skip,
+    "streak": commands.streak,
+    "stats": commands.stats,
+    "leaderboard": commands.leaderboard,
+    "topics": commands.topics,
+    "time": commands.time_command,
+    "timezone": commands.timezone_command,
+    "subscribe": commands.subscribe,
+    "unsubscribe": commands.unsubscribe,
+    "remind": commands.remind,
+}
+
+
+# -- life cycle ---------------------------------------------------------------------------
+
+
+async def _on_startup(application: QuizApplication) -> None:
+    """post_init: open the database, start the engine and scheduler, publish commands."""
+    data = application.bot_data
+    settings = data.settings
+    data.store = await Store.open(settings.db_path)
+    data.engine = Engine(
+        data.store,
+        data.catalog,
+        EngineDefaults(settings.default_timezone, settings.default_push_time),
+    )
+    await _publish_commands(application.bot)
+    if data.tuning.with_scheduler:
+        sender = TelegramSender(
+            application.bot, retry_after_scale=data.tuning.retry.retry_after_scale
+        )
+        data.scheduler = QuizScheduler(
+            data.engine,
+            sender,
+            settings=data.scheduler_settings,
+            limiter=data.limiter,
+            clock=data.tuning.clock,
+        )
+        await data.scheduler.start()
+    logger.info("quizbot started as @%s", application.bot.username)
+
+
+async def _publish_commands(bot: QuizBot) -> None:
+    commands_list = [BotCommand(name, about) for name, about in render.COMMANDS]
+    try:
+        await bot.set_my_commands(commands_list)
+    except TelegramError as error:  # the menu is a convenience; the commands work anyway
+        logger.warning("could not publish the command menu: %s", error)
+
+
+async def _on_stop(application: QuizApplication) -> None:
+    """post_stop: no more updates are handled; stop scheduling new sends."""
+    scheduler = application.bot_data.scheduler
+    if scheduler is not None:
+        await scheduler.shutdown()
+        application.bot_data.scheduler = None
+
+
+async def _on_shutdown(application: QuizApplication) -> None:
+    """post_shutdown: close the database last."""
+    data = application.bot_data
+    if data.store is not None:
+        await data.store.close()
+        data.store = None
+    data.engine = None
+    logger.info("quizbot stopped")
+
+
+@asynccontextmanager
+async def running(
+    application: QuizApplication, *, poll_timeout: float = POLL_TIMEOUT
+) -> AsyncIterator[QuizApplication]:
+    """Run the bot inside the current event loop, in `run_polling`'s order (for tests and
+    embedding; signals stay with the caller)."""
+    updater = application.updater
+    assert updater is not None
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await updater.start_polling(
+            timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
+        await application.start()
+        try:
+            yield application
+        finally:
+            await updater.stop()
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+def run(settings: Settings) -> int:
+    """`quizbot run`: long polling until SIGINT/SIGTERM; returns an exit code."""
+    configure_logging(settings.log_level, [settings.telegram_token or ""])
+    try:
+        application = build_application(settings)
+    except ConfigError as error:
+        print(f"quizbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as error:
+        for issue in error.issues:
+            print(issue, file=sys.stderr)
+        return EXIT_FAILED
+    application.run_polling(
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+        timeout=int(POLL_TIMEOUT),
+    )
+    return EXIT_OK

@@ -1,0 +1,258 @@
+"""Slash commands. Each handler reads the update, calls the engine once or twice and
+replies; QuizErrors propagate to the error handler, which shows their friendly text."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, Update
+from telegram.error import NetworkError, TelegramError
+
+from bot.engine.results import Asked, ChatKey
+from bot.telegram import render
+from bot.telegram.admin import ensure_admin
+from bot.telegram.context import QuizContext
+from bot.telegram.identity import (
+    chat_key,
+    is_group,
+    message_of,
+    player_of,
+    replies_to_bot,
+    thread_of,
+)
+from bot.telegram.outbox import reply_html, send_html, send_question
+from bot.telegram.ratelimit import is_transport_failure
+
+ANSWER_PAYLOAD = re.compile(r"answer-([1-9][0-9]{0,17})")
+"""`/start answer-<delivery id>`: the deep link of the "Answer by DM" button."""
+PERIODS = ("week", "all")
+
+
+def _title(message: Message) -> str:
+    return message.chat.title or ""
+
+
+# -- getting started -------------------------------------------------------------------
+
+
+async def start(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    bot_username = context.bot.username
+    if is_group(message.chat):
+        await reply_html(message, render.group_intro(bot_username))
+        return
+    data = context.bot_data
+    settings = await data.engine.set_subscribed(
+        chat_key(message.chat), True, data.now(), is_group=False, owner=player_of(message)
+    )
+    await reply_html(message, render.welcome(settings), quote=False)
+    if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
+        question = await data.engine.delivered_question(int(match[1]))
+        await reply_html(message, render.answer_privately(question), quote=False)
+
+
+async def help_command(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    await reply_html(message, render.help_text(is_group(message.chat)))
+
+
+async def topics(update: Update, context: QuizContext) -> None:
+    await reply_html(message_of(update), render.topics(context.bot_data.engine.topics()))
+
+
+# -- questions -------------------------------------------------------------------------
+
+
+async def quiz(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    data = context.bot_data
+    asked = await data.engine.ask(
+        chat_key(message.chat),
+        player_of(message),
+        data.now(),
+        is_group=is_group(message.chat),
+        title=_title(message),
+        filter_text=" ".join(context.args or ()) or None,
+        thread_id=thread_of(message),
+    )
+    await _deliver(message, context, asked)
+
+
+async def _deliver(message: Message, context: QuizContext, asked: Asked) -> None:
+    """Send a claimed question and record where it went (or that it did not arrive)."""
+    engine = context.bot_data.engine
+    try:
+        sent = await send_question(
+            context.bot, message.chat.id, asked, thread_id=thread_of(message)
+        )
+    except TelegramError as error:
+        unknown = isinstance(error, NetworkError) and is_transport_failure(error)
+        await engine.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
+        raise
+    await engine.question_sent(
+        asked.delivery_id,
+        context.bot_data.now(),
+        message_id=sent.message_id,
+        thread_id=sent.thread_id,
+        poll_id=sent.poll_id,
+    )
+
+
+async def skip(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    if is_group(message.chat):
+        await reveal(update, context)
+        return
+    data = context.bot_data
+    question = await data.engine.skip(chat_key(message.chat), data.now())
+    await reply_html(message, render.skipped(question))
+
+
+async def reveal(update: Update, context: QuizContext) -> None:
+    """Groups: an admin reveals the answer now (of the question replied to, or the
+    newest). Private chats: the same as /skip."""
+    message = message_of(update)
+    if not is_group(message.chat):
+        await skip(update, context)
+        return
+    if not await ensure_admin(message):
+        return
+    data = context.bot_data
+    replied = message.reply_to_message
+    revealed = await data.engine.reveal(
+        chat_key(message.chat),
+        data.now(),
+        message_id=replied.message_id if replied and replies_to_bot(message) else None,
+    )
+    await send_html(
+        context.bot,
+        message.chat.id,
+        render.reveal(revealed),
+        thread_id=revealed.thread_id if revealed.thread_id is not None else thread_of(message),
+        reply_to=revealed.message_id,
+    )
+
+
+# -- progress --------------------------------------------------------------------------
+
+
+async def streak(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    player = player_of(message)
+    if player is None:
+        await reply_html(message, render.anonymous_player())
+        return
+    data = context.bot_data
+    info = await data.engine.streak(player, data.now(), chat_key(message.chat))
+    await reply_html(message, render.streak(info))
+
+
+async def stats(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    player = player_of(message)
+    if player is None:
+        await reply_html(message, render.anonymous_player())
+        return
+    data = context.bot_data
+    progress = await data.engine.stats(player, data.now(), chat_key(message.chat))
+    await reply_html(message, render.stats(progress))
+
+
+async def leaderboard(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    if not is_group(message.chat):
+        await reply_html(message, render.leaderboard_private())
+        return
+    period = (context.args or ["week"])[0].lower()
+    if period not in PERIODS:
+        await reply_html(message, render.usage("leaderboard", "[week|all]"))
+        return
+    data = context.bot_data
+    board = await data.engine.leaderboard(
+        chat_key(message.chat), period, data.now(), player_of(message)
+    )
+    await reply_html(message, render.leaderboard(board))
+
+
+# -- settings --------------------------------------------------------------------------
+
+
+async def time_command(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    data = context.bot_data
+    key, group = chat_key(message.chat), is_group(message.chat)
+    if not context.args:
+        await _show_schedule(message, context, key)
+        return
+    if not await ensure_admin(message):
+        return
+    settings = await data.engine.set_push_time(key, context.args[0], data.now(), is_group=group)
+    await reply_html(message, render.schedule(settings, group))
+
+
+async def timezone_command(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    data = context.bot_data
+    key, group = chat_key(message.chat), is_group(message.chat)
+    if not context.args:
+        await _show_schedule(message, context, key)
+        return
+    if not await ensure_admin(message):
+        return
+    settings = await data.engine.set_timezone(
+        key, context.args[0], data.now(), is_group=group, player=player_of(message)
+    )
+    await reply_html(message, render.schedule(settings, group))
+
+
+async def _show_schedule(message: Message, context: QuizContext, key: ChatKey) -> None:
+    data = context.bot_data
+    group = is_group(message.chat)
+    settings = await data.engine.open_chat(key, data.now(), is_group=group, title=_title(message))
+    await reply_html(message, render.schedule(settings, group))
+
+
+async def subscribe(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    if not await ensure_admin(message):
+        return
+    data = context.bot_data
+    key, group = chat_key(message.chat), is_group(message.chat)
+    settings = await data.engine.set_subscribed(
+        key,
+        True,
+        data.now(),
+        is_group=group,
+        title=_title(message),
+        owner=None if group else player_of(message),
+    )
+    if group:  # in a forum, the daily question goes to the topic it was asked from
+        await data.engine.set_chat_thread(key, thread_of(message))
+    await reply_html(message, render.schedule(settings, group))
+
+
+async def unsubscribe(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    if not await ensure_admin(message):
+        return
+    data = context.bot_data
+    group = is_group(message.chat)
+    await data.engine.set_subscribed(
+        chat_key(message.chat), False, data.now(), is_group=group, title=_title(message)
+    )
+    await reply_html(message, render.unsubscribed(group))
+
+
+async def remind(update: Update, context: QuizContext) -> None:
+    message = message_of(update)
+    choice = (context.args or [""])[0].lower()
+    if choice not in ("on", "off"):
+        await reply_html(message, render.remind_usage())
+        return
+    player = player_of(message)
+    if player is None:
+        await reply_html(message, render.anonymous_player())
+        return
+    data = context.bot_data
+    await data.engine.set_reminders(player, choice == "on", data.now())
+    await reply_html(message, render.reminders(choice == "on"))

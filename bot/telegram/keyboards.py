@@ -1,0 +1,90 @@
+"""Inline keyboards and their callback data.
+
+Callback data is a small versioned format, colon-separated, numeric ids only:
+
+    v1:rate:<attempt id>:<rating 1-4>    rate one's own recall of an answer
+    v1:dm:<delivery id>                  send me this group question's answer privately
+
+At most 64 bytes (Telegram's limit); parsed strictly with a full-match pattern, so any
+other data (an old format, a forged value) is simply not ours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.engine.srs import Rating
+
+VERSION = "v1"
+MAX_CALLBACK_BYTES = 64
+_ID = r"([1-9][0-9]{0,17})"
+_RATE = re.compile(rf"{VERSION}:rate:{_ID}:([1-4])")
+_ANSWER_BY_DM = re.compile(rf"{VERSION}:dm:{_ID}")
+_MARK = "✓ "
+
+
+@dataclass(frozen=True, slots=True)
+class RateButton:
+    attempt_id: int
+    rating: Rating
+
+    def encode(self) -> str:
+        return _checked(f"{VERSION}:rate:{self.attempt_id}:{int(self.rating)}")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerByDmButton:
+    delivery_id: int
+
+    def encode(self) -> str:
+        return _checked(f"{VERSION}:dm:{self.delivery_id}")
+
+
+Button = RateButton | AnswerByDmButton
+
+
+def parse_button(data: object) -> Button | None:
+    """The button behind callback data, or None when it is not one of ours."""
+    if not isinstance(data, str):
+        return None
+    if match := _RATE.fullmatch(data):
+        return RateButton(int(match[1]), Rating(int(match[2])))
+    if match := _ANSWER_BY_DM.fullmatch(data):
+        return AnswerByDmButton(int(match[1]))
+    return None
+
+
+def is_rate_data(data: object) -> bool:
+    return isinstance(parse_button(data), RateButton)
+
+
+def is_answer_by_dm_data(data: object) -> bool:
+    return isinstance(parse_button(data), AnswerByDmButton)
+
+
+def rating_keyboard(attempt_id: int, marked: Rating) -> InlineKeyboardMarkup:
+    """Again / Hard / Good / Easy, with the rating in force marked."""
+    buttons = [
+        InlineKeyboardButton(
+            f"{_MARK if rating == marked else ''}{rating.label}",
+            callback_data=RateButton(attempt_id, rating).encode(),
+        )
+        for rating in Rating
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+def answer_by_dm_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        "🤫 Answer by DM", callback_data=AnswerByDmButton(delivery_id).encode()
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data

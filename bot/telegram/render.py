@@ -1,0 +1,433 @@
+"""What the bot says: every message as Telegram HTML, built from the engine's results.
+
+All deck and user text is escaped here (through `escape` or `deck_markdown`); callers
+send the returned strings as they are. Long results are split by `markup.split_html`
+when sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.decks.model import Question
+from bot.engine.results import (
+    AnswerResult,
+    Asked,
+    ChatSettings,
+    Leaderboard,
+    LeaderboardEntry,
+    RatingResult,
+    Reveal,
+    StreakInfo,
+    UserStats,
+)
+from bot.engine.srs import Rating
+from bot.errors import QuizError, UnknownFilter
+from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
+
+ECHO_LIMIT = 300
+"""Characters of a player's answer repeated back in feedback."""
+REVEAL_LINES = 10
+MEDALS = ("🥇", "🥈", "🥉")
+RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
+"""How the last line of a feedback message starts: the rating prompt, or the rating."""
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("quiz", "Ask me a question now: /quiz [topic|tag|deck]"),
+    ("reveal", "Show the answer now (groups: admins)"),
+    ("skip", "Skip the open question and see its answer"),
+    ("streak", "Your streak"),
+    ("stats", "Your progress by topic"),
+    ("leaderboard", "Group ranking: /leaderboard [week|all]"),
+    ("topics", "Topics you can quiz on"),
+    ("time", "Daily question time: /time HH:MM"),
+    ("timezone", "Your timezone: /timezone Area/City"),
+    ("subscribe", "Get the daily question"),
+    ("unsubscribe", "Stop the daily question"),
+    ("remind", "Streak reminders: /remind on|off"),
+    ("help", "How this works"),
+    ("start", "Start"),
+)
+
+
+# -- questions ------------------------------------------------------------------------------
+
+
+def question(asked: Asked) -> str:
+    heading = "📅 <b>Daily question</b>" if asked.kind == "daily" else "❓ <b>Question</b>"
+    if asked.is_review:
+        heading += " · 🔁 review"
+    how = (
+        "Reply to this message with your answer."
+        if asked.is_group
+        else "Send your answer as a message."
+    )
+    return (
+        f"{heading} · <i>{escape(asked.question.topic)}</i>\n\n"
+        f"{deck_markdown(asked.question.question)}\n\n"
+        f"<i>{how}</i>"
+    )
+
+
+def poll_question(item: Question) -> str:
+    """A quiz poll's question: plain text (sent without a parse mode), at most 300."""
+    return item.question
+
+
+def model_answer(item: Question) -> str:
+    text = f"<b>Model answer</b>\n{deck_markdown(item.answer)}"
+    if item.choices is not None and item.correct is not None:
+        text = f"Correct option: <b>{escape(item.choices[item.correct])}</b>\n\n{text}"
+    return text
+
+
+def answer_privately(item: Question) -> str:
+    return (
+        f"🤫 <b>The answer</b> · <i>{escape(item.topic)}</i>\n\n"
+        f"{deck_markdown(item.question)}\n\n{model_answer(item)}"
+    )
+
+
+def skipped(item: Question) -> str:
+    return (
+        f"⏭ Skipped. Here is the answer to:\n{deck_markdown(item.question)}\n\n"
+        f"{model_answer(item)}\n\n<i>/quiz for another question.</i>"
+    )
+
+
+# -- feedback on an answer --------------------------------------------------------------------
+
+
+def feedback(result: AnswerResult, answer_text: str) -> str:
+    """A private answer's feedback; its last line is the rating prompt (see `rated`)."""
+    item = result.question
+    blocks = [_verdict(result), _echo(answer_text)]
+    if item.is_multiple_choice:
+        if item.explanation:
+            blocks.append(f"<i>{escape(item.explanation)}</i>")
+    else:
+        blocks.append(_key_points(result))
+    blocks.append(model_answer(item))
+    blocks.append(_streak_news(result))
+    blocks.append(_rating_prompt(result.proposed_rating))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _verdict(result: AnswerResult) -> str:
+    item, grade = result.question, result.grade
+    if item.is_multiple_choice:
+        if grade.score >= 1.0:
+            return "✅ <b>Correct!</b>"
+        return "❌ <b>Not quite.</b>"
+    if not grade.gradable:
+        return "📝 <b>Answer recorded.</b> Compare it with the model answer below."
+    total = len(grade.covered) + len(grade.missed)
+    mark = "🎯" if not grade.missed else "👍" if grade.score >= 0.5 else "🤏"
+    return f"{mark} <b>{len(grade.covered)}/{total} key points</b> covered."
+
+
+def _echo(answer_text: str) -> str:
+    if not answer_text.strip():
+        return ""
+    return f"<i>Your answer:</i> {escape(truncate(answer_text, ECHO_LIMIT))}"
+
+
+def _key_points(result: AnswerResult) -> str:
+    points, grade = result.question.key_points, result.grade
+    lines = [f"✓ {escape(points[i].point)}" for i in grade.covered]
+    lines += [f"✗ {escape(points[i].point)}" for i in grade.missed]
+    return "\n".join(lines)
+
+
+def _streak_news(result: AnswerResult) -> str:
+    lines = [streak_line(result.streak)]
+    if result.frozen_days:
+        days = ", ".join(day.isoformat() for day in result.frozen_days)
+        plural = "s" if len(result.frozen_days) > 1 else ""
+        lines.append(f"🧊 Streak freeze{plural} used for {days}: your streak lives on.")
+    if result.broken_streak:
+        lines.append(f"💔 Your {result.broken_streak}-day streak ended; a new one starts today.")
+    if result.freeze_earned:
+        lines.append("🎁 You earned a streak freeze: it covers a day you miss.")
+    return "\n".join(lines)
+
+
+def _rating_prompt(proposed: Rating) -> str:
+    return f"🧠 <i>Recall rated {proposed.label} from your answer; tap to change it.</i>"
+
+
+def rated(feedback_html: str, result: RatingResult) -> str:
+    """A feedback message after the player rated it: the rating line replaced."""
+    body, _, last = feedback_html.rstrip().rpartition("\n")
+    if not last.startswith(RATING_LINE_PREFIXES):
+        body = feedback_html.rstrip()
+    return f"{body}\n{rating_line(result)}" if body else rating_line(result)
+
+
+def rating_line(result: RatingResult) -> str:
+    days = result.interval_days
+    when = "tomorrow" if days <= 1 else f"in {days} days"
+    return f"✅ Rated <b>{result.rating.label}</b>: next review {when}."
+
+
+def choice_feedback(result: AnswerResult) -> str:
+    """Feedback in a private chat after a quiz poll vote (the poll shows the answer)."""
+    return "\n\n".join(
+        block
+        for block in (
+            _verdict(result),
+            model_answer(result.question),
+            _streak_news(result),
+            _rating_prompt(result.proposed_rating),
+        )
+        if block
+    )
+
+
+# -- groups -----------------------------------------------------------------------------------
+
+
+def reveal(revealed: Reveal) -> str:
+    item = revealed.question
+    return (
+        f"💡 <b>Answer</b> · <i>{escape(item.topic)}</i>\n"
+        f"{deck_markdown(item.question)}\n\n"
+        f"{model_answer(item)}\n\n{_reveal_scores(revealed)}"
+    )
+
+
+def _reveal_scores(revealed: Reveal) -> str:
+    if not revealed.entries:
+        return "Nobody answered this one."
+    ranked = sorted(revealed.entries, key=lambda e: (-e.points, -e.score, e.display_name))
+    lines = ["<b>Who answered</b>"]
+    for place, entry in enumerate(ranked[:REVEAL_LINES]):
+        medal = MEDALS[place] if place < len(MEDALS) and entry.points > 0 else "•"
+        lines.append(
+            f"{medal} {escape(entry.display_name)}: {round(entry.score * 100)}%"
+            f" · +{entry.points} pts"
+        )
+    if len(ranked) > REVEAL_LINES:
+        lines.append(f"…and {len(ranked) - REVEAL_LINES} more.")
+    return "\n".join(lines)
+
+
+def group_intro(bot_username: str) -> str:
+    return (
+        "👋 <b>Interview-prep quiz</b>\n\n"
+        "I post a question; answer by <b>replying to it</b>. I grade every reply against the "
+        "key points (a reaction tells you I got it) and reveal the model answer later, with "
+        "who answered and how well.\n\n"
+        "• /quiz [topic] asks a question now\n"
+        "• /leaderboard shows this week's ranking\n"
+        "• Admins: /subscribe for a daily question, /time and /timezone to set when, "
+        "/reveal to show the answer early\n\n"
+        f"Want the answer before the reveal, or to practise alone? Talk to me privately: "
+        f"{deep_link(bot_username)}"
+    )
+
+
+def hello_group(bot_username: str) -> str:
+    return "Thanks for adding me!\n\n" + group_intro(bot_username)
+
+
+def answer_by_dm_needs_start(bot_username: str, delivery_id: int) -> str:
+    """Callback alert text (plain, at most 200 characters): alerts show no links, so the
+    deep link is spelled out; opening it and pressing Start delivers the answer."""
+    return truncate(
+        "I can only message you after you start a chat with me. Open "
+        f"t.me/{bot_username}?start=answer-{delivery_id} and press Start.",
+        200,
+    )
+
+
+def deep_link(bot_username: str, payload: str = "") -> str:
+    url = f"https://t.me/{bot_username}" + (f"?start={payload}" if payload else "")
+    return f'<a href="{escape_attribute(url)}">t.me/{escape(bot_username)}</a>'
+
+
+# -- private chat -----------------------------------------------------------------------------
+
+
+def welcome(settings: ChatSettings) -> str:
+    return (
+        "👋 <b>Welcome to your daily interview-prep quiz!</b>\n\n"
+        f"Every day at <b>{settings.push_time}</b> ({escape(settings.timezone)}) I send you "
+        "one question. Answer in your own words: I check which key points you covered, "
+        "show the model answer, and schedule reviews so what you miss comes back.\n\n"
+        "Try one now: /quiz. Change the time with /time HH:MM and /timezone Area/City; "
+        "/help lists everything."
+    )
+
+
+def help_text(is_group: bool) -> str:
+    lines = ["<b>Commands</b>"]
+    lines += [f"/{name}: {escape(about)}" for name, about in COMMANDS]
+    how = (
+        "Answer a question by replying to it. The answer is revealed at the reveal time or "
+        "by an admin's /reveal."
+        if is_group
+        else "Answer the open question by sending a message. Then rate how well you "
+        "recalled it; that decides when it comes back."
+    )
+    return f"{how}\n\n" + "\n".join(lines)
+
+
+def not_text_hint() -> str:
+    return "✍️ Answers are text: please type your answer."
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+def streak_line(info: StreakInfo) -> str:
+    days = "day" if info.current == 1 else "days"
+    line = f"🔥 Streak: <b>{info.current}</b> {days} · best {info.longest}"
+    if info.freezes:
+        line += f" · 🧊 {info.freezes}"
+    return line
+
+
+def streak(info: StreakInfo) -> str:
+    if info.answered_today:
+        today = "✅ You answered today."
+    elif info.at_risk:
+        today = "⏳ Answer a question today to keep it: /quiz"
+    else:
+        today = "Answer a question today to start one: /quiz"
+    freezes = (
+        f"\n🧊 {info.freezes} streak freeze{'s' if info.freezes != 1 else ''}: "
+        "each covers a missed day."
+        if info.freezes
+        else ""
+    )
+    return f"{streak_line(info)}\n{today}{freezes}"
+
+
+def stats(data: UserStats) -> str:
+    lines = [
+        "📊 <b>Your progress</b>",
+        f"Answers: {data.answered} · average {round(data.average_score * 100)}%",
+        f"Questions seen: {data.questions_seen}/{data.questions_total}",
+        f"Due for review: {data.due_now}",
+        streak_line(data.streak),
+    ]
+    seen = [topic for topic in data.topics if topic.seen]
+    if seen:
+        lines.append("\n<b>By topic</b>")
+        lines += [
+            f"• {escape(t.topic)}: {t.seen}/{t.total} seen, {round(t.average_score * 100)}%"
+            for t in seen
+        ]
+    if data.weakest:
+        lines.append("\n<b>Practise next</b>: " + ", ".join(escape(t) for t in data.weakest))
+    if not data.answered:
+        lines.append("\nNo answers yet: try /quiz.")
+    return "\n".join(lines)
+
+
+def leaderboard(board: Leaderboard) -> str:
+    title = "🏆 <b>All-time leaderboard</b>" if board.period == "all" else "🏆 <b>This week</b>"
+    if not board.entries:
+        return f"{title}\nNo points yet: reply to a question to score."
+    lines = [title, *(_leader_line(entry) for entry in board.entries)]
+    if board.me is not None:
+        lines += ["…", _leader_line(board.me)]
+    lines.append(f"\n{board.members} player{'s' if board.members != 1 else ''}")
+    return "\n".join(lines)
+
+
+def _leader_line(entry: LeaderboardEntry) -> str:
+    place = MEDALS[entry.rank - 1] if entry.rank <= len(MEDALS) else f"{entry.rank}."
+    name = f"<b>{escape(entry.display_name)}</b>" if entry.is_me else escape(entry.display_name)
+    streak_text = f" · 🔥{entry.streak}" if entry.streak else ""
+    return f"{place} {name}: {entry.points} pts{streak_text}"
+
+
+def leaderboard_private() -> str:
+    return "Leaderboards are for groups. Here, see /streak and /stats."
+
+
+def topics(entries: Sequence[tuple[str, int]]) -> str:
+    lines = ["📚 <b>Topics</b>"]
+    lines += [f"• {escape(topic)} ({count})" for topic, count in entries]
+    lines.append("\n<i>/quiz followed by part of a topic, a tag or a deck id.</i>")
+    return "\n".join(lines)
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def schedule(settings: ChatSettings, is_group: bool) -> str:
+    who = "This group gets" if is_group else "You get"
+    if not settings.subscribed:
+        state = "/subscribe to get one" if not is_group else "admins: /subscribe to get one"
+        return (
+            f"No daily question yet ({state}). It would come at <b>{settings.push_time}</b> "
+            f"({escape(settings.timezone)})."
+        )
+    return (
+        f"🗓 {who} the daily question at <b>{settings.push_time}</b> ({escape(settings.timezone)})."
+    )
+
+
+def unsubscribed(is_group: bool) -> str:
+    who = "This group will" if is_group else "You will"
+    return f"🔕 {who} no longer get the daily question. /subscribe to start again."
+
+
+def reminders(enabled: bool) -> str:
+    if enabled:
+        return "⏰ Reminders on: I nudge you in the evening if your streak is at risk."
+    return "🔕 Reminders off."
+
+
+def remind_usage() -> str:
+    return "Usage: /remind on or /remind off"
+
+
+def reminder(current: int, freezes: int) -> str:
+    text = f"⏰ Your {current}-day streak ends tonight unless you answer a question: /quiz"
+    if freezes:
+        text += f"\n🧊 You have {freezes} streak freeze{'s' if freezes != 1 else ''} left."
+    return text
+
+
+def admins_only() -> str:
+    return "Only group admins can do that."
+
+
+def anonymous_player() -> str:
+    return "Anonymous admins have no personal stats: write as yourself to play."
+
+
+def usage(command: str, example: str) -> str:
+    return f"Usage: /{command} {escape(example)}"
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+def quiz_error(error: QuizError) -> str:
+    if isinstance(error, UnknownFilter):
+        return unknown_filter(error)
+    return escape(str(error))
+
+
+def unknown_filter(error: UnknownFilter) -> str:
+    lines = [f"Nothing matches <b>{escape(error.text)}</b>."]
+    if error.decks:
+        lines.append("Decks: " + ", ".join(f"<code>{escape(d)}</code>" for d in error.decks))
+    if error.tags:
+        shown = error.tags[:30]
+        lines.append("Tags: " + ", ".join(f"<code>{escape(t)}</code>" for t in shown))
+    lines.append("See /topics for topics.")
+    return "\n".join(lines)
+
+
+def something_went_wrong() -> str:
+    return "Something went wrong, try again."
+
+
+def expired_button() -> str:
+    return "This button no longer works."

@@ -1,0 +1,106 @@
+"""The scheduler's `Sender` for Telegram: daily questions, group reveals, reminders.
+
+The scheduler paces each call with the shared limiter and decides what every outcome
+means, so the first message of each call goes out `PRE_PACED` (not paced again, not
+retried) and PTB's errors become the scheduler's outcomes:
+
+    RetryAfter (429)            -> RetryLater(real seconds)
+    Forbidden (403)             -> ChatUnreachable
+    ChatMigrated                -> ChatMoved(new id)
+    TimedOut, NetworkError, 5xx -> OutcomeUnknown
+    BadRequest, anything else   -> SendRejected
+
+A text longer than one message goes out in parts; the parts after the first are paced
+and retried here, since the first one has already arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.engine.results import Asked, Reveal
+from bot.telegram import render
+from bot.telegram.context import QuizBot
+from bot.telegram.identity import PLATFORM
+from bot.telegram.outbox import send_html, send_question
+from bot.telegram.ratelimit import PRE_PACED, retry_after_seconds
+from scheduler.sending import (
+    ChatMoved,
+    ChatTarget,
+    ChatUnreachable,
+    OutcomeUnknown,
+    ReminderStreak,
+    RetryLater,
+    SendRejected,
+    SentMessage,
+)
+
+
+class TelegramSender:
+    def __init__(self, bot: QuizBot, *, retry_after_scale: float = 1.0) -> None:
+        self.bot = bot
+        self.retry_after_scale = retry_after_scale
+        """Real seconds per `retry_after` second (below 1 against a sped-up test server)."""
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    async def send_question(self, target: ChatTarget, asked: Asked) -> SentMessage:
+        async with self._outcomes():
+            return await send_question(
+                self.bot,
+                target.external_id,
+                asked,
+                thread_id=target.thread_id,
+                options=PRE_PACED,
+            )
+
+    async def send_reveal(self, reveal: Reveal) -> None:
+        async with self._outcomes():
+            await send_html(
+                self.bot,
+                reveal.chat_external_id,
+                render.reveal(reveal),
+                thread_id=reveal.thread_id,
+                reply_to=reveal.message_id,
+                options=PRE_PACED,
+            )
+
+    async def send_reminder(self, target: ChatTarget, streak: ReminderStreak) -> None:
+        async with self._outcomes():
+            await send_html(
+                self.bot,
+                target.external_id,
+                render.reminder(streak.current, streak.freezes),
+                thread_id=target.thread_id,
+                options=PRE_PACED,
+            )
+
+    @asynccontextmanager
+    async def _outcomes(self) -> AsyncIterator[None]:
+        """Translate PTB's errors into the scheduler's outcomes."""
+        try:
+            yield
+        except RetryAfter as error:
+            raise RetryLater(retry_after_seconds(error) * self.retry_after_scale) from error
+        except ChatMigrated as error:
+            raise ChatMoved(error.new_chat_id) from error
+        except Forbidden as error:
+            raise ChatUnreachable(str(error)) from error
+        except BadRequest as error:  # a NetworkError to PTB, but final
+            raise SendRejected(str(error)) from error
+        except NetworkError as error:  # timeouts, resets and 5xx answers alike
+            raise OutcomeUnknown(str(error)) from error
+        except TelegramError as error:  # the rest: refused for good
+            raise SendRejected(str(error)) from error
