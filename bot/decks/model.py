@@ -1,4 +1,8 @@
-"""The deck format: one pydantic model per YAML mapping (see DESIGN.md, "Deck format")."""
+"""The deck format: one pydantic model per YAML mapping (see DESIGN.md, "Deck format").
+
+The same models generate the JSON Schema shipped as content/schema.json (bot.decks.schema),
+so every description written here is what an editor shows next to the field.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +21,27 @@ from pydantic import (
 # must fit, and question ids must stay short enough to travel in callback data.
 POLL_QUESTION_MAX = 300
 POLL_OPTION_MAX = 100
+POLL_OPTIONS_MIN = 2
+POLL_OPTIONS_MAX = 10
 EXPLANATION_MAX = 200
+DECK_ID_MAX = 32
 QUESTION_ID_MAX = 48
 
+DECK_ID_PATTERN = r"^[a-z0-9-]+$"
+QUESTION_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+"""A BCP 47 language tag such as `en`, `zh`, `zh-Hans` or `zh-Hans-CN`."""
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-DeckId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", max_length=32)]
+DeckId = Annotated[str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=DECK_ID_MAX)]
 QuestionId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=QUESTION_ID_MAX)
+    str, StringConstraints(pattern=QUESTION_ID_PATTERN, max_length=QUESTION_ID_MAX)
 ]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
-Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+Choice = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=POLL_OPTION_MAX)
+]
+Explanation = Annotated[str, StringConstraints(max_length=EXPLANATION_MAX)]
 
 
 class _Strict(BaseModel):
@@ -36,7 +51,7 @@ class _Strict(BaseModel):
 class KeyPoint(_Strict):
     """One idea a good answer covers, and the terms that show it was covered."""
 
-    point: Text = Field(description="The idea, as shown to the player.")
+    point: Text = Field(description="The idea, as shown to the player after grading.")
     match: list[Text] = Field(
         min_length=1,
         description="Terms; any one of them found (fuzzily) in an answer covers the point.",
@@ -44,24 +59,61 @@ class KeyPoint(_Strict):
 
 
 class Question(_Strict):
-    id: QuestionId = Field(description="Stable id, unique across all decks.")
+    """One question with its model answer; multiple choice when `choices` is given."""
+
+    model_config = ConfigDict(
+        # Editors that read the JSON Schema (draft 7) flag a half-written multiple-choice
+        # question: each of the two keys requires the other.
+        json_schema_extra={"dependencies": {"choices": ["correct"], "correct": ["choices"]}}
+    )
+
+    id: QuestionId = Field(
+        description=(
+            "Stable id, unique across all decks; progress is keyed on it, so never reuse or "
+            f"rename it. Lowercase letters, digits, '.', '_' and '-', at most {QUESTION_ID_MAX} "
+            "characters."
+        )
+    )
     topic: Text = Field(description="Book and chapter or theme; /quiz TOPIC filters on it.")
-    tags: list[Text] = Field(default_factory=list)
-    language: Language | None = Field(default=None, description="Overrides the deck's.")
-    question: Text
-    answer: Text = Field(description="The model answer (a small Markdown subset).")
-    key_points: list[KeyPoint] = Field(default_factory=list)
+    tags: list[Text] = Field(
+        default_factory=list, description="Optional labels; /quiz TAG filters on them."
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Language of this question (BCP 47, e.g. en, zh); overrides the deck's.",
+    )
+    question: Text = Field(
+        description=(
+            "The question as asked. At most "
+            f"{POLL_QUESTION_MAX} characters when it is multiple choice."
+        )
+    )
+    answer: Text = Field(description="The model answer, revealed after replies (small Markdown).")
+    key_points: list[KeyPoint] = Field(
+        default_factory=list,
+        description="What a good answer covers; free-text replies are graded against these.",
+    )
     choices: list[Choice] | None = Field(
         default=None,
-        min_length=2,
-        max_length=10,
-        description="Makes it multiple choice (a native quiz poll in Telegram).",
+        min_length=POLL_OPTIONS_MIN,
+        max_length=POLL_OPTIONS_MAX,
+        description=(
+            f"Makes it multiple choice (a native quiz poll in Telegram): {POLL_OPTIONS_MIN} to "
+            f"{POLL_OPTIONS_MAX} options of at most {POLL_OPTION_MAX} characters each."
+        ),
     )
     correct: int | None = Field(
-        default=None, ge=0, validate_default=True, description="Index into choices."
+        default=None,
+        ge=0,
+        validate_default=True,
+        description="Index (from 0) of the right choice; required with, and only with, choices.",
     )
-    explanation: Annotated[str, StringConstraints(max_length=EXPLANATION_MAX)] | None = Field(
-        default=None, description="Shown after a multiple-choice answer (Telegram: 200 max)."
+    explanation: Explanation | None = Field(
+        default=None,
+        description=(
+            "Shown after a multiple-choice answer; at most "
+            f"{EXPLANATION_MAX} characters (Telegram's limit)."
+        ),
     )
 
     @field_validator("choices")
@@ -89,8 +141,9 @@ class Question(_Strict):
         elif correct is None:
             raise ValueError("'correct' is required when 'choices' is given")
         elif correct >= len(choices):
+            shown = str(correct) if correct.bit_length() <= 63 else "the index"
             raise ValueError(
-                f"{correct} is out of range: there are {len(choices)} choices "
+                f"{shown} is out of range: there are {len(choices)} choices "
                 f"(valid: 0 to {len(choices) - 1})"
             )
         return correct
@@ -101,8 +154,18 @@ class Question(_Strict):
 
 
 class Deck(_Strict):
-    deck: DeckId = Field(description="Deck id, [a-z0-9-]+, unique.")
-    title: Text
-    language: Language = "en"
-    description: str | None = None
-    questions: list[Question] = Field(min_length=1)
+    """A study deck: one YAML file under content/."""
+
+    deck: DeckId = Field(
+        description=(
+            "Deck id, unique across all decks: lowercase letters, digits and '-', at most "
+            f"{DECK_ID_MAX} characters. /quiz DECK filters on it."
+        )
+    )
+    title: Text = Field(description="The deck's name, as shown to players.")
+    language: Language = Field(
+        default="en",
+        description="Default language (BCP 47, e.g. en, zh) of the deck's questions.",
+    )
+    description: str | None = Field(default=None, description="Optional notes about the deck.")
+    questions: list[Question] = Field(min_length=1, description="The questions, in asking order.")
