@@ -1,0 +1,75 @@
+"""`/export`: a player's own answer history as a CSV file.
+
+UTF-8 with a byte-order mark: Excel opens a BOM-less UTF-8 CSV as the local code page and
+garbles Chinese text; LibreOffice, Google Sheets, pandas and Python's csv (utf-8-sig)
+all read the BOM fine. Cells are written as they were typed (a player's own text, going
+back to that player), one row per answer, oldest first, times in UTC and local days.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+COLUMNS = (
+    "answered_at_utc",
+    "local_day",
+    "deck",
+    "topic",
+    "question_id",
+    "question",
+    "your_answer",
+    "score",
+    "points",
+    "rating",
+    "chat",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    answered_at: str
+    """UTC ISO-8601, as stored."""
+    local_day: str
+    deck: str
+    """Empty when the question is no longer in the decks."""
+    topic: str
+    question_id: str
+    question: str
+    answer: str
+    score: float
+    points: int
+    rating: str
+    """Again/Hard/Good/Easy, or empty for an answer with no review."""
+    chat: str
+    """'private', or the group's title."""
+
+
+def history_csv(rows: Iterable[HistoryRow]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(
+            (
+                row.answered_at,
+                row.local_day,
+                row.deck,
+                row.topic,
+                row.question_id,
+                row.question,
+                row.answer,
+                f"{row.score:.2f}",
+                row.points,
+                row.rating,
+                row.chat,
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_filename(day: date) -> str:
+    return f"quizbot-history-{day.isoformat()}.csv"

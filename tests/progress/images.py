@@ -1,0 +1,65 @@
+"""Checks on rendered images: PNG header, size, how much is drawn, colours at a patch."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.progress.conftest import TIMINGS
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk; fails if `data` is not a PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def decoded(data: bytes) -> Any:
+    """The PNG's pixels as an RGB array."""
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def ink_share(rgb: Any) -> float:
+    """The share of pixels that are not (nearly) white."""
+    return float((rgb.min(axis=2) < 245).mean())
+
+
+def colour_in(
+    rgb: Any, patch: Any, across: float = 0.25, down: float = 0.25
+) -> tuple[int, int, int]:
+    """The pixel at a point inside a drawn patch, as shares of its width and height from
+    its top-left corner (clear of the marks some cells carry in the middle)."""
+    box = patch.get_window_extent()
+    height = rgb.shape[0]
+    x = int(box.x0 + across * (box.x1 - box.x0))
+    y = height - int(box.y1 - down * (box.y1 - box.y0))
+    red, green, blue = rgb[y, x][:3]
+    return int(red), int(green), int(blue)
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def close(a: tuple[int, int, int], b: tuple[int, int, int], tolerance: int = 6) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+def timed(name: str, render: Callable[[], bytes], times: int = 5) -> bytes:
+    """Render `times` times, recording each (wall, CPU) duration for the end-of-run
+    report; CPU time shows the chart's own cost when other work shares the machine."""
+    png = b""
+    for _ in range(times):
+        wall, cpu = time.perf_counter(), time.process_time()
+        png = render()
+        TIMINGS.setdefault(name, []).append((time.perf_counter() - wall, time.process_time() - cpu))
+    return png
