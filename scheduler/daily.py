@@ -1,8 +1,8 @@
 """The daily push: which slots are due, catch-up after downtime, and each slot's fan-out.
 
 Once a day per chat, across crashes, rests on the database: every chat's question is
-claimed (`engine.claim_daily`, unique per chat and local day) before it is sent and
-marked sent after. This module decides *when* to try:
+claimed (`engine.claim_daily_many`, a batch of chats at a time; unique per chat and local
+day) before it is sent and marked sent after. This module decides *when* to try:
 
 - a slot is run for its most recent fire time once; a slot known at start whose fire
   was missed while the bot was down is run late if the fire is less than `catchup` old
@@ -15,6 +15,7 @@ marked sent after. This module decides *when* to try:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 Tally = Counter[str]
 """How many sends ended each way: Outcome values, 'claimed before', 'day over'."""
+
+CLAIM_BATCH = 64
+"""Chats claimed in one unit of work during a fan-out (fewer with fewer workers)."""
 
 
 class DailyPush:
@@ -123,19 +127,49 @@ class DailyPush:
         return None
 
     async def _push(self, slot: Slot, fire: datetime) -> Tally:
+        """The slot's fan-out: claims in batches (one unit of work each) feeding `workers`
+        concurrent sends; a batch is claimed only when the senders are ready for it, so
+        at most about two batches are claimed ahead of what is sent."""
         day = slot.local_day(fire)
         chats = await self.engine.chats_to_push(self.platform, slot.push_time, slot.timezone, day)
         tally: Tally = Counter()
+        workers = max(1, self.workers)
+        batch = max(1, min(CLAIM_BATCH, workers))
+        claimed: asyncio.Queue[tuple[Asked, ChatRow] | None] = asyncio.Queue(maxsize=batch)
 
-        async def deliver(chat: ChatRow) -> None:
-            now = self.clock()
-            if slot.local_day(now) != day:
-                tally["day over"] += 1
-                return
-            outcome = await self.deliveries.daily_question(chat, now)
-            tally[outcome.value if outcome else "claimed before"] += 1
+        async def claim() -> None:
+            for start in range(0, len(chats), batch):
+                now = self.clock()
+                if slot.local_day(now) != day:
+                    tally["day over"] += len(chats) - start
+                    break
+                chunk = chats[start : start + batch]
+                try:
+                    asked = await self.deliveries.claim_daily_many(chunk, now)
+                except Exception:
+                    log.exception("claiming %d daily questions of %s failed", len(chunk), slot)
+                    continue
+                for chat in chunk:
+                    if chat.id in asked:
+                        await claimed.put((asked[chat.id], chat))
+                    else:
+                        tally["claimed before"] += 1
+            for _ in range(workers):
+                await claimed.put(None)
 
-        await run_pool(chats, deliver, workers=self.workers)
+        async def send() -> None:
+            while (item := await claimed.get()) is not None:
+                try:
+                    outcome = await self.deliveries.send_claimed(*item)
+                except Exception:
+                    log.exception("delivery of %r failed", item[1])
+                else:
+                    tally[outcome.value] += 1
+
+        async with asyncio.TaskGroup() as group:
+            group.create_task(claim())
+            for _ in range(workers):
+                group.create_task(send())
         log.info("daily push %s for %s: %d chats, %s", slot, day, len(chats), dict(tally))
         return tally
 

@@ -1,21 +1,23 @@
 """The three messages the scheduler sends, each recorded in the engine its own way.
 
-- a daily question: claimed in the database first (`claim_daily`), then sent, then
-  marked sent, failed or unknown;
+- a daily question: claimed in the database first (`claim_daily`, or a fan-out's
+  `claim_daily_many`), then sent, then marked sent (marks of concurrent sends are written
+  together, each acknowledged only once written), failed or unknown;
 - a group reveal: the engine marked it revealed when it handed it out; only sent here;
 - a streak reminder: claimed for the player's local day first (at most one a day).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from bot.engine.quiz import Engine
 from bot.engine.reminders import ReminderDue
 from bot.engine.results import Asked, Reveal
-from bot.store.store import ChatRow
+from bot.store.store import ChatRow, SentMark
+from scheduler.batching import Coalescer
 from scheduler.dispatch import Dispatcher, Outcome
 from scheduler.sending import ChatTarget, ReminderStreak, Sender, SentMessage
 
@@ -32,6 +34,8 @@ class Deliveries:
         self.sender = sender
         self.dispatcher = dispatcher
         self.clock = clock
+        self.marks = Coalescer(engine.questions_sent)
+        """"Sent" marks, written in batches (`question_sent` for many at once)."""
 
     async def daily_question(self, chat: ChatRow, now: datetime) -> Outcome | None:
         """Claim and send a chat's daily question; None if it already has today's."""
@@ -39,6 +43,11 @@ class Deliveries:
         if asked is None:
             return None
         return await self.send_claimed(asked, chat)
+
+    async def claim_daily_many(self, chats: Sequence[ChatRow], now: datetime) -> dict[int, Asked]:
+        """Claim many chats' daily questions at once (by chat row id); a chat missing from
+        the answer already has today's, or nothing to ask."""
+        return await self.engine.claim_daily_many([chat.id for chat in chats], now)
 
     async def send_claimed(self, asked: Asked, chat: ChatRow) -> Outcome:
         """Send a question already claimed for `chat` and record how it went."""
@@ -50,12 +59,14 @@ class Deliveries:
         attempt = await self.dispatcher.send(target, send)
         if attempt.outcome is Outcome.SENT:
             sent = attempt.value or SentMessage(message_id=None)
-            await self.engine.question_sent(
-                asked.delivery_id,
-                self.clock(),
-                message_id=sent.message_id,
-                thread_id=sent.thread_id if sent.thread_id is not None else target.thread_id,
-                poll_id=sent.poll_id,
+            await self.marks.submit(
+                SentMark(
+                    delivery_id=asked.delivery_id,
+                    sent_at=self.clock(),
+                    message_id=sent.message_id,
+                    thread_id=sent.thread_id if sent.thread_id is not None else target.thread_id,
+                    poll_id=sent.poll_id,
+                )
             )
             return Outcome.SENT
         await self.engine.question_not_sent(

@@ -80,9 +80,9 @@ class Dispatcher:
         """Send `call(target)` within the limits and map what happened to an outcome."""
         retries = moves = 0
         while True:
-            await self.limiter.acquire(target.external_id, is_group=target.is_group)
             try:
-                value = await asyncio.wait_for(call(target), self.timeout)
+                async with self.limiter.sending(target.external_id, is_group=target.is_group):
+                    value = await asyncio.wait_for(call(target), self.timeout)
             except RetryLater as exc:
                 self.limiter.pause(exc.retry_after)
                 retries += 1

@@ -5,14 +5,23 @@ second in one chat. Each send first waits for its own chat (so a busy chat never
 the others), then reserves the next overall slot. Slots are handed out first come, first
 served and spaced evenly, which never exceeds the overall limit in any sliding window.
 `pause` (after a 429) holds every send, including those already holding a slot.
+
+Spacing alone assumes each message reaches Telegram the moment its slot comes; in truth
+it arrives somewhere between then and its answer, and a stalled moment (a busy event
+loop, a slow network) bunches arrivals. Sends made inside `sending()` are therefore also
+counted, conservatively, as in the sliding second until their answer came back: a send
+only goes out while fewer than `per_second` others may still fall in its second, however
+late they arrive. Spacing sets the pace; this guard makes it safe against jitter.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 # Sends are spaced a little wider than the limit so that jitter between our clock and
@@ -75,6 +84,13 @@ class SendLimiter:
         self._paused_until = 0.0
         self._chats: dict[int | str, _ChatWindow] = {}
         self._since_sweep = 0
+        self._window_max = max(1, math.floor(self.limits.per_second))
+        self._ended: deque[float] = deque()
+        """When each recent send was known to be over (answered), in that order."""
+        self._in_flight = 0
+        """Sends inside `sending()` not answered yet (they may arrive any time)."""
+        self.window_waits = 0
+        """How often a send was held because answers were slow to come back (monitoring)."""
 
     @property
     def paused_until(self) -> float:
@@ -90,8 +106,23 @@ class SendLimiter:
         """Hold every send for `seconds` (the server answered 429 with retry_after)."""
         self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
+    @asynccontextmanager
+    async def sending(self, chat_id: int | str, *, is_group: bool) -> AsyncIterator[None]:
+        """`acquire`, then send inside the block: until the block ends (the answer came
+        back, or the call failed) the message counts as possibly arriving at any moment."""
+        await self._acquire(chat_id, is_group, in_flight=True)
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._ended.append(self._clock())
+
     async def acquire(self, chat_id: int | str, *, is_group: bool) -> None:
-        """Wait until one message to `chat_id` may go out, and count it as sent."""
+        """Wait until one message to `chat_id` may go out, and count it as sent (at once:
+        `sending` also covers the time the message takes to get there)."""
+        await self._acquire(chat_id, is_group, in_flight=False)
+
+    async def _acquire(self, chat_id: int | str, is_group: bool, *, in_flight: bool) -> None:
         window = self._chats.get(chat_id)
         if window is None:
             window = self._chats[chat_id] = _ChatWindow()
@@ -101,7 +132,12 @@ class SendLimiter:
                 window.is_group = window.is_group or is_group
                 await self._wait_for_chat(window, is_group)
                 await self._take_overall_slot()
-                window.sent.append(self._clock())
+                now = self._clock()
+                window.sent.append(now)
+                if in_flight:
+                    self._in_flight += 1
+                else:
+                    self._ended.append(now)
                 self._forget_old(window)
         finally:
             window.users -= 1
@@ -125,11 +161,29 @@ class SendLimiter:
         while True:
             now = self._clock()
             if now >= slot:
-                if self._paused_until <= now:
+                if self._paused_until > now:
+                    slot = self._reserve()  # paused after the reservation: queue up again
+                    continue
+                wait = self._window_wait(now)
+                if wait <= 0:
                     return
-                slot = self._reserve()  # paused after the reservation: queue up again
+                self.window_waits += 1
+                await self._sleep(wait)
                 continue
             await self._sleep(slot - now)
+
+    def _window_wait(self, now: float) -> float:
+        """Seconds until fewer than `per_second` sends may still land in one second with
+        a send made now (0 if that is so already)."""
+        ended = self._ended
+        while ended and ended[0] <= now - 1.0:
+            ended.popleft()
+        excess = len(ended) + self._in_flight - self._window_max + 1
+        if excess <= 0:
+            return 0.0
+        if excess > len(ended):  # only answers of sends in flight can make room
+            return self._spacing
+        return ended[excess - 1] + 1.0 - now
 
     def _reserve(self) -> float:
         slot = max(self._clock(), self._next_slot, self._paused_until)

@@ -4,6 +4,9 @@ One aiosqlite connection serves the whole bot. Every unit of work runs inside
 `Store.read()` or `Store.write()`, which hold an asyncio lock so that statements of two
 coroutines never interleave on the shared connection; writes run in `BEGIN IMMEDIATE`
 and are committed before the context exits, so an answer the bot acknowledges is on disk.
+Writers that arrive together share one transaction and one commit (group commit, see
+`Store.write`), and small keyed statements run on the spot rather than on aiosqlite's
+thread (see `Tx`).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from importlib import resources
@@ -183,27 +186,47 @@ class SchemaTooNew(RuntimeError):
 
 
 class Tx:
-    """The statements of one unit of work, on the store's connection."""
+    """The statements of one unit of work, on the store's connection.
+
+    Where a statement runs: a trip to aiosqlite's thread costs a thread hand-off and then
+    a turn of the event loop before the result is seen, which on a busy bot is far more
+    than a small indexed query; a unit of work holds the store for all its trips. So the
+    statements that touch a handful of rows by key (`_one`, `_run`, `_insert`, `_many`)
+    run on the spot, on the loop's thread, through the same sqlite3 connection; queries
+    that may read many rows (`_all`, `_far_one`, `_far_run`) go to the thread, so the loop
+    keeps serving while SQLite works. Nothing here waits on a lock: writes happen inside
+    the unit's `BEGIN IMMEDIATE` (taken on the thread), and WAL readers never wait.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        self._db: sqlite3.Connection = conn._conn  # the connection aiosqlite wraps
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        rows = self._db.execute(sql, params).fetchall()  # to the end: RETURNING finishes
+        return rows[0] if rows else None
 
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Execute a write; return the number of rows changed."""
-        async with self.conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        return self._db.execute(sql, params).rowcount
 
     async def _insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self.conn.execute(sql, params) as cursor:
-            return int(cursor.lastrowid or 0)
+        return int(self._db.execute(sql, params).lastrowid or 0)
+
+    async def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def _far_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """`_one` for a query that may scan many rows (on the thread)."""
+        return next(iter(await self.conn.execute_fetchall(sql, params)), None)
+
+    async def _far_run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """`_run` for a write that may touch many rows (on the thread)."""
+        cursor = await self.conn.execute(sql, params)
+        return cursor.rowcount
 
     # -- chats -------------------------------------------------------------------------
 
@@ -228,16 +251,18 @@ class Tx:
         now: datetime,
     ) -> ChatRow:
         """The chat's row, created with the given defaults if new; title kept up to date."""
-        await self._run(
+        chat = await self.chat(platform, external_id)
+        if chat is not None and title in ("", chat.title):
+            return chat  # the usual case: one read
+        row = await self._one(
             "INSERT INTO chats (platform, external_id, kind, title, timezone, push_time, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (platform, external_id) DO UPDATE SET title = excluded.title"
-            " WHERE excluded.title != '' AND excluded.title != chats.title",
+            " WHERE excluded.title != '' AND excluded.title != chats.title RETURNING *",
             (platform, external_id, kind, title, timezone, push_time, _ts(now)),
         )
-        chat = await self.chat(platform, external_id)
-        assert chat is not None
-        return chat
+        assert row is not None
+        return _make(ChatRow, row)
 
     async def set_chat_schedule(self, chat_id: int, push_time: str, timezone: str) -> None:
         await self._run(
@@ -287,25 +312,25 @@ class Tx:
         if other is not None:
             # Both chats may hold a daily question for the same day, and message ids
             # restart in a supergroup: make such rows distinct instead of dropping them.
-            await self._run(
+            await self._far_run(
                 "UPDATE deliveries SET kind = 'asked' WHERE chat_id = ? AND kind = 'daily'"
                 " AND local_day IN (SELECT local_day FROM deliveries"
                 " WHERE chat_id = ? AND kind = 'daily')",
                 (other.id, chat_id),
             )
-            await self._run(
+            await self._far_run(
                 "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
             )
-            await self._run(
+            await self._far_run(
                 "UPDATE attempts SET source_key = 'moved:' || id || ':' || source_key"
                 " WHERE chat_id = ? AND source_key IN"
                 " (SELECT source_key FROM attempts WHERE chat_id = ?)",
                 (other.id, chat_id),
             )
-            await self._run(
+            await self._far_run(
                 "UPDATE attempts SET chat_id = ? WHERE chat_id = ?", (chat_id, other.id)
             )
-            await self._run(
+            await self._far_run(
                 "INSERT INTO scores (chat_id, period, user_id, points, reached_at)"
                 " SELECT ?, period, user_id, points, reached_at FROM scores WHERE chat_id = ?"
                 " ON CONFLICT (chat_id, period, user_id) DO UPDATE SET"
@@ -313,8 +338,10 @@ class Tx:
                 " reached_at = max(scores.reached_at, excluded.reached_at)",
                 (chat_id, other.id),
             )
-            await self._run("DELETE FROM chats WHERE id = ?", (other.id,))
-        await self._run("UPDATE chats SET external_id = ? WHERE id = ?", (new_external_id, chat_id))
+            await self._far_run("DELETE FROM chats WHERE id = ?", (other.id,))
+        await self._far_run(
+            "UPDATE chats SET external_id = ? WHERE id = ?", (new_external_id, chat_id)
+        )
 
     async def scheduled_chats(self) -> list[ChatRow]:
         """Every subscribed, active chat (the scheduler groups them into slots)."""
@@ -337,16 +364,18 @@ class Tx:
     async def ensure_user(
         self, platform: str, external_id: int, display_name: str, now: datetime
     ) -> UserRow:
-        await self._run(
+        user = await self.user(platform, external_id)
+        if user is not None and user.display_name == display_name:
+            return user  # the usual case: one read
+        row = await self._one(
             "INSERT INTO users (platform, external_id, display_name, created_at)"
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (platform, external_id) DO UPDATE SET display_name = excluded.display_name"
-            " WHERE excluded.display_name != users.display_name",
+            " WHERE excluded.display_name != users.display_name RETURNING *",
             (platform, external_id, display_name, _ts(now)),
         )
-        user = await self.user(platform, external_id)
-        assert user is not None
-        return user
+        assert row is not None
+        return _make(UserRow, row)
 
     async def set_user_timezone(self, user_id: int, timezone: str | None) -> None:
         await self._run("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
@@ -369,10 +398,11 @@ class Tx:
             " freezes = ? WHERE id = ?",
             (current, longest, last_active_day, freezes, user_id),
         )
-        await self.conn.executemany(
-            "INSERT OR IGNORE INTO streak_freezes (user_id, day) VALUES (?, ?)",
-            [(user_id, day) for day in frozen_days],
-        )
+        frozen = [(user_id, day) for day in frozen_days]
+        if frozen:
+            await self._many(
+                "INSERT OR IGNORE INTO streak_freezes (user_id, day) VALUES (?, ?)", frozen
+            )
 
     async def frozen_days(self, user_id: int) -> list[str]:
         rows = await self._all(
@@ -401,10 +431,10 @@ class Tx:
 
         Returns None when that chat's daily delivery for `local_day` is already claimed.
         """
-        async with self.conn.execute(
+        row = await self._one(
             "INSERT INTO deliveries (chat_id, question_id, kind, local_day, asked_by, status,"
             " claimed_at, reveal_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)"
-            " ON CONFLICT DO NOTHING",
+            " ON CONFLICT DO NOTHING RETURNING *",
             (
                 chat_id,
                 question_id,
@@ -414,11 +444,8 @@ class Tx:
                 _ts(now),
                 _ts(reveal_at) if reveal_at else None,
             ),
-        ) as cursor:
-            if cursor.rowcount == 0:
-                return None
-            delivery_id = int(cursor.lastrowid or 0)
-        return await self.delivery(delivery_id)
+        )
+        return _from_row(DeliveryRow, row)
 
     async def daily_delivery(self, chat_id: int, local_day: str) -> DeliveryRow | None:
         row = await self._one(
@@ -539,10 +566,10 @@ class Tx:
         return [(_make(AttemptRow, row), row["display_name"]) for row in rows]
 
     async def add_attempt(self, attempt: NewAttempt) -> AttemptRow:
-        attempt_id = await self._insert(
+        row = await self._one(
             "INSERT INTO attempts (user_id, chat_id, question_id, delivery_id, source_key, answer,"
             " score, covered, points, local_day, answered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (
                 attempt.user_id,
                 attempt.chat_id,
@@ -557,15 +584,14 @@ class Tx:
                 _ts(attempt.answered_at),
             ),
         )
-        row = await self.attempt(attempt_id)
         assert row is not None
-        return row
+        return _make(AttemptRow, row)
 
     async def add_points(
         self, chat_id: int, user_id: int, periods: Iterable[str], points: int, now: datetime
     ) -> None:
         """Add to a member's running totals; `reached_at` breaks ties (earlier wins)."""
-        await self.conn.executemany(
+        await self._many(
             "INSERT INTO scores (chat_id, period, user_id, points, reached_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, period, user_id) DO UPDATE SET"
             " points = scores.points + excluded.points,"
@@ -639,15 +665,19 @@ class Tx:
         if row is None:
             return None
         mine = _make(ScoreRow, row)
+        # Two ranges of the ranking index (more points; as many, reached earlier): one
+        # OR over both made SQLite walk every member of the chat instead.
         ahead = await self._one(
-            "SELECT count(*) FROM scores WHERE chat_id = ? AND period = ? AND (points > ?"
-            " OR (points = ? AND (reached_at < ? OR (reached_at = ? AND user_id < ?))))",
+            "SELECT (SELECT count(*) FROM scores WHERE chat_id = ? AND period = ?"
+            " AND points > ?) + (SELECT count(*) FROM scores WHERE chat_id = ?"
+            " AND period = ? AND points = ? AND (reached_at, user_id) < (?, ?))",
             (
                 chat_id,
                 period,
                 mine.points,
+                chat_id,
+                period,
                 mine.points,
-                mine.reached_at,
                 mine.reached_at,
                 user_id,
             ),
@@ -798,6 +828,346 @@ class Tx:
         )
         return changed > 0
 
+    # -- progress ----------------------------------------------------------------------
+
+    async def chat_activity_between(
+        self, chat_id: int, start: datetime, end: datetime
+    ) -> tuple[int, int]:
+        """Answers in a chat with `start <= answered_at < end`, and how many players gave them."""
+        row = await self._far_one(
+            "SELECT count(*), count(DISTINCT user_id) FROM attempts"
+            " WHERE chat_id = ? AND answered_at >= ? AND answered_at < ?",
+            (chat_id, _ts(start), _ts(end)),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def chat_question_scores_between(
+        self, chat_id: int, start: datetime, end: datetime
+    ) -> list[tuple[str, int, float]]:
+        """(question_id, answers, average score) of a chat's answers in [start, end)."""
+        rows = await self._all(
+            "SELECT question_id, count(*), avg(score) FROM attempts"
+            " WHERE chat_id = ? AND answered_at >= ? AND answered_at < ?"
+            " GROUP BY question_id ORDER BY question_id",
+            (chat_id, _ts(start), _ts(end)),
+        )
+        return [(row[0], int(row[1]), float(row[2])) for row in rows]
+
+    async def chat_members(self, chat_id: int) -> list[UserRow]:
+        """Everyone on a group's all-time leaderboard (whoever answered there)."""
+        rows = await self._all(
+            "SELECT u.* FROM scores s JOIN users u ON u.id = s.user_id"
+            " WHERE s.chat_id = ? AND s.period = 'all' ORDER BY u.id",
+            (chat_id,),
+        )
+        return [_make(UserRow, row) for row in rows]
+
+    async def first_deliveries(self, chat_id: int) -> list[tuple[str, str]]:
+        """Each question sent to a chat, with the local day it was first sent."""
+        rows = await self._all(
+            "SELECT question_id, min(local_day) FROM deliveries"
+            " WHERE chat_id = ? AND status = 'sent' GROUP BY question_id ORDER BY question_id",
+            (chat_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def user_history(self, user_id: int) -> list[sqlite3.Row]:
+        """A player's answers, oldest first, with the chat they were given in and the
+        rating of their review (NULL when the answer had none)."""
+        return await self._all(
+            "SELECT a.answered_at, a.local_day, a.question_id, a.answer, a.score, a.points,"
+            " c.kind AS chat_kind, c.title AS chat_title, r.rating"
+            " FROM attempts a JOIN chats c ON c.id = a.chat_id"
+            " LEFT JOIN reviews r ON r.attempt_id = a.id"
+            " WHERE a.user_id = ? ORDER BY a.answered_at, a.id",
+            (user_id,),
+        )
+
+    async def recap_candidates(self, platform: str) -> list[tuple[ChatRow, str | None]]:
+        """A platform's subscribed, active groups, each with the Monday of the last week
+        recapped there (None if never)."""
+        rows = await self._all(
+            "SELECT * FROM chats WHERE kind = 'group' AND subscribed AND active"
+            " AND platform = ? ORDER BY id",
+            (platform,),
+        )
+        return [(_make(ChatRow, row), row["recap_week"]) for row in rows]
+
+    async def claim_recap(self, chat_id: int, week: str) -> bool:
+        """Record that the week starting `week` is recapped in a chat; False if it (or a
+        later week) already was."""
+        changed = await self._run(
+            "UPDATE chats SET recap_week = ? WHERE id = ?"
+            " AND (recap_week IS NULL OR recap_week < ?)",
+            (week, chat_id, week),
+        )
+        return changed > 0
+
+    # -- privacy -----------------------------------------------------------------------
+
+    async def forget_user(self, user_id: int) -> dict[str, int]:
+        """Delete a player and everything stored about them (/forgetme): answers, ratings,
+        spaced-repetition cards, leaderboard totals, streak freezes, their private chats
+        (schedule and the questions sent there) and the user row itself (name, timezone,
+        streak). Groups keep their questions; a question they asked there forgets who
+        asked. Returns how many rows of each kind went."""
+        counts = {
+            "ratings": await self._far_run("DELETE FROM reviews WHERE user_id = ?", (user_id,)),
+            "cards": await self._far_run("DELETE FROM cards WHERE user_id = ?", (user_id,)),
+            "scores": await self._far_run("DELETE FROM scores WHERE user_id = ?", (user_id,)),
+        }
+        await self._far_run("DELETE FROM streak_freezes WHERE user_id = ?", (user_id,))
+        counts["answers"] = await self._far_run(
+            "DELETE FROM attempts WHERE user_id = ?", (user_id,)
+        )
+        await self._far_run(
+            "DELETE FROM deliveries WHERE chat_id IN"
+            " (SELECT id FROM chats WHERE owner_id = ? AND kind = 'private')",
+            (user_id,),
+        )
+        counts["chats"] = await self._far_run(
+            "DELETE FROM chats WHERE owner_id = ? AND kind = 'private'", (user_id,)
+        )
+        await self._far_run("UPDATE deliveries SET asked_by = NULL WHERE asked_by = ?", (user_id,))
+        await self._far_run("UPDATE chats SET owner_id = NULL WHERE owner_id = ?", (user_id,))
+        # Last, with foreign keys on: rows of any later table that cascade go with it.
+        await self._far_run("DELETE FROM users WHERE id = ?", (user_id,))
+        return counts
+
+    # -- ops ---------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """A trivial query (the health check): raises if the database cannot answer."""
+        await self._one("SELECT count(*) FROM sqlite_master")
+
+    # -- fan-out batches: many chats in one unit of work, a few statements each ------------
+
+    async def chats_by_ids(self, chat_ids: Sequence[int]) -> dict[int, ChatRow]:
+        rows = await self._all(
+            f"SELECT * FROM chats WHERE id IN ({_marks(len(chat_ids))})", tuple(chat_ids)
+        )
+        return {int(row["id"]): _make(ChatRow, row) for row in rows}
+
+    async def users_by_ids(self, user_ids: Sequence[int]) -> dict[int, UserRow]:
+        if not user_ids:
+            return {}
+        rows = await self._all(
+            f"SELECT * FROM users WHERE id IN ({_marks(len(user_ids))})", tuple(user_ids)
+        )
+        return {int(row["id"]): _make(UserRow, row) for row in rows}
+
+    async def daily_claimed(self, chat_days: Sequence[tuple[int, str]]) -> set[int]:
+        """The chats among (chat id, local day) pairs that have that day's daily delivery."""
+        if not chat_days:
+            return set()
+        values = ", ".join("(?, ?)" for _ in chat_days)
+        rows = await self._all(
+            f"WITH wanted (chat_id, local_day) AS (VALUES {values})"
+            " SELECT d.chat_id FROM wanted w JOIN deliveries d"
+            " ON d.chat_id = w.chat_id AND d.local_day = w.local_day AND d.kind = 'daily'",
+            tuple(value for pair in chat_days for value in pair),
+        )
+        return {int(row[0]) for row in rows}
+
+    async def open_deliveries(self, chat_ids: Sequence[int]) -> dict[int, DeliveryRow]:
+        """`open_delivery` of each chat that has one."""
+        if not chat_ids:
+            return {}
+        rows = await self._all(
+            "SELECT * FROM deliveries WHERE status IN ('sent', 'claimed') AND closed_at IS NULL"
+            f" AND chat_id IN ({_marks(len(chat_ids))})"
+            " ORDER BY chat_id, claimed_at DESC, id DESC",
+            tuple(chat_ids),
+        )
+        found: dict[int, DeliveryRow] = {}
+        for row in rows:
+            found.setdefault(int(row["chat_id"]), _make(DeliveryRow, row))
+        return found
+
+    async def close_deliveries(self, delivery_ids: Sequence[int], now: datetime) -> None:
+        if delivery_ids:
+            await self._many(
+                "UPDATE deliveries SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                [(_ts(now), delivery_id) for delivery_id in delivery_ids],
+            )
+
+    async def add_deliveries(
+        self, claims: Sequence[NewDelivery], now: datetime
+    ) -> list[DeliveryRow]:
+        """`add_delivery` for many chats in one statement: the rows claimed (a daily
+        delivery already claimed for that chat and day is left out)."""
+        if not claims:
+            return []
+        values = ", ".join("(?, ?, ?, ?, ?, 'claimed', ?, ?)" for _ in claims)
+        params: list[Any] = []
+        for claim in claims:
+            params += [
+                claim.chat_id,
+                claim.question_id,
+                claim.kind,
+                claim.local_day,
+                claim.asked_by,
+                _ts(now),
+                _ts(claim.reveal_at) if claim.reveal_at else None,
+            ]
+        rows = await self._all(
+            "INSERT INTO deliveries (chat_id, question_id, kind, local_day, asked_by, status,"
+            f" claimed_at, reveal_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING *",
+            params,
+        )
+        return [_make(DeliveryRow, row) for row in rows]
+
+    async def mark_sent_many(self, marks: Sequence[SentMark]) -> None:
+        """`mark_sent` for many deliveries in one statement."""
+        if marks:
+            await self._many(
+                "UPDATE deliveries SET status = 'sent', sent_at = ?, message_id = ?,"
+                " thread_id = ?, poll_id = ? WHERE id = ?",
+                [
+                    (_ts(m.sent_at), m.message_id, m.thread_id, m.poll_id, m.delivery_id)
+                    for m in marks
+                ],
+            )
+
+
+def _marks(count: int) -> str:
+    """`?, ?, ?` for an IN list of `count` values."""
+    return ", ".join("?" * count)
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    chat_id: int
+    question_id: str
+    kind: str
+    local_day: str
+    asked_by: int | None = None
+    reveal_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentMark:
+    """A delivery that went out (`Tx.mark_sent`'s arguments)."""
+
+    delivery_id: int
+    sent_at: datetime
+    message_id: int | None
+    thread_id: int | None = None
+    poll_id: str | None = None
+
+
+class BatchReads(Tx):
+    """The reads that choose a question (`last_delivered`, `members_missed`, `due_cards`,
+    `cards_of`, `questions_attempted`, `questions_asked_on`), answered for a whole batch
+    of chats from a few set-based queries made up front by `load`.
+
+    Only for the chats and players it was loaded for, and only while nothing they read
+    changes (a batch of claims writes deliveries only after every choice is made).
+    """
+
+    def __init__(self, tx: Tx, threshold: float) -> None:
+        super().__init__(tx.conn)
+        self.threshold = threshold
+        self.last: dict[int, dict[str, str]] = {}
+        self.missed: dict[int, set[str]] = {}
+        self.cards: dict[int, list[tuple[str, str, str]]] = {}
+        self.attempted: dict[int, set[str]] = {}
+        self.answered_on: dict[tuple[int, str], set[str]] = {}
+        self.delivered_on: dict[tuple[int, str], set[str]] = {}
+
+    @classmethod
+    async def load(
+        cls,
+        tx: Tx,
+        *,
+        groups: Sequence[int],
+        people: Sequence[tuple[int, int, str]],
+        threshold: float,
+    ) -> BatchReads:
+        """`groups`: chat ids choosing as a group; `people`: (user id, chat id, local
+        day) of chats choosing for their owner."""
+        reads = cls(tx, threshold)
+        if groups:
+            marks = _marks(len(groups))
+            for row in await reads._all(
+                "SELECT chat_id, question_id, max(local_day) FROM deliveries"
+                f" WHERE chat_id IN ({marks}) AND status != 'failed'"
+                " GROUP BY chat_id, question_id",
+                tuple(groups),
+            ):
+                reads.last.setdefault(int(row[0]), {})[row[1]] = row[2]
+            for row in await reads._all(
+                "SELECT m.chat_id, a.question_id FROM"
+                f" (SELECT DISTINCT chat_id, user_id FROM attempts WHERE chat_id IN ({marks})) m"
+                " JOIN attempts a ON a.user_id = m.user_id"
+                " GROUP BY m.chat_id, a.question_id HAVING avg(a.score) < ?",
+                (*groups, threshold),
+            ):
+                reads.missed.setdefault(int(row[0]), set()).add(row[1])
+        if people:
+            users = sorted({user_id for user_id, _, _ in people})
+            marks = _marks(len(users))
+            for row in await reads._all(
+                "SELECT user_id, question_id, card, due FROM cards"
+                f" WHERE user_id IN ({marks}) ORDER BY user_id, due",
+                tuple(users),
+            ):
+                reads.cards.setdefault(int(row[0]), []).append((row[1], row[2], row[3]))
+            for row in await reads._all(
+                f"SELECT DISTINCT user_id, question_id FROM attempts WHERE user_id IN ({marks})",
+                tuple(users),
+            ):
+                reads.attempted.setdefault(int(row[0]), set()).add(row[1])
+            for day in sorted({day for _, _, day in people}):
+                day_users = sorted({u for u, _, d in people if d == day})
+                day_chats = sorted({c for _, c, d in people if d == day})
+                for row in await reads._all(
+                    "SELECT 'user', user_id, question_id FROM attempts WHERE local_day = ?"
+                    f" AND user_id IN ({_marks(len(day_users))})"
+                    " UNION ALL SELECT 'chat', chat_id, question_id FROM deliveries"
+                    f" WHERE local_day = ? AND chat_id IN ({_marks(len(day_chats))})",
+                    (day, *day_users, day, *day_chats),
+                ):
+                    into = reads.answered_on if row[0] == "user" else reads.delivered_on
+                    into.setdefault((int(row[1]), day), set()).add(row[2])
+        return reads
+
+    async def last_delivered(self, chat_id: int) -> dict[str, str]:
+        return dict(self.last.get(chat_id, {}))
+
+    async def members_missed(self, chat_id: int, threshold: float) -> set[str]:
+        assert threshold == self.threshold, "loaded for another threshold"
+        return set(self.missed.get(chat_id, ()))
+
+    async def due_cards(self, user_id: int, now: datetime) -> list[tuple[str, str]]:
+        by = _ts(now)
+        return [(q, due) for q, _, due in self.cards.get(user_id, ()) if due <= by]
+
+    async def cards_of(self, user_id: int) -> list[tuple[str, str, str]]:
+        return list(self.cards.get(user_id, ()))
+
+    async def questions_attempted(self, user_id: int) -> set[str]:
+        return set(self.attempted.get(user_id, ()))
+
+    async def questions_asked_on(self, user_id: int, chat_id: int, local_day: str) -> set[str]:
+        return self.answered_on.get((user_id, local_day), set()) | self.delivered_on.get(
+            (chat_id, local_day), set()
+        )
+
+
+GROUP_COMMIT_MAX = 64
+"""Units of work committed together at most (bounds how long the write lock is held)."""
+
+
+class _Batch:
+    """One group commit: the units of work in it wait for `done`."""
+
+    __slots__ = ("done", "units")
+
+    def __init__(self) -> None:
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.units = 0
+
 
 class Store:
     """The database: open it, then do all work inside `read()` or `write()`."""
@@ -806,6 +1176,12 @@ class Store:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._batch: _Batch | None = None
+        """The open write transaction that units of work join (group commit)."""
+        self._queued = 0
+        """Callers waiting for the lock (a writer commits at once when nobody waits)."""
+        self._settling: asyncio.Task[None] | None = None
+        """A commit or rollback still running after its caller was cancelled."""
 
     @classmethod
     async def open(cls, path: Path | str, *, target: int | None = None) -> Self:
@@ -814,7 +1190,9 @@ class Store:
         `target` stops at that schema version instead of the latest (for upgrade tests).
         """
         path = Path(path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        # Not bound to aiosqlite's thread: `Tx` runs small statements on the loop's thread
+        # too (always one at a time, under the store's lock).
+        conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -829,7 +1207,8 @@ class Store:
         return store
 
     async def close(self) -> None:
-        async with self._lock:
+        async with self._locked():
+            await self._commit_batch()
             await self._conn.close()
 
     async def schema_version(self) -> int:
@@ -861,27 +1240,128 @@ class Store:
         return current
 
     @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        self._queued += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._queued -= 1
+        try:
+            if self._settling is not None:
+                # A commit or rollback whose caller was cancelled: it runs to its end
+                # before anything else reaches the connection.
+                await asyncio.wait([self._settling])
+                self._settling = None
+            yield
+        finally:
+            self._lock.release()
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        async with self._lock:
+        """Reads see only committed data: a group commit still open is finished first."""
+        async with self._locked():
+            await self._commit_batch()
             yield Tx(self._conn)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
-        """A write transaction (`BEGIN IMMEDIATE`), committed when the block ends."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        """A unit of work in a write transaction (`BEGIN IMMEDIATE`), committed before the
+        block ends: whatever the caller acknowledges afterwards is on disk.
+
+        Group commit: units that are waiting for the store while one runs join its
+        transaction, each in a savepoint (a failing unit rolls back only itself), and the
+        transaction is committed once for all of them; every unit's block ends only after
+        that commit, and raises if it failed. One writer alone commits at once, as before.
+        Under load (a burst of answers, a fan-out's claims) this turns one fsync per unit
+        into one per batch.
+        """
+        async with self._locked():
+            batch = self._batch
+            joined = batch is not None
+            if batch is None:
+                batch = self._batch = _Batch()
+            tx = Tx(self._conn)
             try:
-                yield Tx(self._conn)
-            except BaseException:
-                await self._conn.rollback()
+                if joined:
+                    tx._db.execute("SAVEPOINT unit")  # on the spot: a savepoint never waits
+                else:
+                    await self._conn.execute("BEGIN IMMEDIATE")  # may wait for the file lock
+                yield tx
+                if joined:
+                    tx._db.execute("RELEASE unit")
+            except BaseException as error:
+                await self._settle(self._undo_unit(batch, joined, error))
                 raise
+            batch.units += 1
+            if self._queued == 0 or batch.units >= GROUP_COMMIT_MAX:
+                await self._commit_batch()
+        if not batch.done.done():
+            # Writers already waiting run their units first, then this one commits for
+            # all (unless one of them, or a reader, committed it meanwhile).
+            async with self._locked():
+                if self._batch is batch:
+                    await self._commit_batch()
+        await batch.done
+
+    async def _settle(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a commit or rollback to its end even if the caller is cancelled (the lock
+        holder after it waits for it: see `_locked`)."""
+        self._settling = asyncio.ensure_future(work)
+        await asyncio.shield(self._settling)
+        self._settling = None
+
+    async def _undo_unit(self, batch: _Batch, joined: bool, error: BaseException) -> None:
+        """Roll back a failed unit: its savepoint, or the transaction it opened alone.
+
+        Statements run in order on the connection's thread, so whatever the failed unit
+        had queued has run by then."""
+        if joined:
+            try:
+                await self._conn.execute("ROLLBACK TO unit")
+                await self._conn.execute("RELEASE unit")
+                return
+            except sqlite3.Error as undo_error:
+                error = undo_error
+        # The unit was alone in its transaction, or SQLite ended the transaction itself
+        # (a disk error): everything in the batch is gone, and every unit in it learns so.
+        if self._batch is batch:
+            self._batch = None
+        with suppress(sqlite3.Error):  # nothing left to roll back
+            await self._conn.rollback()
+        if batch.done.done():
+            return
+        if batch.units:
+            batch.done.set_exception(
+                sqlite3.OperationalError(f"the group commit was rolled back: {error}")
+            )
+            batch.done.exception()  # retrieved: each unit in the batch raises it itself
+        else:
+            batch.done.set_result(None)
+
+    async def _commit_batch(self) -> None:
+        """Commit the open group transaction, if any (the caller holds the lock); the
+        units in it learn how it went from `batch.done`."""
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            await self._settle(self._finish(batch))
+
+    async def _finish(self, batch: _Batch) -> None:
+        try:
             await self._conn.commit()
+        except Exception as error:
+            with suppress(sqlite3.Error):
+                await self._conn.rollback()
+            batch.done.set_exception(error)
+            batch.done.exception()  # retrieved here; each unit in the batch raises it
+        else:
+            batch.done.set_result(None)
 
     async def backup_to(self, destination: Path | str) -> None:
         """A consistent copy of the live database through SQLite's online backup API."""
         target = await aiosqlite.connect(destination)
         try:
-            async with self._lock:
+            async with self._locked():
+                await self._commit_batch()
                 await self._conn.backup(target)
         finally:
             await target.close()

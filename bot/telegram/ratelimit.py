@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
@@ -90,7 +91,9 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 def is_transport_failure(error: NetworkError) -> bool:
     """True when no answer came back (timeout, reset): the call may have taken effect."""
-    return isinstance(error, TimedOut) or isinstance(error.__cause__, httpx.HTTPError)
+    return isinstance(error, TimedOut) or isinstance(
+        error.__cause__, aiohttp.ClientError | httpx.HTTPError
+    )
 
 
 def is_group_chat_id(chat_id: object) -> bool:
@@ -125,9 +128,10 @@ class SharedRateLimiter(BaseRateLimiter[CallOptions]):
         chat_id = data.get("chat_id")
         retries = self.policy.max_retries if options.retry else 0
         for attempt in range(retries + 1):
-            if is_send and not options.paced and chat_id is not None:
-                await self.limiter.acquire(chat_id, is_group=is_group_chat_id(chat_id))
             try:
+                if is_send and not options.paced and chat_id is not None:
+                    async with self.limiter.sending(chat_id, is_group=is_group_chat_id(chat_id)):
+                        return await callback(*args, **kwargs)
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt >= retries:

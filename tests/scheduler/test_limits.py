@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 from collections import defaultdict
 
 import pytest
@@ -189,3 +190,25 @@ async def test_a_scaled_group_limit_keeps_its_average() -> None:
     recorder = Recorder(Limits(per_group_per_minute=10.0, per_chat_per_second=100.0))
     await recorder.time.run(recorder.send(-9, 30, is_group=True))
     assert most_in_window(recorder.sent[-9], 60.0) <= 10
+
+
+async def test_sends_in_flight_count_until_answered_so_late_arrivals_never_crowd_a_second() -> None:
+    """A message lands somewhere between its slot and its answer; a stalled moment bunches
+    arrivals. Inside `sending()` no second ever gets more than the limit all the same."""
+    time = VirtualTime()
+    limiter = SendLimiter(Limits(per_second=30.0), clock=time.clock, sleep=time.sleep)
+    rng = random.Random(5)
+    arrivals: list[float] = []
+    start = time.now
+
+    async def send(chat: int) -> None:
+        async with limiter.sending(chat, is_group=False):
+            sent = time.now
+            took = rng.choice([0.005, 0.005, 0.005, 0.4])  # now and then a stall
+            await time.sleep(took)
+            arrivals.append(sent + rng.uniform(0.0, took))
+
+    await time.run(*(send(chat) for chat in range(150)))
+    assert len(arrivals) == 150
+    assert most_in_window(arrivals, 1.0) <= 30
+    assert max(arrivals) - start <= 150 / 30 * 1.5

@@ -278,7 +278,8 @@ async def test_a_members_rank_is_counted_on_the_ranking_index(store: Store, db_p
     assert len(statements) == 2
     for statement in statements:
         query_plan = plan(db_path, statement)
-        assert "SCAN" not in query_plan
+        # no table or index is scanned (a SELECT of subqueries scans its one constant row)
+        assert "SCAN" not in query_plan.replace("SCAN CONSTANT ROW", "")
         assert "attempts" not in query_plan
     assert "INDEX scores_ranking" in plan(db_path, statements[1])
 
