@@ -8,19 +8,23 @@ from contextlib import asynccontextmanager
 from bot.config import Settings
 from bot.decks import Catalog
 from bot.engine.quiz import Defaults, Engine
+from bot.ops.engine import MeteredEngine
+from bot.ops.metrics import Metrics
 from bot.store.store import Store
 
 
 @asynccontextmanager
-async def open_engine(settings: Settings) -> AsyncIterator[Engine]:
-    """Load and validate the decks (ContentError if any is bad), then open the database."""
+async def open_engine(settings: Settings, metrics: Metrics | None = None) -> AsyncIterator[Engine]:
+    """Load and validate the decks (ContentError if any is bad), then open the database.
+
+    With `metrics`, the engine counts the answers it records (`bot.ops.engine`)."""
     catalog = Catalog.load(settings.content_paths)
     store = await Store.open(settings.db_path)
+    defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
     try:
-        yield Engine(
-            store,
-            catalog,
-            Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time),
-        )
+        if metrics is not None:
+            yield MeteredEngine(store, catalog, defaults, metrics=metrics)
+        else:
+            yield Engine(store, catalog, defaults)
     finally:
         await store.close()

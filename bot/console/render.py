@@ -15,6 +15,8 @@ def question(asked: Asked, number: int) -> str:
     q = asked.question
     label = "Review" if asked.is_review else "New"
     lines = [RULE, f"Question {number} · {q.topic} · {label}", "", q.question]
+    if asked.note:
+        lines[2:2] = [asked.note]
     if q.choices:
         lines.append("")
         lines += [f"  {index}. {choice}" for index, choice in enumerate(q.choices, start=1)]

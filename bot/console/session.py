@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import getpass
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.console import render
@@ -23,8 +25,8 @@ from bot.errors import QuizError, UnknownFilter
 
 PLATFORM = "console"
 HELP = (
-    "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic], /stats, "
-    "/streak, /topics, /help, /quit."
+    "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic|weak], /stats, "
+    "/chart, /streak, /topics, /help, /quit."
 )
 _RATINGS = {
     "1": Rating.AGAIN,
@@ -62,6 +64,7 @@ class ConsoleSession:
     clock: Callable[[], datetime] = _utc_now
     asked_count: int = 0
     topic_filter: str | None = None
+    chart_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     _eof: bool = field(default=False, init=False)
     _played: set[str] = field(default_factory=set, init=False)
 
@@ -219,6 +222,8 @@ class ConsoleSession:
             return "next"
         if name == "stats":
             self.say(render.stats(await self.engine.stats(self.player, now, self.chat)))
+        elif name == "chart":
+            self.say(f"Your progress chart: {await self._chart(now)}")
         elif name == "streak":
             self.say(render.streak(await self.engine.streak(self.player, now, self.chat)))
         elif name == "topics":
@@ -226,6 +231,16 @@ class ConsoleSession:
         else:
             self.say(HELP)
         return "stay"
+
+    async def _chart(self, now: datetime) -> Path:
+        """Draw the /stats image (in a worker thread) and save it; returns its path."""
+        from bot.progress.stats_chart import render_stats
+
+        data = await self.engine.stats_chart_data(self.player, now, self.chat)
+        png = await render_stats(data)
+        path = self.chart_dir / f"quizbot-stats-{self.player.external_id}.png"
+        await asyncio.to_thread(path.write_bytes, png)
+        return path
 
     async def _close_open_question(self, now: datetime) -> None:
         with contextlib.suppress(QuizError):

@@ -7,9 +7,10 @@ so whatever an adapter acknowledges is already on disk.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,10 @@ from bot.config import parse_hhmm, parse_timezone
 from bot.decks.catalog import Catalog
 from bot.decks.model import Question
 from bot.engine import selection, srs
-from bot.engine.clock import ALL_TIME, day_end, local_day, utc, week_period
+from bot.engine.clock import ALL_TIME, day_end, local_day, utc, week_period, week_start
 from bot.engine.grading import Grade, grade
 from bot.engine.points import points_for
+from bot.engine.privacy import Forgotten
 from bot.engine.reminders import ReminderDue, reminder_due
 from bot.engine.results import (
     AnswerResult,
@@ -50,17 +52,27 @@ from bot.errors import (
     NoOpenQuestion,
     NothingToAsk,
     UnknownAttempt,
+    UnknownFilter,
 )
+from bot.progress import recap, weak
+from bot.progress.chart_data import LeaderboardChartData, StatsChartData, stats_chart_data
+from bot.progress.export import HistoryRow
+from bot.progress.recap import Recap, RecapDue
 from bot.store.store import (
     AttemptRow,
+    BatchReads,
     ChatRow,
     DeliveryRow,
     NewAttempt,
+    NewDelivery,
     ScoreRow,
+    SentMark,
     Store,
     Tx,
     UserRow,
 )
+
+logger = logging.getLogger(__name__)
 
 LEADERBOARD_SIZE = 10
 WEAKEST_TOPICS = 3
@@ -158,8 +170,12 @@ class Engine:
                 )
             timezone = self._timezone_of(None if row.is_group else user, row)
             day = local_day(now, timezone)
+            drill, note = None, ""
+            if weak.is_weak_filter(filter_text):  # progress: /quiz weak
+                drill, note = await self._weak_drill(tx, user, now)
+                filter_text = None
             question_id, is_review = await self._choose(
-                tx, row, user, filter_text, now, day, timezone, on_request=True
+                tx, row, user, filter_text, now, day, timezone, on_request=True, only=drill
             )
             if not row.is_group:
                 previous = await tx.open_delivery(row.id)
@@ -175,7 +191,8 @@ class Engine:
                 reveal_at=self._reveal_at(row, now),
             )
             assert delivery is not None
-        return self._asked(delivery, row, is_review, thread_id)
+        asked = self._asked(delivery, row, is_review, thread_id)
+        return replace(asked, note=note) if note else asked
 
     async def claim_daily(self, chat_id: int, now: datetime) -> Asked | None:
         """Claim a chat's daily question for its local day; None if already claimed.
@@ -275,13 +292,17 @@ class Engine:
         timezone: str,
         *,
         on_request: bool,
+        only: set[str] | None = None,
     ) -> tuple[str, bool]:
         """The next question for a chat, and whether it is a review of a known card.
 
         Reviews are day-based: a card due at any time of the local `day` is due that day,
         so tomorrow's push finds a card reviewed at today's push time a few minutes later.
         """
-        candidates = [q.id for q in self.catalog.select(filter_text or chat.question_filter)]
+        if only is not None:  # progress: the weak-topic drill's questions
+            candidates = [q.id for q in self.catalog.questions if q.id in only]
+        else:
+            candidates = [q.id for q in self.catalog.select(filter_text or chat.question_filter)]
         if chat.is_group or user is None:
             chosen = selection.for_group(
                 candidates,
@@ -879,6 +900,265 @@ class Engine:
             row = await tx.chat(chat.platform, chat.external_id)
             if row is not None:
                 await tx.set_chat_thread(row.id, thread_id)
+
+    # -- progress: images, weekly recap, weak-topic drill, export ------------------------
+
+    async def stats_chart_data(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> StatsChartData:
+        """What the /stats image shows (12-week calendar, mastery, streaks), in one read."""
+        async with self.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            summary = await tx.user_attempt_summary(user.id) if user else []
+            days = await tx.answered_days(user.id) if user else []
+            frozen = await tx.frozen_days(user.id) if user else []
+        today = local_day(now, self._timezone_of(user, row))
+        state = _streak_state(user) if user else StreakState()
+        return stats_chart_data(
+            display_name=player.display_name,
+            today=today,
+            streak=_streak_info(state, today),
+            last_active_day=state.last_day,
+            questions=self.catalog.questions,
+            summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
+            answered_days=days,
+            frozen_days=frozen,
+        )
+
+    async def leaderboard_chart_data(
+        self, chat: ChatKey, period: str, now: datetime, player: PlayerKey | None = None
+    ) -> LeaderboardChartData:
+        """The `leaderboard` ranking with what its image needs: the group's title and week."""
+        board = await self.leaderboard(chat, period, now, player)
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+        today = local_day(now, row.timezone if row else self.defaults.timezone)
+        return LeaderboardChartData(
+            board=board,
+            chat_title=row.title if row else "",
+            today=today,
+            week_start=None if board.period == "all" else week_start(today),
+        )
+
+    async def weak_topics(self, player: PlayerKey, now: datetime) -> list[str]:
+        """The player's weakest topics (lowest scores or recall), weakest first; empty
+        when they have answered nothing gradable yet."""
+        async with self.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            return await self._weakest_topics(tx, user, now) if user else []
+
+    async def _weakest_topics(self, tx: Tx, user: UserRow, now: datetime) -> list[str]:
+        summary = await tx.user_attempt_summary(user.id)
+        cards = await tx.cards_of(user.id)
+        averages = {r["question_id"]: float(r["avg_score"]) for r in summary}
+        recall = {question_id: srs.retrievability(card, now) for question_id, card, _ in cards}
+        strengths = weak.topic_strengths(self.catalog.questions, averages, recall)
+        return weak.weakest(strengths)
+
+    async def _weak_drill(
+        self, tx: Tx, user: UserRow | None, now: datetime
+    ) -> tuple[set[str] | None, str]:
+        """The drill's questions (None: no history, ask from everything) and its note."""
+        topics = await self._weakest_topics(tx, user, now) if user else []
+        if not topics:
+            return None, weak.drill_note([])
+        chosen = set(topics)
+        return {q.id for q in self.catalog.questions if q.topic in chosen}, weak.drill_note(topics)
+
+    async def recap_groups(self, platform: str) -> list[ChatRow]:
+        """The groups that get a weekly recap: a platform's subscribed, active groups."""
+        async with self.store.read() as tx:
+            return [row for row, _ in await tx.recap_candidates(platform)]
+
+    async def recaps_due(self, platform: str, now: datetime) -> list[RecapDue]:
+        """Groups whose weekly recap is due now: Monday in their timezone, their push
+        time passed, last week not recapped yet."""
+        async with self.store.read() as tx:
+            candidates = await tx.recap_candidates(platform)
+        due = []
+        for row, recapped in candidates:
+            week = recap.recap_due(
+                now.astimezone(ZoneInfo(row.timezone)),
+                parse_hhmm(row.push_time),
+                date.fromisoformat(recapped) if recapped else None,
+            )
+            if week is not None:
+                due.append(RecapDue(row.id, week))
+        return due
+
+    async def claim_recap(self, chat_id: int, week: date) -> bool:
+        """Claim a group's recap of the week starting `week`; False if already claimed."""
+        async with self.store.write() as tx:
+            return await tx.claim_recap(chat_id, week.isoformat())
+
+    async def weekly_recap(self, chat_id: int, now: datetime) -> Recap | None:
+        """The recap of a group's previous local week (the one before the week holding
+        `now`); None if nobody answered there that week."""
+        async with self.store.read() as tx:
+            row = await tx.chat_by_id(chat_id)
+            if row is None or not row.is_group:
+                return None
+            this_week = week_start(local_day(now, row.timezone))
+            last_week = this_week - timedelta(days=7)
+            start = day_end(last_week - timedelta(days=1), row.timezone)
+            end = day_end(this_week - timedelta(days=1), row.timezone)
+            answers, players = await tx.chat_activity_between(row.id, start, end)
+            if not answers:
+                return None
+            top = await tx.top_scores(row.id, week_period(start, row.timezone), recap.TOP_MEMBERS)
+            members = await tx.chat_members(row.id)
+            scores = await tx.chat_question_scores_between(row.id, start, end)
+            firsts = await tx.first_deliveries(row.id)
+        try:
+            deck = {q.id for q in self.catalog.select(row.question_filter)}
+        except UnknownFilter:
+            deck = set(self.catalog.by_id)
+        first_days = {question_id: day for question_id, day in firsts if question_id in deck}
+        streaks = (
+            (
+                user.display_name,
+                live_streak(_streak_state(user), local_day(now, user.timezone or row.timezone)),
+            )
+            for user in members
+        )
+        return Recap(
+            chat_id=row.id,
+            platform=row.platform,
+            chat_external_id=row.external_id,
+            thread_id=row.thread_id,
+            chat_title=row.title,
+            week_start=last_week,
+            answers=answers,
+            players=players,
+            top=tuple(recap.RecapMember(s.display_name, s.points) for s in top if s.points > 0),
+            streaks=recap.longest_streaks(streaks),
+            hardest=recap.hardest_questions(scores, self.catalog.by_id, self.catalog.position),
+            covered=len(first_days),
+            deck_total=len(deck),
+            new_last_week=sum(
+                1
+                for day in first_days.values()
+                if last_week.isoformat() <= day < this_week.isoformat()
+            ),
+        )
+
+    async def history(self, player: PlayerKey) -> list[HistoryRow]:
+        """The player's own answers, oldest first, for /export."""
+        async with self.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            rows = await tx.user_history(user.id) if user else []
+        history = []
+        for r in rows:
+            question = self.catalog.by_id.get(r["question_id"])
+            history.append(
+                HistoryRow(
+                    answered_at=r["answered_at"],
+                    local_day=r["local_day"],
+                    deck=self.catalog.deck_of[question.id].deck if question else "",
+                    topic=question.topic if question else "",
+                    question_id=r["question_id"],
+                    question=question.question if question else "",
+                    answer=r["answer"],
+                    score=float(r["score"]),
+                    points=int(r["points"]),
+                    rating=srs.Rating(r["rating"]).label if r["rating"] else "",
+                    chat="private" if r["chat_kind"] == "private" else r["chat_title"] or "group",
+                )
+            )
+        return history
+
+    # -- privacy -----------------------------------------------------------------------
+
+    async def forget_player(self, player: PlayerKey, now: datetime) -> Forgotten:
+        """Delete everything stored about a player (/forgetme, after they confirmed):
+        answers, ratings, cards, leaderboard totals, streak and freezes, their private
+        chats and their name. Forgetting twice finds nothing the second time."""
+        async with self.store.write() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            if user is None:
+                return Forgotten(found=False)
+            counts = await tx.forget_user(user.id)
+        if counts["chats"]:
+            self._schedule_changed()  # a subscribed private chat left its slot
+        return Forgotten(found=True, **counts)
+
+    # -- fan-out batches (the scheduler's daily push) ------------------------------------
+
+    async def claim_daily_many(self, chat_ids: Sequence[int], now: datetime) -> dict[int, Asked]:
+        """`claim_daily` for many chats in one unit of work: the chats claimed, each with
+        the question `claim_daily` would have claimed for it. A chat left out was not
+        claimed (already claimed today, unsubscribed or inactive, nothing left to ask).
+
+        The reads are made for the whole batch up front (a handful of statements, not a
+        dozen per chat), the choices in memory, then every claim in one statement; all of
+        it committed before this returns, like `claim_daily`.
+        """
+        ids = list(dict.fromkeys(chat_ids))
+        if not ids:
+            return {}
+        async with self.store.write() as tx:
+            rows = await tx.chats_by_ids(ids)
+            live = [rows[i] for i in ids if i in rows and rows[i].active and rows[i].subscribed]
+            days = {row.id: local_day(now, row.timezone) for row in live}
+            claimed = await tx.daily_claimed([(row.id, days[row.id].isoformat()) for row in live])
+            live = [row for row in live if row.id not in claimed]
+            owners = await tx.users_by_ids(sorted({r.owner_id for r in live if r.owner_id}))
+            owner_of = {row.id: owners.get(row.owner_id) if row.owner_id else None for row in live}
+            reads = await BatchReads.load(
+                tx,
+                groups=[row.id for row in live if row.is_group or owner_of[row.id] is None],
+                people=[
+                    (owner.id, row.id, days[row.id].isoformat())
+                    for row in live
+                    if not row.is_group and (owner := owner_of[row.id]) is not None
+                ],
+                threshold=selection.MISSED_BELOW,
+            )
+            chosen: dict[int, tuple[str, bool]] = {}
+            for row in live:
+                try:
+                    chosen[row.id] = await self._choose(
+                        reads,
+                        row,
+                        owner_of[row.id],
+                        None,
+                        now,
+                        days[row.id],
+                        row.timezone,
+                        on_request=False,
+                    )
+                except NothingToAsk:
+                    continue
+                except Exception:  # one chat's bad settings never stop the others
+                    logger.exception("choosing the daily question of chat %s failed", row.id)
+            previous = await tx.open_deliveries([i for i in chosen if not rows[i].is_group])
+            await tx.close_deliveries([delivery.id for delivery in previous.values()], now)
+            deliveries = await tx.add_deliveries(
+                [
+                    NewDelivery(
+                        chat_id=chat_id,
+                        question_id=question_id,
+                        kind="daily",
+                        local_day=days[chat_id].isoformat(),
+                        reveal_at=self._reveal_at(rows[chat_id], now),
+                    )
+                    for chat_id, (question_id, _) in chosen.items()
+                ],
+                now,
+            )
+        return {
+            d.chat_id: self._asked(
+                d, rows[d.chat_id], chosen[d.chat_id][1], rows[d.chat_id].thread_id
+            )
+            for d in deliveries
+        }
+
+    async def questions_sent(self, marks: Sequence[SentMark]) -> None:
+        """`question_sent` for many deliveries in one unit of work."""
+        if marks:
+            async with self.store.write() as tx:
+                await tx.mark_sent_many(marks)
 
 
 def _settings(row: ChatRow) -> ChatSettings:

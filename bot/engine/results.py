@@ -38,6 +38,8 @@ class Asked:
     is_group: bool
     is_review: bool
     thread_id: int | None = None
+    note: str = ""
+    """A line to show with the question (which topics `/quiz weak` drills), or empty."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ SEED: dict[int, str] = {
     """,
 }
 SEED[2] = SEED[1] + "UPDATE users SET reminded_day = '2025-03-02' WHERE id = 1;"
+SEED[3] = SEED[2] + "UPDATE chats SET recap_week = '2025-02-24' WHERE id = 2;"
 
 VERSIONS = [version for version, _ in migration_scripts()]
 
