@@ -32,6 +32,7 @@ from scheduler.deliveries import Deliveries
 from scheduler.dispatch import Dispatcher
 from scheduler.followups import Followups
 from scheduler.limits import SendLimiter
+from scheduler.recaps import Recaps
 from scheduler.sending import Sender
 from scheduler.settings import SchedulerSettings
 from scheduler.slots import Slot
@@ -68,7 +69,7 @@ class QuizScheduler:
             timeout=self.settings.send_timeout,
             max_retries=self.settings.max_retries,
         )
-        deliveries = Deliveries(engine, sender, dispatcher, clock)
+        deliveries = self.deliveries = Deliveries(engine, sender, dispatcher, clock)
         workers = self.settings.worker_count
         self.daily = DailyPush(
             engine,
@@ -85,6 +86,7 @@ class QuizScheduler:
             remind_at=self.settings.remind_at,
             workers=workers,
         )
+        self.recaps = Recaps(engine, deliveries, platform=sender.platform, workers=workers)
         self.jobs = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -125,6 +127,7 @@ class QuizScheduler:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.deliveries.marks.drain()  # "sent" marks already submitted reach the disk
 
     # -- what the jobs run (also called directly, with a given `now`) -------------------
 
@@ -140,9 +143,10 @@ class QuizScheduler:
         return ran
 
     async def tick(self, now: datetime) -> None:
-        """The periodic check: reveals due, then evening reminders."""
+        """The periodic check: reveals due, then evening reminders, then weekly recaps."""
         await self.followups.reveals(now)
         await self.followups.reminders(now)
+        await self.recaps.run(now)
 
     async def resync(self, *, at_start: bool = False) -> None:
         """Re-derive the slots from the database and add or remove their jobs.

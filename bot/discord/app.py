@@ -33,6 +33,9 @@ from bot.discord.notices import PauseNotices
 from bot.discord.redact import configure_logging
 from bot.discord.sender import DiscordSender
 from bot.engine.quiz import Engine
+from bot.ops.runtime import Ops, store_check
+from bot.ops.sending import MeteredSender
+from bot.ops.settings import OpsSettings
 from bot.runtime import open_engine
 from scheduler.service import QuizScheduler
 from scheduler.settings import SchedulerSettings
@@ -69,6 +72,7 @@ class QuizBot(commands.Bot):
         sync_commands: bool = True,
         scheduler_settings: SchedulerSettings | None = None,
         with_scheduler: bool = True,
+        ops: Ops | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -93,11 +97,14 @@ class QuizBot(commands.Bot):
         self._scheduler_settings = scheduler_settings or SchedulerSettings()
         self._with_scheduler = with_scheduler
         self._resources = contextlib.AsyncExitStack()
+        self.ops = ops or Ops(OpsSettings(), settings.db_path)
+        """Health endpoint, metrics and daily backup (all off unless configured)."""
+        self.ops.mode = "gateway"
 
     async def setup_hook(self) -> None:
         """Open decks and database, register commands and buttons, start daily pushes."""
         engine = self._engine or await self._resources.enter_async_context(
-            open_engine(self.settings)
+            open_engine(self.settings, self.ops.metrics)
         )
         self.services = Services(engine, self._clock, self.notices)
         await self.add_cog(QuizCog(self))
@@ -107,16 +114,26 @@ class QuizBot(commands.Bot):
             log.info("Synced %d slash commands with Discord", len(synced))
         if self._with_scheduler:
             await self.start_scheduler(engine)
+        await self.ops.start(
+            database=store_check(engine.store),
+            scheduler_running=self._scheduler_running if self._with_scheduler else None,
+            platform="discord",
+        )
+
+    def _scheduler_running(self) -> bool:
+        return self.scheduler is not None and self.scheduler.jobs.running
 
     async def start_scheduler(self, engine: Engine) -> None:
         """The shared scheduler: daily questions, reveals and reminders for Discord chats."""
+        sender = MeteredSender(self.sender, self.ops.metrics, count_rate_limits=True)
         self.scheduler = QuizScheduler(
-            engine, self.sender, settings=self._scheduler_settings, clock=self._clock
+            engine, sender, settings=self._scheduler_settings, clock=self._clock
         )
         await self.scheduler.start()
 
     async def close(self) -> None:
         try:
+            await self.ops.stop()
             if self.scheduler is not None:
                 await self.scheduler.shutdown()
                 self.scheduler = None
@@ -124,6 +141,10 @@ class QuizBot(commands.Bot):
         finally:
             self.services = None
             await self._resources.aclose()
+
+    async def on_socket_event_type(self, event_type: str) -> None:
+        """Every gateway event: Discord was reached (the health check's API time)."""
+        self.ops.metrics.api_call(True)
 
     async def on_ready(self) -> None:
         log.info(
@@ -142,11 +163,12 @@ def run_discord(settings: Settings) -> int:
         return EXIT_USAGE
     try:
         scheduler_settings = SchedulerSettings.from_env()
+        ops = Ops(OpsSettings.from_env(), settings.db_path)
     except ConfigError as exc:
         print(f"quizbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level, [token])
-    bot = QuizBot(settings, scheduler_settings=scheduler_settings)
+    bot = QuizBot(settings, scheduler_settings=scheduler_settings, ops=ops)
     try:
         asyncio.run(_serve(bot, token))
     except discord.LoginFailure:

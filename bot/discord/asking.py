@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import discord
+from discord.utils import MISSING
 
 from bot.discord import render
 from bot.discord.answering import question_view
@@ -24,7 +25,12 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
             title=title_of(interaction),
             filter_text=(topic or "").strip() or None,
         )
-    message_id = await send(interaction, embed=render.question(asked), view=question_view(asked))
+    message_id = await send(
+        interaction,
+        content=render.question_note(asked) or MISSING,
+        embed=render.question(asked),
+        view=question_view(asked),
+    )
     await services.engine.question_sent(asked.delivery_id, services.clock(), message_id=message_id)
 
 

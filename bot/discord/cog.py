@@ -23,7 +23,7 @@ class QuizCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="quiz", description="Get a question now (optionally on a topic).")
-    @app_commands.describe(topic="A topic, tag or deck (see /topics)")
+    @app_commands.describe(topic="A topic, tag or deck (see /topics); weak: your weakest topics")
     async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         await asking.quiz(interaction, topic)
 
@@ -41,6 +41,10 @@ class QuizCog(commands.Cog):
         self, interaction: discord.Interaction[Any], period: Period = "week"
     ) -> None:
         await progress.leaderboard(interaction, period)
+
+    @app_commands.command(name="export", description="Your answer history as a CSV file.")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await progress.export(interaction)
 
     @app_commands.command(name="topics", description="The topics you can ask about.")
     async def topics(self, interaction: discord.Interaction[Any]) -> None:

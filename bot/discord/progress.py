@@ -1,4 +1,4 @@
-"""`/streak`, `/stats`, `/leaderboard` and `/topics`.
+"""`/streak`, `/stats`, `/leaderboard`, `/topics` and `/export`.
 
 Personal progress is private in a server (ephemeral) and a normal reply in a DM; the
 leaderboard is the channel's, shown to everyone.
@@ -6,6 +6,9 @@ leaderboard is the channel's, shown to everyone.
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 from typing import Any, Literal
 
 import discord
@@ -13,9 +16,15 @@ import discord
 from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.replies import deferring, send
+from bot.progress.export import export_filename, history_csv
+from bot.progress.stats_chart import render_stats
+
+log = logging.getLogger(__name__)
 
 Period = Literal["week", "all"]
 Switch = Literal["on", "off"]
+
+STATS_IMAGE = "stats.png"
 
 DM_LEADERBOARD = (
     "Leaderboards belong to server channels: run /leaderboard in a channel where the quiz "
@@ -36,11 +45,21 @@ async def streak(interaction: discord.Interaction[Any]) -> None:
 async def stats(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
     private = in_server(interaction)
+    player, now, chat = player_of(interaction.user), services.clock(), chat_of(interaction)
     async with deferring(interaction, ephemeral=private):
-        data = await services.engine.stats(
-            player_of(interaction.user), services.clock(), chat_of(interaction)
-        )
-    await send(interaction, embed=render.stats(data), ephemeral=private)
+        data = await services.engine.stats(player, now, chat)
+        embed = render.stats(data)
+        try:  # the chart; without it (logged), the embed stands alone
+            png = await render_stats(await services.engine.stats_chart_data(player, now, chat))
+        except Exception:
+            log.exception("Drawing the /stats image failed")
+            png = None
+    if png is None:
+        await send(interaction, embed=embed, ephemeral=private)
+        return
+    embed.set_image(url=f"attachment://{STATS_IMAGE}")
+    chart = discord.File(io.BytesIO(png), filename=STATS_IMAGE)
+    await send(interaction, embed=embed, file=chart, ephemeral=private)
 
 
 async def leaderboard(interaction: discord.Interaction[Any], period: Period) -> None:
@@ -58,6 +77,25 @@ async def leaderboard(interaction: discord.Interaction[Any], period: Period) -> 
 async def topics(interaction: discord.Interaction[Any]) -> None:
     items = services_of(interaction).engine.topics()
     await send(interaction, embed=render.topics(items), ephemeral=in_server(interaction))
+
+
+async def export(interaction: discord.Interaction[Any]) -> None:
+    """Your own answer history as a CSV file, only for you (ephemeral in a server)."""
+    services = services_of(interaction)
+    private = in_server(interaction)
+    async with deferring(interaction, ephemeral=private):
+        history = await services.engine.history(player_of(interaction.user))
+        data = await asyncio.to_thread(history_csv, history) if history else b""
+    if not history:
+        await send(interaction, content=render.EXPORT_EMPTY, ephemeral=private)
+        return
+    document = discord.File(io.BytesIO(data), filename=export_filename(services.clock().date()))
+    await send(
+        interaction,
+        content=render.export_caption(len(history)),
+        file=document,
+        ephemeral=private,
+    )
 
 
 async def remind(interaction: discord.Interaction[Any], switch: Switch) -> None:

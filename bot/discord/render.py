@@ -8,6 +8,8 @@ can ping anyone.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 
 from bot.decks.model import Question
@@ -25,6 +27,7 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
+from bot.progress import recap as recaps
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -66,6 +69,13 @@ def question(asked: Asked) -> discord.Embed:
     )
     embed.set_footer(text=_how_to_answer(q, asked.is_group))
     return embed
+
+
+def question_note(asked: Asked) -> str | None:
+    """The line shown above a question's embed (which topics `/quiz weak` drills), as
+    the message's text; None when there is none. Kept out of the embed, whose text is
+    the question the answer form shows."""
+    return clip(f"🎯 {asked.note}", CONTENT_MAX) if asked.note else None
 
 
 def _question_body(q: Question) -> str:
@@ -266,6 +276,29 @@ def topics(items: list[tuple[str, int]]) -> discord.Embed:
     )
     embed.set_footer(text="/quiz followed by part of a topic, a tag or a deck id.")
     return embed
+
+
+def recap(data: recaps.Recap) -> discord.Embed:
+    """A channel's weekly recap; people's names escaped, deck text as Markdown."""
+    shown = replace(
+        data,
+        top=tuple(replace(m, display_name=name(m.display_name)) for m in data.top),
+        streaks=tuple(replace(s, display_name=name(s.display_name)) for s in data.streaks),
+    )
+    title, _, body = recaps.render_text(shown).partition("\n")
+    return discord.Embed(
+        title=clip(title, TITLE_MAX), description=clip(body, DESCRIPTION_MAX), colour=INFO_COLOUR
+    )
+
+
+EXPORT_EMPTY = "📄 No answers to export yet: try /quiz."
+
+
+def export_caption(answers: int) -> str:
+    return (
+        f"📄 Your answer history: {answers} answer{'s' if answers != 1 else ''}, oldest "
+        "first (UTF-8 CSV; opens in Excel, LibreOffice and Google Sheets)."
+    )
 
 
 def reminders(enabled: bool) -> str:

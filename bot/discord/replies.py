@@ -64,16 +64,17 @@ async def send(
     content: str = MISSING,
     embed: discord.Embed = MISSING,
     view: discord.ui.View = MISSING,
+    file: discord.File = MISSING,
     ephemeral: bool = False,
 ) -> int | None:
     """Reply to `interaction` (or follow up a deferred one); returns the message id."""
     if interaction.response.is_done():
         message = await interaction.followup.send(
-            content=content, embed=embed, view=view, ephemeral=ephemeral, wait=True
+            content=content, embed=embed, view=view, file=file, ephemeral=ephemeral, wait=True
         )
         return message.id
     callback = await interaction.response.send_message(
-        content=content, embed=embed, view=view, ephemeral=ephemeral
+        content=content, embed=embed, view=view, file=file, ephemeral=ephemeral
     )
     return callback.message_id
 

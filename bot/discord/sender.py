@@ -1,4 +1,5 @@
-"""`DiscordSender`: the scheduler's daily questions, reveals and reminders, sent to Discord.
+"""`DiscordSender`: the scheduler's daily questions, reveals, reminders and weekly recaps,
+sent to Discord.
 
 discord.py errors become the scheduler's outcomes (see scheduler/sending.py):
 
@@ -29,6 +30,7 @@ from bot.discord.answering import question_view
 from bot.discord.context import PLATFORM
 from bot.discord.notices import PauseNotices
 from bot.engine.results import Asked, Reveal
+from bot.progress.recap import Recap
 from scheduler.sending import (
     ChatTarget,
     ChatUnreachable,
@@ -69,6 +71,7 @@ class DiscordSender:
             raise _blocked(target.external_id, missing)
         channel = self._channel(target.external_id, private=not target.is_group)
         send = channel.send(
+            render.question_note(asked),
             embed=render.question(asked),
             view=question_view(asked),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -105,6 +108,15 @@ class DiscordSender:
                 render.reminder(streak.current, streak.freezes),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+        )
+
+    async def send_recap(self, target: ChatTarget, recap: Recap) -> None:
+        missing = missing_permissions(self.client.get_channel(target.external_id))
+        if missing:
+            raise _blocked(target.external_id, missing)
+        channel = self._channel(target.external_id, private=False)
+        await outcome_of(
+            channel.send(embed=render.recap(recap), allowed_mentions=discord.AllowedMentions.none())
         )
 
     def _channel(self, channel_id: int, *, private: bool) -> discord.PartialMessageable:

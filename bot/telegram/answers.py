@@ -25,7 +25,7 @@ from bot.telegram.identity import (
 )
 from bot.telegram.keyboards import RateButton, parse_button, rating_keyboard
 from bot.telegram.markup import MESSAGE_LIMIT, utf16_len
-from bot.telegram.outbox import reply_html, send_html
+from bot.telegram.outbox import answer_html, reply_html, send_html
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ async def private_answer(update: Update, context: QuizContext) -> None:
     if result.duplicate:
         logger.debug("answer %s was already recorded", answer_source(message))
         return
-    await reply_html(
+    await answer_html(
         message,
         render.feedback(result, message.text),
         keyboard=rating_keyboard(result.attempt_id, result.proposed_rating),

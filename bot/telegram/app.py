@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,9 +35,13 @@ from telegram.ext import (
 from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
 from bot.engine.quiz import Defaults as EngineDefaults
-from bot.engine.quiz import Engine
+from bot.ops.engine import MeteredEngine
+from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
+from bot.ops.runtime import Ops, store_check
+from bot.ops.sending import MeteredSender
+from bot.ops.settings import OpsSettings
 from bot.store.store import Store
-from bot.telegram import answers, commands, groups, render
+from bot.telegram import answers, commands, groups, privacy, render
 from bot.telegram.context import BotData, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
@@ -76,6 +80,7 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     catalog = Catalog.load(settings.content_paths)
     scheduler_settings = tuning.scheduler or SchedulerSettings.from_env()
     limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
+    ops = Ops(tuning.ops or OpsSettings.from_env(), settings.db_path)
     root = settings.telegram_api_url
     application: QuizApplication = (
         Application.builder()
@@ -90,7 +95,9 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
         )
         .rate_limiter(SharedRateLimiter(limiter, tuning.retry))
         .context_types(ContextTypes(bot_data=BotData))
-        .concurrent_updates(PerChatOrder())
+        .request(MeteredRequest(ops.metrics, connection_pool_size=256))
+        .get_updates_request(MeteredRequest(ops.metrics, connection_pool_size=1))
+        .concurrent_updates(MeteredUpdateProcessor(ops.metrics, PerChatOrder()))
         .job_queue(None)
         .post_init(_on_startup)
         .post_stop(_on_stop)
@@ -103,6 +110,7 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     data.limiter = limiter
     data.tuning = tuning
     data.scheduler_settings = scheduler_settings
+    data.ops = ops
     _add_handlers(application)
     return application
 
@@ -128,6 +136,9 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(PollAnswerHandler(answers.poll_vote))
     application.add_handler(CallbackQueryHandler(answers.rate, pattern=is_rate_data))
     application.add_handler(CallbackQueryHandler(groups.answer_by_dm, pattern=is_answer_by_dm_data))
+    application.add_handler(
+        CallbackQueryHandler(privacy.forget_button, pattern=privacy.is_forget_data)
+    )
     application.add_handler(CallbackQueryHandler(groups.unknown_button))
     application.add_error_handler(on_error)
 
@@ -147,6 +158,8 @@ COMMAND_HANDLERS = {
     "subscribe": commands.subscribe,
     "unsubscribe": commands.unsubscribe,
     "remind": commands.remind,
+    "export": commands.export,
+    "forgetme": privacy.forgetme,
 }
 
 
@@ -158,15 +171,18 @@ async def _on_startup(application: QuizApplication) -> None:
     data = application.bot_data
     settings = data.settings
     data.store = await Store.open(settings.db_path)
-    data.engine = Engine(
+    data.engine = MeteredEngine(
         data.store,
         data.catalog,
         EngineDefaults(settings.default_timezone, settings.default_push_time),
+        metrics=data.ops.metrics,
     )
     await _publish_commands(application.bot)
     if data.tuning.with_scheduler:
-        sender = TelegramSender(
-            application.bot, retry_after_scale=data.tuning.retry.retry_after_scale
+        sender = MeteredSender(
+            TelegramSender(application.bot, retry_after_scale=data.tuning.retry.retry_after_scale),
+            data.ops.metrics,
+            count_rate_limits=False,  # MeteredRequest counts every 429 already
         )
         data.scheduler = QuizScheduler(
             data.engine,
@@ -176,7 +192,17 @@ async def _on_startup(application: QuizApplication) -> None:
             clock=data.tuning.clock,
         )
         await data.scheduler.start()
+    data.ops.metrics.watch_queue(application.update_queue.qsize)
+    await data.ops.start(
+        database=store_check(data.store),
+        scheduler_running=_scheduler_running(data) if data.tuning.with_scheduler else None,
+        platform="telegram",
+    )
     logger.info("quizbot started as @%s", application.bot.username)
+
+
+def _scheduler_running(data: BotData) -> Callable[[], bool]:
+    return lambda: data.scheduler is not None and data.scheduler.jobs.running
 
 
 async def _publish_commands(bot: QuizBot) -> None:
@@ -189,6 +215,7 @@ async def _publish_commands(bot: QuizBot) -> None:
 
 async def _on_stop(application: QuizApplication) -> None:
     """post_stop: no more updates are handled; stop scheduling new sends."""
+    await application.bot_data.ops.stop()
     scheduler = application.bot_data.scheduler
     if scheduler is not None:
         await scheduler.shutdown()

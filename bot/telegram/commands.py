@@ -3,12 +3,19 @@ replies; QuizErrors propagate to the error handler, which shows their friendly t
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+from collections.abc import Sequence
+from datetime import datetime
 
 from telegram import Message, Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot.engine.results import Asked, ChatKey
+from bot.engine.results import Asked, ChatKey, PlayerKey
+from bot.progress.export import HistoryRow, export_filename, history_csv
+from bot.progress.leaderboard_chart import render_leaderboard
+from bot.progress.stats_chart import render_stats, stats_caption
 from bot.telegram import render
 from bot.telegram.admin import ensure_admin
 from bot.telegram.context import QuizContext
@@ -20,12 +27,16 @@ from bot.telegram.identity import (
     replies_to_bot,
     thread_of,
 )
-from bot.telegram.outbox import reply_html, send_html, send_question
+from bot.telegram.outbox import reply_html, reply_photo, send_document, send_html, send_question
 from bot.telegram.ratelimit import is_transport_failure
+
+logger = logging.getLogger(__name__)
 
 ANSWER_PAYLOAD = re.compile(r"answer-([1-9][0-9]{0,17})")
 """`/start answer-<delivery id>`: the deep link of the "Answer by DM" button."""
 PERIODS = ("week", "all")
+IMAGE = "image"
+"""`/leaderboard [week|all] image`: the ranking as a picture instead of text."""
 
 
 def _title(message: Message) -> str:
@@ -49,6 +60,13 @@ async def start(update: Update, context: QuizContext) -> None:
     if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
         question = await data.engine.delivered_question(int(match[1]))
         await reply_html(message, render.answer_privately(question), quote=False)
+    elif context.args and context.args[0] == render.EXPORT_PAYLOAD:  # from /export in a group
+        player = player_of(message)
+        history = await data.engine.history(player) if player else []
+        if history:
+            await _send_history(context, message.chat.id, history)
+        else:
+            await reply_html(message, render.export_empty(), quote=False)
 
 
 async def help_command(update: Update, context: QuizContext) -> None:
@@ -154,8 +172,29 @@ async def stats(update: Update, context: QuizContext) -> None:
         await reply_html(message, render.anonymous_player())
         return
     data = context.bot_data
-    progress = await data.engine.stats(player, data.now(), chat_key(message.chat))
+    now, key = data.now(), chat_key(message.chat)
+    progress = await data.engine.stats(player, now, key)
+    await _stats_image(message, context, player, now, key)
     await reply_html(message, render.stats(progress))
+
+
+async def _stats_image(
+    message: Message, context: QuizContext, player: PlayerKey, now: datetime, key: ChatKey
+) -> None:
+    """The /stats chart as a photo. If it cannot be drawn or Telegram refuses it, that is
+    logged and the text stats (sent next) stand alone."""
+    try:
+        chart = await context.bot_data.engine.stats_chart_data(player, now, key)
+        png = await render_stats(chart)
+    except Exception:
+        logger.exception("drawing the /stats image failed")
+        return
+    try:
+        await reply_photo(
+            message, png, filename="stats.png", caption=render.stats_caption(stats_caption(chart))
+        )
+    except BadRequest as error:
+        logger.error("Telegram refused the /stats image: %s", error)
 
 
 async def leaderboard(update: Update, context: QuizContext) -> None:
@@ -163,15 +202,86 @@ async def leaderboard(update: Update, context: QuizContext) -> None:
     if not is_group(message.chat):
         await reply_html(message, render.leaderboard_private())
         return
-    period = (context.args or ["week"])[0].lower()
-    if period not in PERIODS:
-        await reply_html(message, render.usage("leaderboard", "[week|all]"))
+    words = [arg.lower() for arg in context.args or ()]
+    image = IMAGE in words
+    periods = [word for word in words if word != IMAGE]
+    period = periods[0] if periods else "week"
+    if len(periods) > 1 or period not in PERIODS:
+        await reply_html(message, render.usage("leaderboard", "[week|all] [image]"))
+        return
+    if image:
+        await _leaderboard_image(message, context, period)
         return
     data = context.bot_data
     board = await data.engine.leaderboard(
         chat_key(message.chat), period, data.now(), player_of(message)
     )
     await reply_html(message, render.leaderboard(board))
+
+
+async def _leaderboard_image(message: Message, context: QuizContext, period: str) -> None:
+    """The top 10 as a picture; the text ranking if it cannot be drawn."""
+    data = context.bot_data
+    chart = await data.engine.leaderboard_chart_data(
+        chat_key(message.chat), period, data.now(), player_of(message)
+    )
+    try:
+        png = await render_leaderboard(chart)
+    except Exception:
+        logger.exception("drawing the /leaderboard image failed")
+        await reply_html(message, render.leaderboard(chart.board))
+        return
+    caption = render.leaderboard_caption(chart.board, chart.chat_title)
+    await reply_photo(message, png, filename="leaderboard.png", caption=caption)
+
+
+async def export(update: Update, context: QuizContext) -> None:
+    """Your own answer history as a CSV file: here in a private chat; from a group, sent
+    privately (or, if you never started the bot, a link to start it)."""
+    message = message_of(update)
+    player = player_of(message)
+    if player is None:
+        await reply_html(message, render.anonymous_player())
+        return
+    history = await context.bot_data.engine.history(player)
+    if not history:
+        await reply_html(message, render.export_empty())
+        return
+    if not is_group(message.chat):
+        await _send_history(
+            context,
+            message.chat.id,
+            history,
+            thread_id=thread_of(message),
+            reply_to=message.message_id,
+        )
+        return
+    try:
+        await _send_history(context, player.external_id, history)
+    except Forbidden:  # they never started the bot (or blocked it)
+        await reply_html(message, render.export_needs_start(context.bot.username))
+        return
+    await reply_html(message, render.export_sent_privately())
+
+
+async def _send_history(
+    context: QuizContext,
+    chat_id: int,
+    history: Sequence[HistoryRow],
+    *,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+) -> None:
+    data = await asyncio.to_thread(history_csv, history)
+    await send_document(
+        context.bot,
+        chat_id,
+        data,
+        filename=export_filename(context.bot_data.now().date()),
+        caption=render.export_caption(len(history)),
+        thread_id=thread_id,
+        reply_to=reply_to,
+    )
 
 
 # -- settings --------------------------------------------------------------------------

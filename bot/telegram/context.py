@@ -13,6 +13,8 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
+from bot.ops.runtime import Ops
+from bot.ops.settings import OpsSettings
 from bot.store.store import Store
 from bot.telegram.ratelimit import CallOptions, RetryPolicy
 from scheduler.limits import Limits, SendLimiter
@@ -37,6 +39,8 @@ class Tuning:
     with_scheduler: bool = True
     scheduler: SchedulerSettings | None = None
     """None reads them from the environment."""
+    ops: OpsSettings | None = None
+    """Health endpoint and backups; None reads them from the environment."""
 
 
 class RecentUpdates:
@@ -69,6 +73,7 @@ class BotData:
     catalog: Catalog
     limiter: SendLimiter
     scheduler_settings: SchedulerSettings
+    ops: Ops
 
     def __init__(self) -> None:
         self.tuning = Tuning()

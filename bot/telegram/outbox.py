@@ -1,10 +1,12 @@
-"""Sending: HTML text split to fit, questions as text or quiz polls, always in the right
-forum topic."""
+"""Sending: HTML text split to fit, questions as text or quiz polls, images and files,
+always in the right forum topic."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, InputPollOption, Message, ReplyParameters
-from telegram.constants import PollType
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, InputPollOption, Message, ReplyParameters
+from telegram.constants import ParseMode, PollType
 
 from bot.engine.results import Asked
 from bot.telegram import render
@@ -47,6 +49,59 @@ async def send_html(
     return sent
 
 
+async def post_html(
+    bot: QuizBot,
+    chat_id: int,
+    text: str,
+    *,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+    keyboard: InlineKeyboardMarkup | None = None,
+    options: CallOptions | None = None,
+) -> dict[str, Any]:
+    """`send_html` for the hot paths (answer feedback, the daily push): the same messages,
+    but Telegram's answer is left as JSON (the last part's Message object) instead of
+    being built into PTB objects, which costs about as much as the rest of the call."""
+    defaults = bot.defaults
+    parse_mode = defaults.parse_mode if defaults and defaults.parse_mode else ParseMode.HTML
+    preview = defaults.link_preview_options if defaults else None
+    parts = split_html(text)
+    sent: dict[str, Any] = {}
+    for index, part in enumerate(parts):
+        is_last = index == len(parts) - 1
+        sent = await bot.do_api_request(
+            # Bot API method names are case-insensitive; PTB warns about a raw call under
+            # the name of one of its own methods ("sendMessage") and not about this one.
+            "sendmessage",
+            api_kwargs={
+                "chat_id": chat_id,
+                "text": part,
+                "parse_mode": parse_mode,
+                "link_preview_options": preview,
+                "message_thread_id": thread_id,
+                "reply_parameters": _replying(reply_to) if index == 0 else None,
+                "reply_markup": keyboard if is_last else None,
+            },
+            rate_limit_args=options if index == 0 else None,
+        )
+    return sent
+
+
+async def answer_html(
+    message: Message, text: str, *, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """`reply_html` when the reply itself is not needed afterwards (see `post_html`)."""
+    bot: QuizBot = message.get_bot()  # type: ignore[assignment]
+    await post_html(
+        bot,
+        message.chat.id,
+        text,
+        thread_id=thread_of(message),
+        reply_to=message.message_id,
+        keyboard=keyboard,
+    )
+
+
 async def reply_html(
     message: Message,
     text: str,
@@ -77,16 +132,24 @@ async def send_question(
     """Post a question: a native quiz poll for multiple choice, else text (in groups with
     an "Answer by DM" button)."""
     if asked.question.is_multiple_choice:
+        if asked.note:  # a poll has no room for it: a short message of its own first
+            note = render.question_note(asked.note)
+            await send_html(bot, chat_id, note, thread_id=thread_id, options=options)
+            options = None  # the poll is the second message: paced and retried normally
         message = await _send_quiz_poll(bot, chat_id, asked, thread_id, options)
     else:
         keyboard = answer_by_dm_keyboard(asked.delivery_id) if asked.is_group else None
-        message = await send_html(
+        sent = await post_html(
             bot,
             chat_id,
             render.question(asked),
             thread_id=thread_id,
             keyboard=keyboard,
             options=options,
+        )
+        return SentMessage(
+            message_id=sent["message_id"],
+            thread_id=sent.get("message_thread_id") if sent.get("is_topic_message") else None,
         )
     return SentMessage(
         message_id=message.message_id,
@@ -117,6 +180,61 @@ async def _send_quiz_poll(
         question_parse_mode=None,
         message_thread_id=thread_id,
         rate_limit_args=options,
+    )
+
+
+async def send_photo(
+    bot: QuizBot,
+    chat_id: int,
+    png: bytes,
+    *,
+    filename: str,
+    caption: str = "",
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Upload a PNG (`caption`: HTML, escaped by the caller, at most 1024 characters)."""
+    return await bot.send_photo(
+        chat_id,
+        InputFile(png, filename=filename),
+        caption=caption or None,
+        message_thread_id=thread_id,
+        reply_parameters=_replying(reply_to),
+    )
+
+
+async def send_document(
+    bot: QuizBot,
+    chat_id: int,
+    data: bytes,
+    *,
+    filename: str,
+    caption: str = "",
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Upload a file as a document (`caption`: HTML, escaped by the caller)."""
+    return await bot.send_document(
+        chat_id,
+        InputFile(data, filename=filename),
+        caption=caption or None,
+        message_thread_id=thread_id,
+        reply_parameters=_replying(reply_to),
+        disable_content_type_detection=True,
+    )
+
+
+async def reply_photo(message: Message, png: bytes, *, filename: str, caption: str = "") -> Message:
+    """`send_photo` answering `message` in its chat and forum topic."""
+    bot: QuizBot = message.get_bot()  # type: ignore[assignment]
+    return await send_photo(
+        bot,
+        message.chat.id,
+        png,
+        filename=filename,
+        caption=caption,
+        thread_id=thread_of(message),
+        reply_to=message.message_id,
     )
 
 

@@ -23,6 +23,7 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.progress import recap as recaps
 from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
 
 ECHO_LIMIT = 300
@@ -33,18 +34,20 @@ RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
 """How the last line of a feedback message starts: the rating prompt, or the rating."""
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("quiz", "Ask me a question now: /quiz [topic|tag|deck]"),
+    ("quiz", "Ask me a question now: /quiz [topic|tag|deck|weak]"),
     ("reveal", "Show the answer now (groups: admins)"),
     ("skip", "Skip the open question and see its answer"),
     ("streak", "Your streak"),
-    ("stats", "Your progress by topic"),
-    ("leaderboard", "Group ranking: /leaderboard [week|all]"),
+    ("stats", "Your progress by topic, with a chart"),
+    ("leaderboard", "Group ranking: /leaderboard [week|all] [image]"),
     ("topics", "Topics you can quiz on"),
     ("time", "Daily question time: /time HH:MM"),
     ("timezone", "Your timezone: /timezone Area/City"),
     ("subscribe", "Get the daily question"),
     ("unsubscribe", "Stop the daily question"),
     ("remind", "Streak reminders: /remind on|off"),
+    ("export", "Your answer history as a CSV file"),
+    ("forgetme", "Delete everything I store about you"),
     ("help", "How this works"),
     ("start", "Start"),
 )
@@ -62,11 +65,18 @@ def question(asked: Asked) -> str:
         if asked.is_group
         else "Send your answer as a message."
     )
+    note = f"{question_note(asked.note)}\n\n" if asked.note else ""
     return (
         f"{heading} · <i>{escape(asked.question.topic)}</i>\n\n"
-        f"{deck_markdown(asked.question.question)}\n\n"
+        f"{note}{deck_markdown(asked.question.question)}\n\n"
         f"<i>{how}</i>"
     )
+
+
+def question_note(note: str) -> str:
+    """The line shown above a question (which topics `/quiz weak` drills); for a quiz
+    poll it is a short message of its own before the poll."""
+    return f"🎯 <i>{escape(note)}</i>"
 
 
 def poll_question(item: Question) -> str:
@@ -346,6 +356,51 @@ def _leader_line(entry: LeaderboardEntry) -> str:
 
 def leaderboard_private() -> str:
     return "Leaderboards are for groups. Here, see /streak and /stats."
+
+
+CAPTION_LIMIT = 1000
+"""Characters of a photo or document caption (Telegram allows 1024 after parsing)."""
+EXPORT_PAYLOAD = "export"
+"""`/start export`: the deep link that sends the history once the chat is started."""
+
+
+def stats_caption(plain: str) -> str:
+    """The /stats image's caption (`bot.progress.stats_chart.stats_caption`, plain text)."""
+    return escape(truncate(plain, CAPTION_LIMIT))
+
+
+def leaderboard_caption(board: Leaderboard, chat_title: str) -> str:
+    period = "All-time leaderboard" if board.period == "all" else "This week"
+    where = f" · {escape(truncate(chat_title, 200))}" if chat_title else ""
+    return f"🏆 <b>{period}</b>{where}"
+
+
+def recap(data: recaps.Recap) -> str:
+    """A group's weekly recap (names and deck text escaped by `render_html`)."""
+    return recaps.render_html(data)
+
+
+def export_caption(answers: int) -> str:
+    return (
+        f"📄 Your answer history: {answers} answer{'s' if answers != 1 else ''}, oldest "
+        "first (UTF-8 CSV; opens in Excel, LibreOffice and Google Sheets)."
+    )
+
+
+def export_empty() -> str:
+    return "📄 No answers to export yet: try /quiz."
+
+
+def export_sent_privately() -> str:
+    return "📬 I sent your answer history to you privately."
+
+
+def export_needs_start(bot_username: str) -> str:
+    return (
+        "🔒 Your answer history is yours, so I send it privately, but I can only message "
+        f"you after you start a chat with me: {deep_link(bot_username, EXPORT_PAYLOAD)} "
+        "(press Start and it arrives)."
+    )
 
 
 def topics(entries: Sequence[tuple[str, int]]) -> str:

@@ -1,4 +1,5 @@
-"""The scheduler's `Sender` for Telegram: daily questions, group reveals, reminders.
+"""The scheduler's `Sender` for Telegram: daily questions, group reveals, reminders and
+weekly group recaps (`scheduler.recaps.RecapSender`).
 
 The scheduler paces each call with the shared limiter and decides what every outcome
 means, so the first message of each call goes out `PRE_PACED` (not paced again, not
@@ -29,6 +30,7 @@ from telegram.error import (
 )
 
 from bot.engine.results import Asked, Reveal
+from bot.progress.recap import Recap
 from bot.telegram import render
 from bot.telegram.context import QuizBot
 from bot.telegram.identity import PLATFORM
@@ -83,6 +85,16 @@ class TelegramSender:
                 self.bot,
                 target.external_id,
                 render.reminder(streak.current, streak.freezes),
+                thread_id=target.thread_id,
+                options=PRE_PACED,
+            )
+
+    async def send_recap(self, target: ChatTarget, recap: Recap) -> None:
+        async with self._outcomes():
+            await send_html(
+                self.bot,
+                target.external_id,
+                render.recap(recap),
                 thread_id=target.thread_id,
                 options=PRE_PACED,
             )

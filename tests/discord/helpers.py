@@ -81,11 +81,21 @@ class FakeSession:
 
 
 @dataclass(frozen=True, slots=True)
+class Upload:
+    """A file attached to a request (a multipart part other than `payload_json`)."""
+
+    field: str
+    filename: str | None
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     method: str
     path: str
     body: Any
     headers: dict[str, str]
+    files: tuple[Upload, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +159,8 @@ class FakeDiscord:
 
     def handle(self, method: str, url: str, data: Any, headers: dict[str, str]) -> FakeResponse:
         path = urlsplit(url).path.removeprefix(API_ROOT)
-        body = json.loads(data) if isinstance(data, str) else data
-        self.calls.append(Call(method, path, body, dict(headers)))
+        body, files = _decode(data)
+        self.calls.append(Call(method, path, body, dict(headers), files))
         for route_method, pattern, handler in _ROUTES:
             match = pattern.fullmatch(path)
             if match and method == route_method:
@@ -254,6 +264,22 @@ class FakeDiscord:
         message["edited_timestamp"] = p.TIMESTAMP
         self.messages[message_id] = message
         return message
+
+
+def _decode(data: Any) -> tuple[Any, tuple[Upload, ...]]:
+    """A request's JSON body, and its files when discord.py sent multipart form data
+    (`payload_json` plus `files[n]` parts, as it does for attachments)."""
+    if not isinstance(data, aiohttp.FormData):
+        return (json.loads(data) if isinstance(data, str) else data), ()
+    body: Any = None
+    files = []
+    for options, _headers, value in data._fields:
+        if options["name"] == "payload_json":
+            body = json.loads(value)
+            continue
+        raw = value.read() if hasattr(value, "read") else value
+        files.append(Upload(options["name"], options.get("filename"), bytes(raw)))
+    return body, tuple(files)
 
 
 # -- driving the bot ---------------------------------------------------------------------

@@ -51,7 +51,8 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
 
     commands = {command["name"]: command for command in api.commands}
     assert set(commands) == {
-        *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily")
+        *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
+        "export",
     }
     assert commands["quiz"]["contexts"] == [0, 1]
     assert commands["quiz"]["integration_types"] == [0]
