@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings
+from bot.ops.configfile import apply_config_file
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the chat bot (Telegram by default)")
     run.add_argument("--platform", choices=("telegram", "discord"), default="telegram")
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        default=None,
+        help="Telegram: receive updates at this public HTTPS URL instead of long polling"
+        " (default: QUIZBOT_WEBHOOK_URL)",
+    )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        default=None,
+        help="where the webhook server listens (default: QUIZBOT_WEBHOOK_LISTEN, 0.0.0.0:8443)",
+    )
     run.set_defaults(handler=_run)
 
     console = commands.add_parser("console", help="play the quiz in this terminal")
@@ -73,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the live database consistently")
     backup.add_argument("dest", type=Path)
     backup.set_defaults(handler=_backup)
+
+    health = commands.add_parser(
+        "health", help="exit 0 if the running bot is healthy (the container's HEALTHCHECK)"
+    )
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds to wait (default 5)")
+    health.set_defaults(handler=_health)
+
+    anki = commands.add_parser("export-anki", help="write a deck as an Anki package (.apkg)")
+    anki.add_argument("deck", help="deck id (see `quizbot content check`)")
+    anki.add_argument("out", type=Path, help="the .apkg file to write")
+    anki.set_defaults(handler=_export_anki)
     return parser
 
 
@@ -83,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        apply_config_file()  # quizbot.toml: fills the environment where it is unset
         settings = Settings.from_env()
     except ConfigError as exc:
         print(f"quizbot: {exc}", file=sys.stderr)
@@ -119,6 +145,22 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops.settings import OpsSettings
+
+    webhook_url = getattr(args, "webhook_url", None)
+    listen = getattr(args, "listen", None)
+    try:
+        ops = OpsSettings.from_env()
+    except ConfigError as exc:
+        print(f"quizbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    webhook = bool(webhook_url or ops.webhook_url)
+    if args.platform == "discord" and (webhook_url or listen):
+        print("quizbot: --webhook-url and --listen are for Telegram only", file=sys.stderr)
+        return EXIT_USAGE
+    if listen and not webhook:
+        print("quizbot: --listen needs --webhook-url (or QUIZBOT_WEBHOOK_URL)", file=sys.stderr)
+        return EXIT_USAGE
     if args.platform == "discord":
         from bot.discord import run_discord
 
@@ -126,6 +168,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.telegram_token:
         print(TELEGRAM_TOKEN_HELP, file=sys.stderr, end="")
         return EXIT_USAGE
+    if webhook:
+        from bot.telegram.webhook import run_webhook, webhook_from
+
+        try:
+            hook = webhook_from(ops, webhook_url, listen)
+        except ConfigError as exc:
+            print(f"quizbot: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return run_webhook(settings, hook)
     from bot.telegram.app import run
 
     return run(settings)
@@ -197,3 +248,40 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     print(f"Backed up {settings.db_path} to {copied}.")
     return EXIT_OK
+
+
+def _export_anki(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.decks import Catalog
+    from bot.progress.anki import write_package
+
+    def export() -> int:
+        decks = {deck.deck: deck for deck in Catalog.load(settings.content_paths).decks}
+        deck = decks.get(args.deck)
+        if deck is None:
+            known = ", ".join(sorted(decks)) or "none"
+            print(
+                f"quizbot export-anki: there is no deck {args.deck!r}; known decks: {known}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        try:
+            notes = write_package(deck, args.out)
+        except OSError as exc:
+            print(f"quizbot export-anki: cannot write {args.out}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"Wrote {notes} notes from deck {deck.deck} ({deck.title}) to {args.out}.")
+        return EXIT_OK
+
+    return _with_decks(export)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops.probe import probe
+    from bot.ops.settings import OpsSettings
+
+    try:
+        ops = OpsSettings.from_env()
+    except ConfigError as exc:
+        print(f"quizbot health: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return probe(ops, settings.db_path, sys.stdout, sys.stderr, timeout=args.timeout)
