@@ -175,9 +175,9 @@ def migration_scripts() -> list[tuple[int, str]]:
 
 LATEST_VERSION = migration_scripts()[-1][0]
 
-_SCORE_COLUMNS = (
-    "s.user_id, u.display_name, s.points, s.reached_at, u.current_streak,"
-    " u.last_active_day, u.freezes, u.timezone"
+_SELECT_SCORES = (
+    "SELECT s.user_id, u.display_name, s.points, s.reached_at, u.current_streak,"
+    " u.last_active_day, u.freezes, u.timezone FROM scores s JOIN users u ON u.id = s.user_id"
 )
 
 
@@ -646,8 +646,7 @@ class Tx:
     async def top_scores(self, chat_id: int, period: str, limit: int) -> list[ScoreRow]:
         """The best `limit` members of a period, best first (read from scores_ranking)."""
         rows = await self._all(
-            f"SELECT {_SCORE_COLUMNS} FROM scores s JOIN users u ON u.id = s.user_id"
-            " WHERE s.chat_id = ? AND s.period = ?"
+            _SELECT_SCORES + " WHERE s.chat_id = ? AND s.period = ?"
             " ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT ?",
             (chat_id, period, limit),
         )
@@ -658,8 +657,7 @@ class Tx:
     ) -> tuple[int, ScoreRow] | None:
         """A member's rank (1-based) and score row in a period, or None if they have none."""
         row = await self._one(
-            f"SELECT {_SCORE_COLUMNS} FROM scores s JOIN users u ON u.id = s.user_id"
-            " WHERE s.chat_id = ? AND s.period = ? AND s.user_id = ?",
+            _SELECT_SCORES + " WHERE s.chat_id = ? AND s.period = ? AND s.user_id = ?",
             (chat_id, period, user_id),
         )
         if row is None:
@@ -944,7 +942,7 @@ class Tx:
 
     async def chats_by_ids(self, chat_ids: Sequence[int]) -> dict[int, ChatRow]:
         rows = await self._all(
-            f"SELECT * FROM chats WHERE id IN ({_marks(len(chat_ids))})", tuple(chat_ids)
+            "SELECT * FROM chats WHERE id IN (SELECT value FROM json_each(?))", (_ids(chat_ids),)
         )
         return {int(row["id"]): _make(ChatRow, row) for row in rows}
 
@@ -952,7 +950,7 @@ class Tx:
         if not user_ids:
             return {}
         rows = await self._all(
-            f"SELECT * FROM users WHERE id IN ({_marks(len(user_ids))})", tuple(user_ids)
+            "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))", (_ids(user_ids),)
         )
         return {int(row["id"]): _make(UserRow, row) for row in rows}
 
@@ -960,12 +958,11 @@ class Tx:
         """The chats among (chat id, local day) pairs that have that day's daily delivery."""
         if not chat_days:
             return set()
-        values = ", ".join("(?, ?)" for _ in chat_days)
         rows = await self._all(
-            f"WITH wanted (chat_id, local_day) AS (VALUES {values})"
-            " SELECT d.chat_id FROM wanted w JOIN deliveries d"
-            " ON d.chat_id = w.chat_id AND d.local_day = w.local_day AND d.kind = 'daily'",
-            tuple(value for pair in chat_days for value in pair),
+            "SELECT d.chat_id FROM json_each(?) w JOIN deliveries d"
+            " ON d.chat_id = json_extract(w.value, '$[0]')"
+            " AND d.local_day = json_extract(w.value, '$[1]') AND d.kind = 'daily'",
+            (json.dumps([list(pair) for pair in chat_days]),),
         )
         return {int(row[0]) for row in rows}
 
@@ -975,9 +972,9 @@ class Tx:
             return {}
         rows = await self._all(
             "SELECT * FROM deliveries WHERE status IN ('sent', 'claimed') AND closed_at IS NULL"
-            f" AND chat_id IN ({_marks(len(chat_ids))})"
+            " AND chat_id IN (SELECT value FROM json_each(?))"
             " ORDER BY chat_id, claimed_at DESC, id DESC",
-            tuple(chat_ids),
+            (_ids(chat_ids),),
         )
         found: dict[int, DeliveryRow] = {}
         for row in rows:
@@ -998,22 +995,26 @@ class Tx:
         delivery already claimed for that chat and day is left out)."""
         if not claims:
             return []
-        values = ", ".join("(?, ?, ?, ?, ?, 'claimed', ?, ?)" for _ in claims)
-        params: list[Any] = []
-        for claim in claims:
-            params += [
+        rows_in = [
+            [
                 claim.chat_id,
                 claim.question_id,
                 claim.kind,
                 claim.local_day,
                 claim.asked_by,
-                _ts(now),
                 _ts(claim.reveal_at) if claim.reveal_at else None,
             ]
+            for claim in claims
+        ]
+        # `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
         rows = await self._all(
             "INSERT INTO deliveries (chat_id, question_id, kind, local_day, asked_by, status,"
-            f" claimed_at, reveal_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING *",
-            params,
+            " claimed_at, reveal_at)"
+            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+            " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
+            " json_extract(value, '$[4]'), 'claimed', ?, json_extract(value, '$[5]')"
+            " FROM json_each(?) WHERE true ORDER BY key ON CONFLICT DO NOTHING RETURNING *",
+            (_ts(now), json.dumps(rows_in)),
         )
         return [_make(DeliveryRow, row) for row in rows]
 
@@ -1030,9 +1031,9 @@ class Tx:
             )
 
 
-def _marks(count: int) -> str:
-    """`?, ?, ?` for an IN list of `count` values."""
-    return ", ".join("?" * count)
+def _ids(ids: Iterable[int]) -> str:
+    """A list of ids as one JSON parameter, read back in SQL with json_each(?)."""
+    return json.dumps([int(i) for i in ids])
 
 
 @dataclass(frozen=True, slots=True)
@@ -1088,34 +1089,35 @@ class BatchReads(Tx):
         day) of chats choosing for their owner."""
         reads = cls(tx, threshold)
         if groups:
-            marks = _marks(len(groups))
+            group_ids = _ids(groups)
             for row in await reads._all(
                 "SELECT chat_id, question_id, max(local_day) FROM deliveries"
-                f" WHERE chat_id IN ({marks}) AND status != 'failed'"
+                " WHERE chat_id IN (SELECT value FROM json_each(?)) AND status != 'failed'"
                 " GROUP BY chat_id, question_id",
-                tuple(groups),
+                (group_ids,),
             ):
                 reads.last.setdefault(int(row[0]), {})[row[1]] = row[2]
             for row in await reads._all(
-                "SELECT m.chat_id, a.question_id FROM"
-                f" (SELECT DISTINCT chat_id, user_id FROM attempts WHERE chat_id IN ({marks})) m"
+                "SELECT m.chat_id, a.question_id FROM (SELECT DISTINCT chat_id, user_id"
+                " FROM attempts WHERE chat_id IN (SELECT value FROM json_each(?))) m"
                 " JOIN attempts a ON a.user_id = m.user_id"
                 " GROUP BY m.chat_id, a.question_id HAVING avg(a.score) < ?",
-                (*groups, threshold),
+                (group_ids, threshold),
             ):
                 reads.missed.setdefault(int(row[0]), set()).add(row[1])
         if people:
             users = sorted({user_id for user_id, _, _ in people})
-            marks = _marks(len(users))
+            user_ids = _ids(users)
             for row in await reads._all(
                 "SELECT user_id, question_id, card, due FROM cards"
-                f" WHERE user_id IN ({marks}) ORDER BY user_id, due",
-                tuple(users),
+                " WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, due",
+                (user_ids,),
             ):
                 reads.cards.setdefault(int(row[0]), []).append((row[1], row[2], row[3]))
             for row in await reads._all(
-                f"SELECT DISTINCT user_id, question_id FROM attempts WHERE user_id IN ({marks})",
-                tuple(users),
+                "SELECT DISTINCT user_id, question_id FROM attempts"
+                " WHERE user_id IN (SELECT value FROM json_each(?))",
+                (user_ids,),
             ):
                 reads.attempted.setdefault(int(row[0]), set()).add(row[1])
             for day in sorted({day for _, _, day in people}):
@@ -1123,10 +1125,10 @@ class BatchReads(Tx):
                 day_chats = sorted({c for _, c, d in people if d == day})
                 for row in await reads._all(
                     "SELECT 'user', user_id, question_id FROM attempts WHERE local_day = ?"
-                    f" AND user_id IN ({_marks(len(day_users))})"
+                    " AND user_id IN (SELECT value FROM json_each(?))"
                     " UNION ALL SELECT 'chat', chat_id, question_id FROM deliveries"
-                    f" WHERE local_day = ? AND chat_id IN ({_marks(len(day_chats))})",
-                    (day, *day_users, day, *day_chats),
+                    " WHERE local_day = ? AND chat_id IN (SELECT value FROM json_each(?))",
+                    (day, _ids(day_users), day, _ids(day_chats)),
                 ):
                     into = reads.answered_on if row[0] == "user" else reads.delivered_on
                     into.setdefault((int(row[1]), day), set()).add(row[2])
