@@ -438,6 +438,8 @@ class Engine:
             local_day(now, chat.timezone).isoformat() == delivery.local_day
         )
         points = points_for(result.score, daily_on_its_day=on_its_day)
+        if await tx.peeked(delivery.id, user.id):
+            points = 0  # they read the model answer first (Answer by DM)
         change = record_answer(_streak_state(user), day)
         state = change.state
         await tx.save_streak(
@@ -886,10 +888,27 @@ class Engine:
 
     # -- for the Telegram adapter ------------------------------------------------------
 
-    async def delivered_question(self, delivery_id: int) -> Question:
-        """The question of a delivery (a group member asks for its answer privately)."""
-        async with self.store.read() as tx:
-            delivery = await tx.delivery(delivery_id)
+    async def delivered_question(
+        self, delivery_id: int, *, viewer: PlayerKey | None = None, now: datetime | None = None
+    ) -> Question:
+        """The question of a delivery, whose answer a group member asks for privately.
+
+        With a `viewer` (and `now`), the peek is recorded: if that member has not answered
+        yet, their later answer still counts for their streak and memory but earns no
+        points, so reading the answer first cannot win the leaderboard.
+        """
+        if viewer is None or now is None:
+            async with self.store.read() as tx:
+                delivery = await tx.delivery(delivery_id)
+        else:
+            async with self.store.write() as tx:
+                delivery = await tx.delivery(delivery_id)
+                if delivery is not None:
+                    user = await tx.ensure_user(
+                        viewer.platform, viewer.external_id, viewer.display_name, now
+                    )
+                    if await tx.attempt_for_delivery(delivery.id, user.id) is None:
+                        await tx.add_peek(delivery.id, user.id, now)
         if delivery is None or delivery.question_id not in self.catalog.by_id:
             raise NoOpenQuestion("That question is no longer available.")
         return self.catalog.by_id[delivery.question_id]

@@ -932,6 +932,21 @@ class Tx:
         await self._far_run("DELETE FROM users WHERE id = ?", (user_id,))
         return counts
 
+    # -- peeks ---------------------------------------------------------------------------
+
+    async def add_peek(self, delivery_id: int, user_id: int, now: datetime) -> None:
+        """Record that a player saw a question's answer before answering it."""
+        await self._run(
+            "INSERT OR IGNORE INTO peeks (delivery_id, user_id, peeked_at) VALUES (?, ?, ?)",
+            (delivery_id, user_id, _ts(now)),
+        )
+
+    async def peeked(self, delivery_id: int, user_id: int) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM peeks WHERE delivery_id = ? AND user_id = ?", (delivery_id, user_id)
+        )
+        return row is not None
+
     # -- ops ---------------------------------------------------------------------------
 
     async def ping(self) -> None:

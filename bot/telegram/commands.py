@@ -58,7 +58,9 @@ async def start(update: Update, context: QuizContext) -> None:
     )
     await reply_html(message, render.welcome(settings), quote=False)
     if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
-        question = await data.engine.delivered_question(int(match[1]))
+        question = await data.engine.delivered_question(
+            int(match[1]), viewer=player_of(message), now=data.now()
+        )
         await reply_html(message, render.answer_privately(question), quote=False)
     elif context.args and context.args[0] == render.EXPORT_PAYLOAD:  # from /export in a group
         player = player_of(message)

@@ -11,7 +11,7 @@ from telegram.error import Forbidden
 
 from bot.telegram import render
 from bot.telegram.context import QuizContext
-from bot.telegram.identity import chat_key, is_group
+from bot.telegram.identity import chat_key, is_group, player_key
 from bot.telegram.keyboards import AnswerByDmButton, parse_button
 from bot.telegram.outbox import send_html
 
@@ -74,13 +74,17 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
     assert query is not None
     button = parse_button(query.data)
     assert isinstance(button, AnswerByDmButton), "registered for answer-by-DM data only"
-    question = await context.bot_data.engine.delivered_question(button.delivery_id)
+    engine = context.bot_data.engine
+    question = await engine.delivered_question(button.delivery_id)
     try:
         await send_html(context.bot, query.from_user.id, render.answer_privately(question))
     except Forbidden:  # they never started the bot (or blocked it)
         alert = render.answer_by_dm_needs_start(context.bot.username, button.delivery_id)
         await query.answer(alert, show_alert=True)
         return
+    # Only now have they seen it: their later answer in the group earns no points.
+    viewer = player_key(query.from_user)
+    await engine.delivered_question(button.delivery_id, viewer=viewer, now=context.bot_data.now())
     await query.answer("I sent you the answer privately.")
 
 

@@ -179,6 +179,20 @@ async def test_answer_by_dm(bot: Harness, group: int) -> None:
     assert bot.sends_since(mark, group) == []
 
 
+async def test_an_answer_after_answer_by_dm_scores_no_points(bot: Harness, group: int) -> None:
+    question_id = await ask(bot, group)
+    mark = bot.server.mark()
+    bot.server.inject_callback_query(group, question_id, "v1:dm:1", from_user=BOB)
+    await bot.call("sendMessage", BOB, since=mark)
+    await bot.idle()
+
+    await answer(bot, group, question_id, "mean hides outliers; watch p95 and p99 tail", BOB)
+
+    [attempt] = bot.attempts()
+    assert attempt["score"] == 1.0
+    assert attempt["points"] == 0
+
+
 async def test_unknown_buttons_are_answered(bot: Harness, group: int) -> None:
     question_id = await ask(bot, group)
     for data in ("v0:dm:1", "v1:dm:1 ", "v1:dm:abc", "v1:rate:1:9", "v1:dm:-1"):
