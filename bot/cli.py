@@ -221,7 +221,8 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"in {len(catalog.decks)} decks, {len(catalog.topics())} topics."
     )
     for deck in catalog.decks:
-        print(f"  {deck.deck}: {deck.title} ({len(deck.questions)} questions)")
+        count = len(deck.questions)
+        print(f"  {deck.deck}: {deck.title} ({count} question{'s' if count != 1 else ''})")
     return EXIT_OK
 
 
