@@ -218,12 +218,15 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
     multiple_choice = sum(q.is_multiple_choice for q in catalog.questions)
     print(
         f"OK: {len(catalog.questions)} questions ({multiple_choice} multiple choice) "
-        f"in {len(catalog.decks)} decks, {len(catalog.topics())} topics."
+        f"in {_plural(len(catalog.decks), 'deck')}, {_plural(len(catalog.topics()), 'topic')}."
     )
     for deck in catalog.decks:
-        count = len(deck.questions)
-        print(f"  {deck.deck}: {deck.title} ({count} question{'s' if count != 1 else ''})")
+        print(f"  {deck.deck}: {deck.title} ({_plural(len(deck.questions), 'question')})")
     return EXIT_OK
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _content_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -80,7 +80,7 @@ def test_good_deck_prints_a_summary_and_exits_0(run: Run) -> None:
     result = run("content", "check", str(GOOD / "basics.yaml"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "OK: 3 questions (1 multiple choice) in 1 decks, 2 topics."
+    assert lines[0] == "OK: 3 questions (1 multiple choice) in 1 deck, 2 topics."
     assert lines[1].strip().startswith("basics: Production ML basics (3 questions)")
     assert result.stderr == ""
 
