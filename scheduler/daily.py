@@ -38,6 +38,10 @@ CLAIM_BATCH = 64
 """Chats claimed in one unit of work during a fan-out (fewer with fewer workers)."""
 
 
+RESTART_GRACE_S = 1.0
+"""How long sends wait after a restart that found questions claimed but not sent."""
+
+
 class DailyPush:
     def __init__(
         self,
@@ -190,6 +194,10 @@ class DailyPush:
             outcome = await self.deliveries.send_claimed(*pair)
             tally[outcome.value] += 1
 
+        if live:
+            # The stopped process may have sent right up to its end, and those sends still
+            # count in Telegram's one-second window: leave that second to them.
+            self.deliveries.dispatcher.limiter.pause(RESTART_GRACE_S)
         await run_pool(live, finish, workers=self.workers)
         if tally:
             log.info("finished daily questions claimed before a restart: %s", dict(tally))

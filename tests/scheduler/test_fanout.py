@@ -217,3 +217,33 @@ async def test_unsent_claims_of_another_platform_are_left_alone(
     await scheduler.recover(clock())
     assert sender.questions == []
     assert await statuses(store) == {1: "claimed"}
+
+
+async def test_finishing_unsent_claims_first_waits_out_the_last_second_before_the_crash(
+    engine: Engine,
+    scheduler: QuizScheduler,
+    sender: FakeSender,
+    clock: FakeClock,
+    store: Store,
+) -> None:
+    await subscribe(engine, 1, clock())
+    async with store.read() as tx:
+        row = await tx.chat("telegram", 1)
+    assert row is not None
+    assert await engine.claim_daily(row.id, NINE) is not None  # then the bot died
+    clock.set(utc("2025-03-03 09:05"))
+    await scheduler.resync(at_start=True)
+    assert scheduler.limiter.paused_until == 0
+
+    await scheduler.recover(clock())
+
+    assert scheduler.limiter.paused_until > 0
+    assert sender.question_chats() == [1]
+
+
+async def test_a_restart_with_nothing_unsent_does_not_pause_sends(
+    scheduler: QuizScheduler, clock: FakeClock
+) -> None:
+    await scheduler.resync(at_start=True)
+    await scheduler.recover(clock())
+    assert scheduler.limiter.paused_until == 0
