@@ -30,6 +30,7 @@ from bot.discord.context import Clock, Services, utc_now
 from bot.discord.errors import QuizTree
 from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.notices import PauseNotices
+from bot.discord.privacy import ForgetButton
 from bot.discord.redact import configure_logging
 from bot.discord.sender import DiscordSender
 from bot.engine.quiz import Engine
@@ -108,7 +109,7 @@ class QuizBot(commands.Bot):
         )
         self.services = Services(engine, self._clock, self.notices)
         await self.add_cog(QuizCog(self))
-        self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton)
+        self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton)
         if self._sync_commands:
             synced = await self.tree.sync()
             log.info("Synced %d slash commands with Discord", len(synced))

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import asking, daily, progress
+from bot.discord import asking, daily, privacy, progress
 from bot.discord.progress import Period, Switch
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,10 @@ class QuizCog(commands.Cog):
     @app_commands.describe(switch="on or off")
     async def remind(self, interaction: discord.Interaction[Any], switch: Switch) -> None:
         await progress.remind(interaction, switch)
+
+    @app_commands.command(name="forgetme", description="Delete everything I store about you.")
+    async def forgetme(self, interaction: discord.Interaction[Any]) -> None:
+        await privacy.forgetme(interaction)
 
     @app_commands.command(name="reveal", description="Reveal the open question's answer now.")
     @app_commands.guild_only()

@@ -52,12 +52,13 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     commands = {command["name"]: command for command in api.commands}
     assert set(commands) == {
         *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
-        "export",
+        *("export", "forgetme"),
     }
     assert commands["quiz"]["contexts"] == [0, 1]
     assert commands["quiz"]["integration_types"] == [0]
     assert commands["daily"]["contexts"] == [0]
     assert commands["reveal"]["contexts"] == [0]
+    assert commands["forgetme"]["contexts"] == [0, 1]
     assert int(commands["daily"]["default_member_permissions"]) == p.MANAGE_GUILD
     assert int(commands["reveal"]["default_member_permissions"]) == p.MANAGE_GUILD
     assert commands["quiz"]["default_member_permissions"] is None
