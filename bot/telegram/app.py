@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -29,6 +29,7 @@ from telegram.ext import (
     MessageHandler,
     PollAnswerHandler,
     TypeHandler,
+    Updater,
     filters,
 )
 
@@ -233,20 +234,19 @@ async def _on_shutdown(application: QuizApplication) -> None:
 
 
 @asynccontextmanager
-async def running(
-    application: QuizApplication, *, poll_timeout: float = POLL_TIMEOUT
+async def serving(
+    application: QuizApplication, receive: Callable[[Updater], Awaitable[object]]
 ) -> AsyncIterator[QuizApplication]:
-    """Run the bot inside the current event loop, in `run_polling`'s order (for tests and
-    embedding; signals stay with the caller)."""
+    """Run the bot inside the current event loop in PTB's own order (initialize, post_init,
+    start receiving updates, start; and back), `receive` starting the updater (polling or
+    webhook). Signals stay with the caller."""
     updater = application.updater
     assert updater is not None
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        await updater.start_polling(
-            timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        )
+        await receive(updater)
         await application.start()
         try:
             yield application
@@ -259,6 +259,18 @@ async def running(
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+def running(
+    application: QuizApplication, *, poll_timeout: float = POLL_TIMEOUT
+) -> AbstractAsyncContextManager[QuizApplication]:
+    """The bot on long polling inside the current event loop (tests and embedding)."""
+    return serving(
+        application,
+        lambda updater: updater.start_polling(
+            timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        ),
+    )
 
 
 def run(settings: Settings) -> int:

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +28,14 @@ from telegram import Update
 from bot.config import ConfigError, Settings
 from bot.decks import ContentError
 from bot.ops.settings import Listen, OpsSettings, check_webhook_url, parse_listen
-from bot.telegram.app import EXIT_FAILED, EXIT_OK, EXIT_USAGE, QuizApplication, build_application
+from bot.telegram.app import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    QuizApplication,
+    build_application,
+    serving,
+)
 from bot.telegram.logging import configure_logging
 
 SECRET_BYTES = 32
@@ -60,32 +66,12 @@ def webhook_from(ops: OpsSettings, url: str | None = None, listen: str | None = 
     return Webhook(chosen, where, secret)
 
 
-@asynccontextmanager
-async def running_webhook(
+def running_webhook(
     application: QuizApplication, webhook: Webhook
-) -> AsyncIterator[QuizApplication]:
-    """Run the bot on a webhook inside the current event loop, in `run_webhook`'s order
-    (for tests and embedding; signals stay with the caller)."""
-    updater = application.updater
-    assert updater is not None
+) -> AbstractAsyncContextManager[QuizApplication]:
+    """The bot on a webhook inside the current event loop (tests and embedding)."""
     application.bot_data.ops.mode = "webhook"
-    await application.initialize()
-    try:
-        if application.post_init:
-            await application.post_init(application)
-        await updater.start_webhook(**_webhook_args(webhook))
-        await application.start()
-        try:
-            yield application
-        finally:
-            await updater.stop()
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-    finally:
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+    return serving(application, lambda updater: updater.start_webhook(**_webhook_args(webhook)))
 
 
 def run_webhook(settings: Settings, webhook: Webhook) -> int:
