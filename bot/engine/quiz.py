@@ -783,22 +783,12 @@ class Engine:
                 await tx.set_chat_active(row.id, active)
         self._schedule_changed()
 
-    async def set_chat_active_by_id(self, chat_id: int, active: bool) -> None:
-        async with self.store.write() as tx:
-            await tx.set_chat_active(chat_id, active)
-        self._schedule_changed()
-
     async def chat_moved(self, chat: ChatKey, new_external_id: int) -> None:
         """A group got a new id (Telegram's upgrade to a supergroup): history follows it."""
         async with self.store.write() as tx:
             row = await tx.chat(chat.platform, chat.external_id)
             if row is not None:
                 await tx.move_chat(row.id, new_external_id)
-        self._schedule_changed()
-
-    async def chat_moved_by_id(self, chat_id: int, new_external_id: int) -> None:
-        async with self.store.write() as tx:
-            await tx.move_chat(chat_id, new_external_id)
         self._schedule_changed()
 
     async def set_reminders(self, player: PlayerKey, enabled: bool, now: datetime) -> None:
