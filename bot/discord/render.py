@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import discord
 
+from bot import wording
 from bot.decks.model import Question
 from bot.engine.results import (
     AnswerResult,
@@ -142,16 +143,8 @@ def _key_points(result: AnswerResult) -> str:
 
 
 def _streak_news(result: AnswerResult) -> str:
-    lines = [f"+{result.points} pts · {streak_line(result.streak)}"]
-    if result.frozen_days:
-        days = ", ".join(day.isoformat() for day in result.frozen_days)
-        plural = "s" if len(result.frozen_days) > 1 else ""
-        lines.append(f"🧊 Streak freeze{plural} used for {days}: your streak lives on.")
-    if result.broken_streak:
-        lines.append(f"💔 Your {result.broken_streak}-day streak ended; a new one starts today.")
-    if result.freeze_earned:
-        lines.append("🎁 You earned a streak freeze: it covers a day you miss.")
-    return "\n".join(lines)
+    first = f"+{result.points} pts · {streak_line(result.streak)}"
+    return "\n".join([first, *wording.streak_events(result)])
 
 
 def rating_prompt(proposed: Rating) -> str:
@@ -195,28 +188,16 @@ def _reveal_scores(entries: tuple[RevealEntry, ...]) -> str:
 # -- progress --------------------------------------------------------------------------
 
 
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
 def streak_line(info: StreakInfo) -> str:
-    days = "day" if info.current == 1 else "days"
-    line = f"🔥 Streak: **{info.current}** {days} · best {info.longest}"
-    if info.freezes:
-        line += f" · 🧊 {info.freezes}"
-    return line
+    return wording.streak_line(info, _bold)
 
 
 def streak(info: StreakInfo) -> str:
-    if info.answered_today:
-        today = "✅ You answered today."
-    elif info.at_risk:
-        today = "⏳ Answer a question today to keep it: /quiz"
-    else:
-        today = "Answer a question today to start one: /quiz"
-    freezes = (
-        f"\n🧊 {info.freezes} streak freeze{'s' if info.freezes != 1 else ''}: "
-        "each covers a missed day."
-        if info.freezes
-        else ""
-    )
-    return f"{streak_line(info)}\n{today}{freezes}"
+    return wording.streak(info, _bold)
 
 
 def stats(data: UserStats) -> discord.Embed:
@@ -294,11 +275,7 @@ def recap(data: recaps.Recap) -> discord.Embed:
 EXPORT_EMPTY = "📄 No answers to export yet: try /quiz."
 
 
-def export_caption(answers: int) -> str:
-    return (
-        f"📄 Your answer history: {answers} answer{'s' if answers != 1 else ''}, oldest "
-        "first (UTF-8 CSV; opens in Excel, LibreOffice and Google Sheets)."
-    )
+export_caption = wording.export_caption
 
 
 def reminders(enabled: bool) -> str:
@@ -370,8 +347,4 @@ def _minutes(minutes: int) -> str:
     return f"{minutes} minutes"
 
 
-def reminder(current: int, freezes: int) -> str:
-    text = f"⏰ Your {current}-day streak ends tonight unless you answer a question: /quiz"
-    if freezes:
-        text += f"\n🧊 You have {freezes} streak freeze{'s' if freezes != 1 else ''} left."
-    return text
+reminder = wording.reminder

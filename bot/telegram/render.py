@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot import wording
 from bot.decks.model import Question
 from bot.engine.results import (
     AnswerResult,
@@ -150,16 +151,7 @@ def _key_points(result: AnswerResult) -> str:
 
 
 def _streak_news(result: AnswerResult) -> str:
-    lines = [streak_line(result.streak)]
-    if result.frozen_days:
-        days = ", ".join(day.isoformat() for day in result.frozen_days)
-        plural = "s" if len(result.frozen_days) > 1 else ""
-        lines.append(f"🧊 Streak freeze{plural} used for {days}: your streak lives on.")
-    if result.broken_streak:
-        lines.append(f"💔 Your {result.broken_streak}-day streak ended; a new one starts today.")
-    if result.freeze_earned:
-        lines.append("🎁 You earned a streak freeze: it covers a day you miss.")
-    return "\n".join(lines)
+    return "\n".join([streak_line(result.streak), *wording.streak_events(result)])
 
 
 def _rating_prompt(proposed: Rating) -> str:
@@ -290,28 +282,16 @@ def not_text_hint() -> str:
 # -- progress ---------------------------------------------------------------------------------
 
 
+def _bold(text: str) -> str:
+    return f"<b>{text}</b>"
+
+
 def streak_line(info: StreakInfo) -> str:
-    days = "day" if info.current == 1 else "days"
-    line = f"🔥 Streak: <b>{info.current}</b> {days} · best {info.longest}"
-    if info.freezes:
-        line += f" · 🧊 {info.freezes}"
-    return line
+    return wording.streak_line(info, _bold)
 
 
 def streak(info: StreakInfo) -> str:
-    if info.answered_today:
-        today = "✅ You answered today."
-    elif info.at_risk:
-        today = "⏳ Answer a question today to keep it: /quiz"
-    else:
-        today = "Answer a question today to start one: /quiz"
-    freezes = (
-        f"\n🧊 {info.freezes} streak freeze{'s' if info.freezes != 1 else ''}: "
-        "each covers a missed day."
-        if info.freezes
-        else ""
-    )
-    return f"{streak_line(info)}\n{today}{freezes}"
+    return wording.streak(info, _bold)
 
 
 def stats(data: UserStats) -> str:
@@ -380,11 +360,7 @@ def recap(data: recaps.Recap) -> str:
     return recaps.render_html(data)
 
 
-def export_caption(answers: int) -> str:
-    return (
-        f"📄 Your answer history: {answers} answer{'s' if answers != 1 else ''}, oldest "
-        "first (UTF-8 CSV; opens in Excel, LibreOffice and Google Sheets)."
-    )
+export_caption = wording.export_caption
 
 
 def export_empty() -> str:
@@ -441,11 +417,7 @@ def remind_usage() -> str:
     return "Usage: /remind on or /remind off"
 
 
-def reminder(current: int, freezes: int) -> str:
-    text = f"⏰ Your {current}-day streak ends tonight unless you answer a question: /quiz"
-    if freezes:
-        text += f"\n🧊 You have {freezes} streak freeze{'s' if freezes != 1 else ''} left."
-    return text
+reminder = wording.reminder
 
 
 def admins_only() -> str:
