@@ -438,7 +438,7 @@ class Engine:
             local_day(now, chat.timezone).isoformat() == delivery.local_day
         )
         points = points_for(result.score, daily_on_its_day=on_its_day)
-        if await tx.peeked(delivery.id, user.id):
+        if chat.is_group and await tx.peeked(delivery.id, user.id):
             points = 0  # they read the model answer first (Answer by DM)
         change = record_answer(_streak_state(user), day)
         state = change.state
