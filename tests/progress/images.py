@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import time
 from collections.abc import Callable
@@ -63,3 +64,10 @@ def timed(name: str, render: Callable[[], bytes], times: int = 5) -> bytes:
         png = render()
         TIMINGS.setdefault(name, []).append((time.perf_counter() - wall, time.process_time() - cpu))
     return png
+
+
+def require_cjk_font_in_ci() -> None:
+    """CI installs a CJK font (.ci/run), so there the CJK path must really be tested; a
+    developer machine without one tests the fallback only."""
+    if os.environ.get("CI"):
+        raise AssertionError("CI must have a CJK font: .ci/run installs fonts-wqy-microhei")

@@ -33,6 +33,7 @@ from tests.progress.images import (
     hex_rgb,
     ink_share,
     png_size,
+    require_cjk_font_in_ci,
     timed,
 )
 from tests.progress.samples import ROOT, SAMPLE_NOW, play_days, sample_days
@@ -150,6 +151,7 @@ async def test_without_a_cjk_font_topics_keep_their_prefix(
 
 async def test_with_a_cjk_font_topics_are_drawn_in_full(data: StatsChartData, fonts: Fonts) -> None:
     if fonts.cjk_family is None:
+        require_cjk_font_in_ci()
         pytest.skip("no CJK font on this machine")
     sheet = build_stats_sheet(data, fonts)
     label = next(t for t in sheet.figure.texts if t.get_text() == WHEN_ZH)
@@ -161,7 +163,10 @@ async def test_a_name_with_dollar_signs_is_not_mathtext(
 ) -> None:
     player = PlayerKey("telegram", 77, "$x^2$ fan")
     data = await progress_engine.stats_chart_data(player, SAMPLE_NOW)
-    png_size(stats_png(data, fonts))  # mathtext would render (or fail on) this
+    figure = build_stats_sheet(data, fonts).figure
+    [title] = [t for t in figure.texts if "$x^2$ fan" in t.get_text()]
+    assert title.get_parse_math() is False  # drawn as the literal name, not as a formula
+    assert png_size(stats_png(data, fonts))[0] > 0
 
 
 async def test_drawing_happens_off_the_event_loop(data: StatsChartData) -> None:
