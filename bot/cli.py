@@ -130,11 +130,6 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def _not_built(what: str) -> int:
-    print(f"quizbot: {what} is not available in this version yet.", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _start(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token:
         args.platform = "telegram"

@@ -43,11 +43,10 @@ class AiohttpRequest(BaseRequest):
         self,
         connection_pool_size: int = 256,
         read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
-        media_write_timeout: float | None = 20.0,
     ) -> None:
+        # aiohttp has no write timeout: a stalled upload ends at the read timeout instead.
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
