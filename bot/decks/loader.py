@@ -8,7 +8,8 @@ builds the values from those events itself, iteratively, so that it can:
   the last value in PyYAML, so it is reported here instead;
 - refuse what a deck never needs and what could hurt: merge keys (`<<`), custom tags
   (`!!python/object`), aliases that refer to themselves, alias bombs and deep nesting
-  (the C composer recurses and crashes the interpreter on very deep input);
+  (the C composer recurses and crashes the interpreter on very deep input; newer libyaml
+  may refuse it first, with a message that names the same limit here);
 - report every problem in a file at once, the duplicate question ids included.
 
 It is also faster than composing a node tree and constructing it with PyYAML.
@@ -690,6 +691,8 @@ _YAML_HINTS = (
     ("found character that cannot start any token", "; put a value starting with @ or ` in quotes"),
     ("did not find expected key", "; check the indentation of this line and the one above"),
     ("found undefined alias", "; an alias (*name) needs an anchor (&name) before it"),
+    # libyaml (PyYAML >= 6.0.4) may stop very deep nesting before the builder does.
+    ("exceeded maximum nesting depth", f"; values are nested more than {MAX_DEPTH} levels deep"),
 )
 """Hints for the YAML mistakes people make most in decks, by the start of libyaml's message."""
 
