@@ -96,12 +96,14 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUESTION_MARKS = ("❓", "❔")
 _QUESTION_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*[❓❔]")
 _EMPHASIS = re.compile(r"\*\*|__")
-_ANSWER_WORDS = r"answer|回答要点|回答|答案|要点"
+_ANSWER_WORDS = r"answer|回答要点|回答|答案|要点|答"
 _ANSWER_LABEL = re.compile(
     rf"^\s*✅\s*(?:\*\*|__)?\s*(?:{_ANSWER_WORDS})(?![A-Za-z])\s*(?:\*\*|__)?\s*[:：]?"
     r"\s*(?:\*\*|__)?\s?(.*)$",
     re.IGNORECASE,
 )
+_BARE_CHECK = re.compile(r"^\s*(?:\*\*|__)?\s*✅\s*(?:\*\*|__)?\s*[:：]?\s*$")
+"""A line holding only a ✅ (an answer label without words): dropped wherever it stands."""
 _BARE_ANSWER_LABEL = re.compile(
     rf"^\s*(?:\*\*|__)?\s*(?:{_ANSWER_WORDS}|a)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s?(.*)$",
     re.IGNORECASE,
@@ -328,6 +330,9 @@ def parse_notes(text: str) -> ParsedNotes:
             continue
         if _is_section_line(line):
             finish()
+            continue
+        if _BARE_CHECK.match(line):
+            current.labelled = True
             continue
         if not current.labelled:
             label = _ANSWER_LABEL.match(line)

@@ -26,23 +26,15 @@ from bot.decks.importer import (
 from bot.decks.loader import load_deck_text
 from bot.decks.model import Deck
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
-SEED_000 = SEEDS / "000_1a976d45db819830.txt"
-SEED_004 = SEEDS / "004_8e712db4741b474f.txt"
-
-
-def seed(path: Path) -> Path:
-    if not path.is_file():
-        pytest.fail(
-            f"seed notes {path} are missing: these tests need the shared seeds "
-            f"(expected beside the repository, in {SEEDS})"
-        )
-    return path
+NOTES = Path(__file__).resolve().parent / "fixtures" / "notes"
+READING = NOTES / "reading-notes.md"
+"""Two books' chapter notes (DMLS, AIE): every question and answer shape the notes use."""
+JOB_PLAN = NOTES / "job-search-plan.md"
+"""A long plan document whose four questions repeat the reading notes' common questions."""
 
 
 def parsed(path: Path) -> list[NoteQuestion]:
-    return list(parse_notes(seed(path).read_text(encoding="utf-8")).questions)
+    return list(parse_notes(path.read_text(encoding="utf-8")).questions)
 
 
 def parse(markdown: str) -> list[NoteQuestion]:
@@ -71,88 +63,91 @@ def write_notes(tmp_path: Path, markdown: str, name: str = "notes.md") -> Path:
     return path
 
 
-# --- the seed notes ---------------------------------------------------------------------
+# --- the notes fixtures -----------------------------------------------------------------
 
 
-def test_seed_000_has_exactly_46_questions() -> None:
-    assert len(parsed(SEED_000)) == 46
+def test_the_reading_notes_have_exactly_42_questions() -> None:
+    assert len(parsed(READING)) == 42
 
 
-def test_seed_004_has_exactly_4_questions() -> None:
-    questions = parsed(SEED_004)
+def test_the_job_search_plan_has_exactly_4_questions() -> None:
+    questions = parsed(JOB_PLAN)
     assert [q.question for q in questions] == [
-        "What are the key differences between ML research and production?",
-        "How would you optimize inference latency in a production ML system?",
-        "What is the difference between LLM and Foundational Models?",
-        "How would you improve AI-generated content reliability?",
+        "How do you detect and handle data distribution shift in production?",
+        "How would you speed up LLM inference?",
+        "What is the difference between supervised finetuning and preference finetuning?",
+        "How would you reduce hallucinations in an LLM application?",
     ]
 
 
-@pytest.mark.parametrize("path", [SEED_000, SEED_004], ids=["000", "004"])
+@pytest.mark.parametrize("path", [READING, JOB_PLAN], ids=["reading", "job-plan"])
 def test_no_answer_swallows_another_question_or_a_non_question_section(path: Path) -> None:
     for note in parsed(path):
         assert note.answer, note.question
         for foreign in ("❓", "Key Takeaways", "Sentence Summary", "Final Takeaways", "句话总结"):
             assert foreign not in note.answer, (note.question, foreign)
-        for foreign in ("Next Steps", "Conclusion", "Action Plan", "Optimizing My Resume"):
+        for foreign in ("Next Steps", "Conclusion", "Action Plan", "Updating My CV", "Overview"):
             assert foreign not in note.answer, (note.question, foreign)
         assert "✅ Answer" not in note.answer and "✅ **Answer" not in note.answer
-        assert not note.answer.startswith("✅")
+        assert not note.answer.startswith("✅"), note.question
+        assert "✅ 答" not in note.answer and "✅ 回答" not in note.answer
 
 
 @pytest.mark.parametrize(
     ("path", "question", "in_answer", "not_in_answer"),
     [
-        (SEED_000, "什么时候应该使用机器学习？", "可以对新数据泛化", "ML 可能不是最佳选择"),
-        (SEED_000, "ML 比传统方法有什么优势？", "手写规则需要不断更新", "Ch1.2"),
+        (READING, "为什么要关心训练数据的采样方式？", "蓄水池抽样适合数据流", "没有足够的人工标签"),
+        (READING, "如何处理类别不平衡？", "加大少数类的权重", "Ch4.2"),
         (
-            SEED_000,
-            "How does batch processing affect ML inference?",
-            "wait for enough queries",
+            READING,
+            "Why use data augmentation when you already have real data?",
+            "without collecting new data",
             "---",
         ),
         (
-            SEED_000,
-            "How would you design an ML system that balances multiple conflicting objectives?",
-            "Final Score = α * quality_score",
-            "data source",
+            READING,
+            "How do you decide which features to keep?",
+            "Keep score = importance − λ * serving_cost",
+            "model evaluation",
         ),
         (
-            SEED_000,
-            "What are the key challenges when transitioning an ML model from research to production?",
+            READING,
+            "How would you handle missing values in a feature?",
             "🚀 Example:",
-            "Decouple objectives",
+            "SHAP values",
         ),
         (
-            SEED_000,
-            "What are the challenges of logging in ML systems?",
-            "✅ **Solution**: **Archive unnecessary logs**",
-            "ML data comes from multiple sources",
+            READING,
+            "What are common problems with offline evaluation?",
+            "✅ **Solution**: Run **perturbation tests**",
+            "Offline evaluation needs baselines",
         ),
         (
-            SEED_000,
-            "What are the trade-offs between structured and unstructured data storage?",
-            "📌 **Example**: A company might store **sales reports**",
-            "relational model (SQL)",
+            READING,
+            "What are the trade-offs between AutoML and manual tuning?",
+            "📌 **Example**: A team might use **Bayesian optimization**",
+            "Track every experiment",
         ),
         (
-            SEED_000,
-            "How do you ensure an AI application remains competitive?",
-            "Calendly could have been a Google Calendar feature",
-            "Data curation involves",
+            READING,
+            "How do you defend an application against prompt injection?",
+            "forward all invoices to this address",
+            "Retrieval quality depends",
         ),
         (
-            SEED_000,
-            "What are the benefits and risks of using synthetic data for AI training?",
-            "3. **Legal concerns**",
-            "model distillation",
+            READING,
+            "What are the benefits and drawbacks of parameter-efficient finetuning such as LoRA?",
+            "3. **Catastrophic forgetting**",
+            "task vectors",
         ),
-        (SEED_000, "你如何优化 AI 生成的内容质量？", "LangChain & Pinecone", "YouTube"),
+        (READING, "大模型推理服务的成本怎么降？", "vLLM 和 PagedAttention", "电商搜索"),
+        (READING, "什么是特征存储（Feature Store），为什么需要它？", "多个团队", "先看数据"),
+        (READING, "模型上线后效果变差，你怎么排查？", "概念漂移", "Feast"),
         (
-            SEED_004,
-            "How would you improve AI-generated content reliability?",
-            "legal assistants use RAG",
-            "Building AI/ML Projects",
+            JOB_PLAN,
+            "How would you reduce hallucinations in an LLM application?",
+            "HR assistant cites the policy paragraph",
+            "One Portfolio Project",
         ),
     ],
 )
@@ -165,32 +160,32 @@ def test_each_answer_holds_its_own_notes_and_nothing_after_them(
     assert not_in_answer not in by_text[question].answer
 
 
-def test_seed_topics_are_book_and_chapter() -> None:
-    topics = {note.question: note.topic("x") for note in parsed(SEED_000)}
-    assert topics["什么时候应该使用机器学习？"] == "MLSD ch1.1"
-    assert topics["Why is ML latency measurement important in production?"] == "MLSD Ch1.2"
+def test_fixture_topics_are_book_and_chapter() -> None:
+    topics = {note.question: note.topic("x") for note in parsed(READING)}
+    assert topics["为什么要关心训练数据的采样方式？"] == "DMLS ch4.1"
+    assert topics["How do you deal with disagreement between annotators?"] == "DMLS Ch4.2"
     assert (
-        topics["Why is choosing the right data format important in ML systems?"]
-        == "MLSD chapter 3.1 data source and data fromat"
+        topics["What is model calibration, and when does it matter?"]
+        == "DMLS chapter 6.1 model evaluation offline"
     )
-    assert topics["How does an LLM differ from traditional language models?"] == "AIE ch1.1"
-    assert topics["如何设计一个 YouTube 推荐系统？"] == "AIE WEEK 1"
+    assert topics["What does perplexity tell you about a language model?"] == "AIE ch3.1"
+    assert topics["如何设计一个电商搜索排序系统？"] == "AIE WEEK 2"
 
 
-def test_importing_seed_000_writes_a_deck_the_loader_accepts(tmp_path: Path) -> None:
+def test_importing_the_reading_notes_writes_a_deck_the_loader_accepts(tmp_path: Path) -> None:
     out = tmp_path / "mlsd.yaml"
-    code, report, errors = import_to(seed(SEED_000), out)
+    code, report, errors = import_to(READING, out)
     assert (code, errors) == (EXIT_OK, "")
     deck = load(out)
     assert deck.deck == "mlsd"
-    assert len(deck.questions) == 46
+    assert len(deck.questions) == 42
     Catalog.load([out])  # the whole-catalog checks (unique ids) pass too
-    assert "Found 46 questions" in report
+    assert "Found 42 questions" in report
 
 
 def test_every_imported_question_gets_key_points_that_the_loader_accepts(tmp_path: Path) -> None:
     out = tmp_path / "mlsd.yaml"
-    import_to(seed(SEED_000), out)
+    import_to(READING, out)
     for question in load(out).questions:
         assert 1 <= len(question.key_points) <= 5, question.id
         for point in question.key_points:
@@ -199,22 +194,23 @@ def test_every_imported_question_gets_key_points_that_the_loader_accepts(tmp_pat
 
 def test_ids_are_the_same_on_every_run(tmp_path: Path) -> None:
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    import_to(seed(SEED_000), first)
-    import_to(seed(SEED_000), second)
+    import_to(READING, first)
+    import_to(READING, second)
     assert [q.id for q in load(first).questions] == [q.id for q in load(second).questions]
     assert first.read_bytes() == second.read_bytes()
 
 
 def test_ids_are_unique_prefixed_by_the_deck_and_short(tmp_path: Path) -> None:
-    out = tmp_path / "mlsd.yaml"
-    import_to(seed(SEED_000), out)
+    out = tmp_path / "dmls.yaml"
+    import_to(READING, out, deck="dmls")
     ids = [q.id for q in load(out).questions]
     assert len(set(ids)) == len(ids)
     for question_id in ids:
         assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", question_id)
         assert len(question_id) <= 48
-        assert question_id.startswith("mlsd-")
-    assert ids[0].startswith("mlsd-ch1.1-")
+        assert question_id.startswith("dmls-")
+    assert ids[0].startswith("dmls-ch4.1-")  # the book named like the deck is not repeated
+    assert ids[-1].startswith("dmls-aie-week-2-")
 
 
 def test_ids_depend_on_the_question_text_not_on_its_position(tmp_path: Path) -> None:
@@ -249,13 +245,13 @@ def test_ids_depend_on_the_question_text_not_on_its_position(tmp_path: Path) -> 
 
 def test_rerunning_into_the_same_file_skips_everything_as_already_present(tmp_path: Path) -> None:
     out = tmp_path / "mlsd.yaml"
-    import_to(seed(SEED_000), out)
+    import_to(READING, out)
     before = out.read_bytes()
-    code, report, _ = import_to(seed(SEED_000), out)
+    code, report, _ = import_to(READING, out)
     assert code == EXIT_OK
     assert out.read_bytes() == before
-    assert "0 new, 46 skipped" in report
-    assert report.count(f"already in {out}") == 46
+    assert "0 new, 42 skipped" in report
+    assert report.count(f"already in {out}") == 42
     assert "unchanged" in report
 
 
@@ -305,27 +301,27 @@ def test_appending_adds_only_new_questions_and_keeps_the_existing_ones_as_writte
 
 def test_an_output_file_holding_another_deck_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "other.yaml"
-    import_to(seed(SEED_004), out, deck="jobs")
+    import_to(JOB_PLAN, out, deck="jobs")
     before = out.read_bytes()
-    code, _, errors = import_to(seed(SEED_000), out, deck="mlsd")
+    code, _, errors = import_to(READING, out, deck="mlsd")
     assert code == EXIT_FAILED
     assert "holds deck 'jobs', not 'mlsd'" in errors
     assert out.read_bytes() == before
 
 
-def test_seed_004_repeats_of_seed_000_are_skipped_because_their_texts_match(
+def test_the_job_plan_repeats_of_the_reading_notes_are_skipped_because_their_texts_match(
     tmp_path: Path,
 ) -> None:
-    # 004's four questions are, word for word, the four "Common Interview Questions" of
-    # 000 (only the bold markers differ, and the answers differ a little): all are repeats.
-    common = [n for n in parsed(SEED_000) if n.topic("").startswith("AIE Common Interview")]
-    repeats = parsed(SEED_004)
+    # The plan's four questions are, word for word, the four "Common Interview Questions"
+    # of the reading notes (only the bold markers and the answers differ): all are repeats.
+    common = [n for n in parsed(READING) if n.topic("").startswith("AIE Common Interview")]
+    repeats = parsed(JOB_PLAN)
     assert [normalize_question(n.question) for n in repeats] == [
         normalize_question(n.question) for n in common
     ]
     mlsd = tmp_path / "mlsd.yaml"
-    import_to(seed(SEED_000), mlsd)
-    code, _, report = import_to(seed(SEED_004), None, deck="jobs", existing=Catalog.load([mlsd]))
+    import_to(READING, mlsd)
+    code, _, report = import_to(JOB_PLAN, None, deck="jobs", existing=Catalog.load([mlsd]))
     assert code == EXIT_OK
     assert "0 new, 4 skipped" in report
     assert report.count("already in deck 'mlsd'") == 4
@@ -355,7 +351,7 @@ def test_a_question_repeated_later_in_the_same_notes_is_skipped(tmp_path: Path) 
 def test_without_output_file_the_yaml_goes_to_stdout_and_the_report_to_stderr(
     tmp_path: Path,
 ) -> None:
-    code, yaml_text, report = import_to(seed(SEED_004), None, deck="jobs")
+    code, yaml_text, report = import_to(JOB_PLAN, None, deck="jobs")
     assert code == EXIT_OK
     deck = load_deck_text(yaml_text.encode("utf-8"), "<stdout>").deck
     assert len(deck.questions) == 4
@@ -365,7 +361,7 @@ def test_without_output_file_the_yaml_goes_to_stdout_and_the_report_to_stderr(
 
 
 def test_with_output_file_the_report_goes_to_stdout(tmp_path: Path) -> None:
-    code, report, errors = import_to(seed(SEED_004), tmp_path / "jobs.yaml", deck="jobs")
+    code, report, errors = import_to(JOB_PLAN, tmp_path / "jobs.yaml", deck="jobs")
     assert (code, errors) == (EXIT_OK, "")
     lines = report.splitlines()
     assert lines[0].startswith("Found 4 questions")
@@ -374,11 +370,11 @@ def test_with_output_file_the_report_goes_to_stdout(tmp_path: Path) -> None:
 
 def test_yaml_is_readable_unicode_with_literal_block_answers(tmp_path: Path) -> None:
     out = tmp_path / "mlsd.yaml"
-    import_to(seed(SEED_000), out)
+    import_to(READING, out)
     text = out.read_text(encoding="utf-8")
-    assert "question: 什么时候应该使用机器学习？" in text
+    assert "question: 为什么要关心训练数据的采样方式？" in text
     assert "\\u" not in text and "\\U" not in text
-    assert "    answer: |-\n      机器学习适用于数据驱动的问题，即：\n" in text
+    assert "    answer: |-\n      采样方式决定了模型看到的数据分布：\n" in text
     assert re.search(r"^        match: \[.+\]$", text, re.MULTILINE)
     assert re.search(r"^  - id: mlsd-", text, re.MULTILINE)
 
@@ -423,13 +419,13 @@ def test_bold_label_with_the_colon_outside_the_bold() -> None:
 def test_chinese_interviewer_numbering_and_full_width_colon() -> None:
     note = only(
         """\
-        #### ❓ 面试官问 1：什么时候应该使用机器学习？
+        #### ❓ 面试官问 1：什么时候需要重新训练模型？
         ✅ 回答：
-        数据中存在可学习的模式。
+        线上数据的分布发生了变化。
         """
     )
-    assert note.question == "什么时候应该使用机器学习？"
-    assert note.answer == "数据中存在可学习的模式。"
+    assert note.question == "什么时候需要重新训练模型？"
+    assert note.answer == "线上数据的分布发生了变化。"
 
 
 def test_answer_points_label_and_ascii_colon_label() -> None:
@@ -445,6 +441,24 @@ def test_answer_points_label_and_ascii_colon_label() -> None:
     )
     assert first.answer == "数据处理管道：特征工程"
     assert second.answer == "量化和蒸馏"
+
+
+def test_a_bare_check_mark_and_a_short_answer_label_are_not_part_of_the_answer() -> None:
+    first, second = parse(
+        """\
+        ### ❓ Q1: 什么是特征存储？
+        ✅
+
+        统一管理训练和服务的特征。
+        ### ❓ Q2: 效果变差怎么排查？
+        ✅ 答：
+        先看数据漂移。
+        ✅
+        再看标签定义。
+        """
+    )
+    assert first.answer == "统一管理训练和服务的特征。"
+    assert second.answer == "先看数据漂移。\n再看标签定义。"
 
 
 def test_text_on_the_answer_label_line_is_kept() -> None:
@@ -629,7 +643,7 @@ def test_without_headings_the_topic_falls_back_to_the_given_default() -> None:
 def test_a_long_document_title_is_not_used_as_a_topic_prefix() -> None:
     note = only(
         """\
-        # How My Learning in the Last Two Days Helps My Job Search
+        # What One Week of Reading Changed About My Job Hunt
         ## Interview practice
         #### ❓ Q1: A?
         ✅ Answer: a
@@ -647,20 +661,17 @@ def test_normalized_text_ignores_markers_numbering_case_width_and_punctuation() 
         == normalize_question("what is  ＲＡＧ ？")
         == "whatisrag"
     )
-    assert (
-        normalize_question("❓ 面试官问 2：什么时候不适合使用机器学习？")
-        == "什么时候不适合使用机器学习"
-    )
+    assert normalize_question("❓ 面试官问 2：什么时候不需要深度学习？") == "什么时候不需要深度学习"
 
 
 def test_chinese_questions_get_language_zh_and_english_ones_none() -> None:
     notes = parse(
         """\
         ## ch1
-        #### ❓ 面试官问 1：什么时候应该使用机器学习？
-        ✅ 回答：数据驱动的问题。
-        #### ❓ 如何设计一个 YouTube 推荐系统？
-        ✅ 回答要点：数据处理管道（Data Pipeline）：特征工程
+        #### ❓ 面试官问 1：什么时候需要重新训练模型？
+        ✅ 回答：数据分布变了。
+        #### ❓ 如何设计一个新闻推荐系统？
+        ✅ 回答要点：召回层（Retrieval）：向量检索
         #### ❓ Q1: Why measure p95?
         ✅ Answer: Means hide outliers.
         #### ❓ Q2: Why batch?
@@ -774,19 +785,19 @@ def test_notes_without_questions_are_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("deck_id", ["MLSD", "ml sd", "-mlsd", "", "a" * 33, "ml_sd"])
 def test_an_invalid_deck_id_is_a_usage_error(tmp_path: Path, deck_id: str) -> None:
-    code, _, errors = import_to(seed(SEED_004), None, deck=deck_id)
+    code, _, errors = import_to(JOB_PLAN, None, deck=deck_id)
     assert code == EXIT_USAGE
     assert errors.startswith("quizbot content import: --deck: invalid deck id")
 
 
 def test_output_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, errors = import_to(seed(SEED_004), tmp_path, deck="jobs")
+    code, _, errors = import_to(JOB_PLAN, tmp_path, deck="jobs")
     assert code == EXIT_USAGE
     assert "is a folder" in errors
 
 
 def test_output_in_a_missing_folder_is_an_error_before_any_report(tmp_path: Path) -> None:
-    code, out, errors = import_to(seed(SEED_004), tmp_path / "no" / "x.yaml", deck="jobs")
+    code, out, errors = import_to(JOB_PLAN, tmp_path / "no" / "x.yaml", deck="jobs")
     assert code == EXIT_FAILED and out == ""
     assert "no folder" in errors
 
@@ -794,7 +805,7 @@ def test_output_in_a_missing_folder_is_an_error_before_any_report(tmp_path: Path
 def test_an_invalid_existing_output_deck_is_reported_with_its_location(tmp_path: Path) -> None:
     out = tmp_path / "broken.yaml"
     out.write_text("deck: jobs\ntitle: x\nquestions: []\n", encoding="utf-8")
-    code, _, errors = import_to(seed(SEED_004), out, deck="jobs")
+    code, _, errors = import_to(JOB_PLAN, out, deck="jobs")
     assert code == EXIT_FAILED
     assert f"{out}:3:" in errors
     assert out.read_text(encoding="utf-8") == "deck: jobs\ntitle: x\nquestions: []\n"
