@@ -1,0 +1,177 @@
+"""Decide what an import adds: stable ids, duplicates skipped, topics and key points.
+
+Ids are `DECK-CHAPTER-HASH`, where HASH comes from the normalized question text, so the
+same notes give the same ids on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.decks.importer.keypoints import draft_key_points
+from bot.decks.importer.markdown import CHAPTER_NUMBER, detect_language, normalize_question
+from bot.decks.importer.parsing import NoteQuestion
+from bot.decks.model import QUESTION_ID_MAX, Deck, Question
+
+if TYPE_CHECKING:
+    from bot.decks.catalog import Catalog
+
+HASH_LENGTH = 8
+SLUG_MAX = 20
+
+_DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DECK_ID_MAX = 32
+
+
+def validate_deck_id(deck_id: str) -> str | None:
+    """None when `deck_id` can name a deck and prefix question ids, else what is wrong."""
+    if not _DECK_ID.match(deck_id) or len(deck_id) > _DECK_ID_MAX:
+        return (
+            f"invalid deck id {deck_id!r}: use lowercase letters, digits and '-', "
+            f"starting with a letter or digit, at most {_DECK_ID_MAX} characters"
+        )
+    return None
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[^a-z0-9.]+|\.(?!\d)|(?<!\d)\.", "-", text)
+    return re.sub(r"-{2,}", "-", text).strip("-.")
+
+
+def _chapter_slug(note: NoteQuestion) -> str:
+    """The id part for a topic: "mlsd-ch3.1" for "MLSD chapter 3.1 data source", "week-1" for "WEEK 1"."""
+    parts = []
+    for part in note.topic_parts:
+        number = CHAPTER_NUMBER.search(part)
+        slug = f"ch{number.group(1)}" if number else _slug(part)
+        if len(slug) > SLUG_MAX:
+            slug = slug[: SLUG_MAX + 1].rsplit("-", 1)[0].strip("-.")
+        if slug:
+            parts.append(slug)
+    return "-".join(parts)
+
+
+def question_id(deck_id: str, chapter_slug: str, normalized: str, taken: set[str]) -> str:
+    """`DECK-CHAPTER-HASH`, at most 48 characters, not in `taken`.
+
+    HASH is the start of the SHA-256 of the normalized question text, so the id stays the
+    same on every run; it grows longer only in the (unlikely) event of a clash.
+    """
+    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    if chapter_slug == deck_id:
+        chapter_slug = ""
+    chapter_slug = chapter_slug.removeprefix(f"{deck_id}-")
+    for length in range(HASH_LENGTH, len(digest) + 1, 2):
+        tail = digest[:length]
+        room = QUESTION_ID_MAX - len(deck_id) - len(tail) - 2
+        slug = chapter_slug[:room].rstrip("-.") if room > 0 else ""
+        candidate = "-".join(part for part in (deck_id, slug, tail) if part)
+        candidate = candidate[:QUESTION_ID_MAX]
+        if candidate not in taken:
+            return candidate
+    raise ValueError(f"cannot make a unique id for {normalized!r}")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one question found in the notes."""
+
+    note: NoteQuestion
+    id: str | None
+    """The new id, or the id of the question it duplicates."""
+    question: Question | None = None
+    """The question to add, or None when skipped."""
+    skipped: str | None = None
+    """Why it was skipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    outcomes: tuple[Outcome, ...]
+    language: str
+    """The deck's language (the existing deck's, else the most common among new questions)."""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def added(self) -> tuple[Question, ...]:
+        return tuple(o.question for o in self.outcomes if o.question is not None)
+
+    @property
+    def skipped(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.question is None)
+
+
+def plan_import(
+    notes: Sequence[NoteQuestion],
+    deck_id: str,
+    *,
+    out_deck: Deck | None = None,
+    out_name: str = "the output deck",
+    existing: Catalog | None = None,
+    default_topic: str = "notes",
+    source: str = "notes",
+) -> ImportPlan:
+    """Decide, for every question found, its id and whether it is new.
+
+    A question is skipped when its normalized text is already in `out_deck` (the deck being
+    appended to), in `existing` (the configured decks), or earlier in the same notes, or
+    when it has no answer. New questions get stable ids, a topic, their language and draft
+    key points.
+    """
+    present: dict[str, tuple[str, str]] = {}
+    taken: set[str] = set()
+    if out_deck is not None:
+        for q in out_deck.questions:
+            present.setdefault(normalize_question(q.question), (q.id, f"already in {out_name}"))
+            taken.add(q.id)
+    if existing is not None:
+        for q in existing.questions:
+            deck = existing.deck_of[q.id].deck
+            present.setdefault(normalize_question(q.question), (q.id, f"already in deck '{deck}'"))
+            taken.add(q.id)
+
+    languages = [detect_language(f"{n.question}\n{n.answer}") for n in notes]
+    if out_deck is not None:
+        language = out_deck.language
+    else:
+        language = "zh" if languages.count("zh") > languages.count("en") else "en"
+
+    outcomes: list[Outcome] = []
+    for note, detected in zip(notes, languages, strict=True):
+        normalized = normalize_question(note.question)
+        if not normalized:
+            outcomes.append(Outcome(note, None, skipped="the question has no text"))
+            continue
+        if normalized in present:
+            known_id, reason = present[normalized]
+            outcomes.append(Outcome(note, known_id, skipped=reason))
+            continue
+        new_id = question_id(deck_id, _chapter_slug(note), normalized, taken)
+        if not note.answer:
+            outcomes.append(Outcome(note, new_id, skipped="no answer under it"))
+            continue
+        taken.add(new_id)
+        present[normalized] = (new_id, f"same as line {note.line} of {source}")
+        question = Question(
+            id=new_id,
+            topic=note.topic(default_topic),
+            language=None if detected == language == "en" else detected,
+            question=note.question,
+            answer=note.answer,
+            key_points=draft_key_points(note.answer),
+        )
+        outcomes.append(Outcome(note, new_id, question=question))
+
+    warnings: list[str] = []
+    if out_deck is None and existing is not None and any(d.deck == deck_id for d in existing.decks):
+        warnings.append(
+            f"note: a configured deck already has the id '{deck_id}'; two files with the "
+            "same deck id cannot both be loaded (append with -o to that deck's file instead)"
+        )
+    return ImportPlan(outcomes=tuple(outcomes), language=language, warnings=tuple(warnings))
