@@ -22,6 +22,7 @@ from bot.decks.importer import (
     parse_notes,
     plan_import,
     run_import,
+    validate_deck_id,
 )
 from bot.decks.loader import load_deck_text
 from bot.decks.model import Deck
@@ -831,3 +832,59 @@ def test_an_output_deck_whose_layout_cannot_be_appended_to_is_rewritten_whole(
     assert "rewrote the whole file" in report
     assert load(out).questions[0].id == "d-old"
     assert len(load(out).questions) == 2
+
+
+# --- deck ids that clash with the configured content ------------------------------------
+
+
+def test_a_deck_id_a_configured_deck_has_is_refused_before_writing_with_a_free_suggestion(
+    tmp_path: Path,
+) -> None:
+    configured = tmp_path / "dmls.yaml"
+    import_to(JOB_PLAN, configured, deck="dmls")
+    taken = tmp_path / "taken.yaml"
+    import_to(JOB_PLAN, taken, deck="dmls-notes")  # the first suggestion is taken too
+    existing = Catalog.load([configured, taken])
+    out = tmp_path / "dmls-ch4.yaml"
+    code, report, errors = import_to(READING, out, deck="dmls", existing=existing)
+    assert code == EXIT_USAGE
+    assert report == ""
+    assert errors.count("\n") == 1
+    assert "--deck dmls: the configured content already has a deck 'dmls'" in errors
+    assert "use --deck dmls-2 for a new deck" in errors
+    assert not out.exists()
+
+
+def test_a_clashing_deck_id_is_refused_when_writing_to_standard_output_too(
+    tmp_path: Path,
+) -> None:
+    configured = tmp_path / "aie.yaml"
+    import_to(JOB_PLAN, configured, deck="aie")
+    code, yaml_text, errors = import_to(
+        READING, None, deck="aie", existing=Catalog.load([configured])
+    )
+    assert (code, yaml_text) == (EXIT_USAGE, "")
+    assert "use --deck aie-notes for a new deck" in errors
+
+
+def test_adding_to_the_configured_decks_own_file_is_not_a_clash(tmp_path: Path) -> None:
+    configured = tmp_path / "jobs.yaml"
+    import_to(JOB_PLAN, configured, deck="jobs")
+    code, report, errors = import_to(
+        READING, configured, deck="jobs", existing=Catalog.load([configured])
+    )
+    assert (code, errors) == (EXIT_OK, "")
+    assert "38 new, 4 skipped" in report
+    assert len(load(configured).questions) == 42
+
+
+def test_a_suggested_deck_id_stays_within_the_length_limit(tmp_path: Path) -> None:
+    long_id = "a" * 32
+    configured = tmp_path / "long.yaml"
+    import_to(JOB_PLAN, configured, deck=long_id)
+    code, _, errors = import_to(READING, None, deck=long_id, existing=Catalog.load([configured]))
+    assert code == EXIT_USAGE
+    suggestion = re.search(r"use --deck (\S+) for a new deck", errors)
+    assert suggestion is not None
+    assert suggestion.group(1) == "a" * 26 + "-notes"
+    assert validate_deck_id(suggestion.group(1)) is None

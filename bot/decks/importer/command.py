@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.decks.importer.parsing import parse_notes
-from bot.decks.importer.planning import ImportPlan, plan_import, validate_deck_id
+from bot.decks.importer.planning import ImportPlan, free_deck_id, plan_import, validate_deck_id
 from bot.decks.importer.rendering import merge_into, render_deck
 from bot.decks.loader import ContentError, load_deck_text
 from bot.decks.model import Deck
@@ -92,6 +92,28 @@ def _check(text: str, name: str) -> Deck:
         ) from None
 
 
+def _refuse_a_clash(
+    deck_id: str, out: Path | None, out_deck: Deck | None, existing: Catalog | None
+) -> None:
+    """Refuse a deck id that a configured deck has, unless OUT is that very deck.
+
+    Two files with one deck id make every command refuse to start, so writing one would
+    break the bot. Adding to the configured deck's own file (`-o` naming it) is fine.
+    """
+    if existing is None:
+        return
+    loaded = next((deck for deck in existing.decks if deck.deck == deck_id), None)
+    if loaded is None or (out_deck is not None and out_deck == loaded):
+        return
+    free = free_deck_id(deck_id, (deck.deck for deck in existing.decks))
+    raise _Failed(
+        f"--deck {deck_id}: the configured content already has a deck '{deck_id}' "
+        "(two decks with one id cannot both be loaded); "
+        f"use --deck {free} for a new deck, or -o that deck's own file to add to it",
+        EXIT_USAGE,
+    )
+
+
 def _report_lines(plan: ImportPlan, notes: Path) -> Iterator[str]:
     outcomes = plan.outcomes
     new = len(plan.added)
@@ -106,7 +128,6 @@ def _report_lines(plan: ImportPlan, notes: Path) -> Iterator[str]:
         else:
             where = f"{notes}:{outcome.note.line}"
             yield f"  skip  {outcome.id or '-'}  {text}  ({where}: {outcome.skipped})"
-    yield from plan.warnings
 
 
 def run_import(
@@ -124,8 +145,9 @@ def run_import(
     questions appended to the deck already there). Without OUT the deck YAML goes to
     `stdout` and the report to `stderr`, so the output can be redirected into a file.
     Errors are one line on `stderr`: exit 1 when the work fails (missing notes, no
-    questions, invalid deck id, unusable OUT), 2 for usage problems (OUT is a folder or
-    the notes file itself).
+    questions, unusable OUT), 2 for usage problems (an invalid deck id, or one that a
+    configured deck already has, OUT a folder or the notes file itself); with exit 2
+    nothing is written.
     """
     err = stderr if stderr is not None else sys.stderr
     report = stdout if out is not None else err
@@ -167,6 +189,7 @@ def _run(
             f"{out}: holds deck '{out_deck.deck}', not '{deck_id}'; "
             f"use --deck {out_deck.deck} to append to it, or another -o file"
         )
+    _refuse_a_clash(deck_id, out, out_deck, existing)
     plan = plan_import(
         parsed.questions,
         deck_id,

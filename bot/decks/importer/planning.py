@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,21 @@ def validate_deck_id(deck_id: str) -> str | None:
             f"starting with a letter or digit, at most {_DECK_ID_MAX} characters"
         )
     return None
+
+
+def free_deck_id(wanted: str, taken: Iterable[str]) -> str:
+    """A valid deck id close to `wanted` that none of `taken` uses.
+
+    `WANTED-notes` when free, else `WANTED-2`, `WANTED-3`, ...; `wanted` is shortened
+    when needed to stay within the deck id length limit.
+    """
+    used = set(taken)
+    for suffix in ("notes", *(str(n) for n in range(2, 10_000))):
+        base = wanted[: _DECK_ID_MAX - len(suffix) - 1].rstrip("-")
+        candidate = f"{base}-{suffix}"
+        if candidate not in used:
+            return candidate
+    raise ValueError(f"no free deck id near {wanted!r}")  # pragma: no cover
 
 
 def _slug(text: str) -> str:
@@ -96,7 +111,6 @@ class ImportPlan:
     outcomes: tuple[Outcome, ...]
     language: str
     """The deck's language (the existing deck's, else the most common among new questions)."""
-    warnings: tuple[str, ...] = ()
 
     @property
     def added(self) -> tuple[Question, ...]:
@@ -168,10 +182,4 @@ def plan_import(
         )
         outcomes.append(Outcome(note, new_id, question=question))
 
-    warnings: list[str] = []
-    if out_deck is None and existing is not None and any(d.deck == deck_id for d in existing.decks):
-        warnings.append(
-            f"note: a configured deck already has the id '{deck_id}'; two files with the "
-            "same deck id cannot both be loaded (append with -o to that deck's file instead)"
-        )
-    return ImportPlan(outcomes=tuple(outcomes), language=language, warnings=tuple(warnings))
+    return ImportPlan(outcomes=tuple(outcomes), language=language)
