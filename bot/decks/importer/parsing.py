@@ -79,7 +79,7 @@ class NoteQuestion:
 
     @property
     def topic_parts(self) -> tuple[str, ...]:
-        book = self.book if self.book and _is_book_name(self.book) else None
+        book = book_prefix(self.book) if self.book else None
         if self.chapter:
             return (book, self.chapter) if book else (self.chapter,)
         if self.book:
@@ -97,8 +97,27 @@ class ParsedNotes:
     questions: tuple[NoteQuestion, ...]
 
 
-def _is_book_name(text: str) -> bool:
-    return len(text) <= BOOK_PREFIX_MAX and len(text.split()) <= 4
+_BOOK_AND_CHAPTER = re.compile(
+    r"^(.{1,24}?\s(?:ch(?:apter)?\s*\.?\s*\d+(?:\.\d+)*|第\s*\S{1,4}?\s*章))(?!\w)", re.IGNORECASE
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+
+def book_prefix(title: str) -> str | None:
+    """What a `#` title puts before its chapters' topics, or None for a document title.
+
+    A short title is a book name ("DMLS", "AI Engineering"). A longer one keeps its book
+    and chapter ("DMLS ch4" of "DMLS ch4 Training Data and Sampling"), else its leading
+    acronym ("DMLS" of "DMLS notes for the second interview round"); a long title with
+    neither ("What a Week of Reading Taught Me") prefixes nothing.
+    """
+    if len(title) <= BOOK_PREFIX_MAX and len(title.split()) <= 4:
+        return title
+    with_chapter = _BOOK_AND_CHAPTER.match(title)
+    if with_chapter:
+        return with_chapter.group(1)
+    first = title.split()[0]
+    return first if _ACRONYM.match(first) else None
 
 
 @dataclass
