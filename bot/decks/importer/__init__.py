@@ -15,7 +15,8 @@ The work is split into pure steps, one module each, each usable on its own:
 - `parsing.parse_notes` finds the questions (`NoteQuestion`: line, book, chapter, text,
   answer), with `answers.clean_answer` tidying each answer;
 - `planning.plan_import` decides what is new and what is already present, assigns stable
-  ids and drafts key points (`keypoints.draft_key_points`) into an `ImportPlan`;
+  ids and drafts key points (`keypoints.draft_key_points`, with match terms from
+  `terms.match_terms`) into an `ImportPlan`;
 - `rendering.render_deck` / `render_questions` turn questions into readable YAML;
 - `command.run_import` is the command: it reads and writes files, validates the result
   with the deck loader before writing anything, and reports.
@@ -23,7 +24,7 @@ The work is split into pure steps, one module each, each usable on its own:
 
 from bot.decks.importer.answers import clean_answer
 from bot.decks.importer.command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_import
-from bot.decks.importer.keypoints import draft_key_points, match_terms
+from bot.decks.importer.keypoints import bonus_lines, draft_key_points
 from bot.decks.importer.markdown import clean_question, detect_language, normalize_question
 from bot.decks.importer.parsing import NoteQuestion, ParsedNotes, parse_notes
 from bot.decks.importer.planning import (
@@ -34,6 +35,7 @@ from bot.decks.importer.planning import (
     validate_deck_id,
 )
 from bot.decks.importer.rendering import merge_into, render_deck, render_questions
+from bot.decks.importer.terms import match_terms
 
 __all__ = [
     "EXIT_FAILED",
@@ -43,6 +45,7 @@ __all__ = [
     "NoteQuestion",
     "Outcome",
     "ParsedNotes",
+    "bonus_lines",
     "clean_answer",
     "clean_question",
     "detect_language",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.decks.importer.keypoints import draft_key_points
 from bot.decks.importer.markdown import CHAPTER_NUMBER, detect_language, normalize_question
 from bot.decks.importer.parsing import NoteQuestion
+from bot.decks.importer.terms import DeckVocabulary
 from bot.decks.model import QUESTION_ID_MAX, Deck, Question
 
 if TYPE_CHECKING:
@@ -156,6 +157,10 @@ def plan_import(
     else:
         language = "zh" if languages.count("zh") > languages.count("en") else "en"
 
+    vocabulary = DeckVocabulary.of(
+        [f"{n.question}\n{n.answer}" for n in notes]
+        + ([f"{q.question}\n{q.answer}" for q in out_deck.questions] if out_deck else [])
+    )
     outcomes: list[Outcome] = []
     for note, detected in zip(notes, languages, strict=True):
         normalized = normalize_question(note.question)
@@ -178,7 +183,7 @@ def plan_import(
             language=None if detected == language == "en" else detected,
             question=note.question,
             answer=note.answer,
-            key_points=draft_key_points(note.answer),
+            key_points=draft_key_points(note.answer, note.question, vocabulary=vocabulary),
         )
         outcomes.append(Outcome(note, new_id, question=question))
 
