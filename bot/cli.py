@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("notes", type=Path, help="the markdown notes file")
     importer.add_argument("--deck", required=True, help="deck id for the new questions")
     importer.add_argument("-o", "--output", type=Path, default=None, help="deck file to write")
+    importer.add_argument(
+        "--update",
+        action="store_true",
+        help="also update the questions of the -o deck whose notes changed (ids kept)",
+    )
     importer.set_defaults(handler=_content_import)
     content.set_defaults(handler=lambda _args, _settings: _usage(content))
 
@@ -232,7 +237,7 @@ def _content_import(args: argparse.Namespace, settings: Settings) -> int:
         existing = Catalog.load(settings.content_paths)
     except ContentError:
         existing = None  # the import still works; only the duplicate check is narrower
-    return run_import(args.notes, args.deck, args.output, existing, sys.stdout)
+    return run_import(args.notes, args.deck, args.output, existing, sys.stdout, update=args.update)
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:

@@ -83,3 +83,25 @@ def test_the_suggested_id_imports_into_a_deck_the_content_check_accepts(tmp_path
     checked = quizbot("content", "check", content=content, tmp_path=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert "basics-notes:" in checked.stdout
+
+
+def test_update_from_the_command_line_reports_and_keeps_a_checkable_deck(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    notes = tmp_path / "notes.md"
+    original = (NOTES / "reading-notes.md").read_text(encoding="utf-8")
+    notes.write_text(original, encoding="utf-8")
+    out = content / "dmls.yaml"
+    args = ("content", "import", str(notes), "--deck", "dmls", "-o", str(out))
+    assert quizbot(*args, content=content, tmp_path=tmp_path).returncode == 0
+    ids = out.read_text(encoding="utf-8").count("  - id: dmls-")
+    notes.write_text(
+        original.replace("蓄水池抽样适合数据流", "蓄水池抽样适合无界的数据流"), encoding="utf-8"
+    )
+    updated = quizbot(*args, "--update", content=content, tmp_path=tmp_path)
+    assert updated.returncode == 0, updated.stderr
+    assert "0 new, 1 updated, 41 unchanged, 0 skipped" in updated.stdout
+    assert "蓄水池抽样适合无界的数据流" in out.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8").count("  - id: dmls-") == ids
+    checked = quizbot("content", "check", content=content, tmp_path=tmp_path)
+    assert checked.returncode == 0, checked.stderr

@@ -1014,3 +1014,115 @@ def test_a_suggested_deck_id_stays_within_the_length_limit(tmp_path: Path) -> No
     assert suggestion is not None
     assert suggestion.group(1) == "a" * 26 + "-notes"
     assert validate_deck_id(suggestion.group(1)) is None
+
+
+# --- updating a deck from edited notes --------------------------------------------------
+
+DAY_ONE = """\
+    # DMLS
+    ## ch7
+    ### ❓ Q1: Why compress a model before serving it?
+    ✅ Answer:
+    - **Quantization** stores weights in fewer bits.
+    - **Pruning** removes weights that matter little.
+    ### ❓ Q2: What is a canary release?
+    ✅ Answer:
+    - A small share of traffic goes to the new model first.
+    - Metrics are compared before the full rollout.
+    """
+
+
+def test_update_replaces_changed_questions_by_id_adds_new_ones_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "dmls.yaml"
+    import_to(write_notes(tmp_path, DAY_ONE, "day1.md"), out, deck="dmls")
+    first = {q.question: q for q in load(out).questions}
+    edited = out.read_text(encoding="utf-8").replace("match: [", "match: [rollout share, ", 1)
+    edited = edited.replace(
+        "    answer: |-\n      - A small share",
+        "    tags: [deploy]\n    answer: |-\n      - A small share",
+    )
+    out.write_text(edited, encoding="utf-8")
+    hand_edited = {q.question: q for q in load(out).questions}
+    day_two = DAY_ONE.replace(
+        "- **Pruning** removes weights that matter little.",
+        "- **Pruning** removes weights that matter little.\n"
+        "    - **Distillation** trains a small student on a large teacher.",
+    ).rstrip(" ") + (
+        "    ### ❓ Q3: What is shadow deployment?\n"
+        "    ✅ Answer: The new model sees live traffic but its answers are not shown.\n"
+    )
+    code, report, errors = run_update(write_notes(tmp_path, day_two, "day2.md"), out)
+    assert (code, errors) == (EXIT_OK, "")
+    assert "1 new, 1 updated, 1 unchanged, 0 skipped" in report
+    compress = first["Why compress a model before serving it?"]
+    assert f"  update  {compress.id}  Why compress a model before serving it?" in report
+    assert "now has 3" in report
+    after = load(out)
+    by_text = {q.question: q for q in after.questions}
+    assert [q.question for q in after.questions] == [
+        "Why compress a model before serving it?",
+        "What is a canary release?",
+        "What is shadow deployment?",
+    ]
+    updated = by_text["Why compress a model before serving it?"]
+    assert updated.id == compress.id
+    assert "Distillation" in updated.answer
+    assert any("Distillation" in p.match for p in updated.key_points)
+    canary = by_text["What is a canary release?"]
+    assert canary == hand_edited["What is a canary release?"]  # unchanged: edits kept
+    assert canary.tags == ["deploy"]
+
+
+def test_update_keeps_the_tags_of_a_question_it_changes(tmp_path: Path) -> None:
+    out = tmp_path / "dmls.yaml"
+    import_to(write_notes(tmp_path, DAY_ONE, "day1.md"), out, deck="dmls")
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text.replace("    answer: |-", "    tags: [serving]\n    answer: |-", 1))
+    day_two = DAY_ONE.replace("in fewer bits", "in 8 or 4 bits")
+    code, report, _ = run_update(write_notes(tmp_path, day_two, "day2.md"), out)
+    assert code == EXIT_OK and "0 new, 1 updated, 1 unchanged" in report
+    (compress, _canary) = load(out).questions
+    assert compress.tags == ["serving"]
+    assert "8 or 4 bits" in compress.answer
+
+
+def test_update_with_nothing_changed_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    notes = write_notes(tmp_path, DAY_ONE, "day1.md")
+    out = tmp_path / "dmls.yaml"
+    import_to(notes, out, deck="dmls")
+    before = out.read_bytes()
+    code, report, _ = run_update(notes, out)
+    assert code == EXIT_OK
+    assert "0 new, 0 updated, 2 unchanged, 0 skipped" in report
+    assert out.read_bytes() == before
+
+
+def test_without_update_present_questions_are_skipped_and_the_report_mentions_update(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "dmls.yaml"
+    import_to(write_notes(tmp_path, DAY_ONE, "day1.md"), out, deck="dmls")
+    before = out.read_bytes()
+    changed = write_notes(tmp_path, DAY_ONE.replace("fewer bits", "8 bits"), "day2.md")
+    code, report, _ = import_to(changed, out, deck="dmls")
+    assert code == EXIT_OK
+    assert "0 new, 2 skipped" in report
+    assert "2 questions of the notes are in" in report
+    assert "add --update to update them from the notes" in report
+    assert out.read_bytes() == before
+
+
+def test_update_without_an_output_deck_is_a_usage_error(tmp_path: Path) -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_import(JOB_PLAN, "jobs", None, None, stdout, stderr=stderr, update=True)
+    assert code == EXIT_USAGE
+    assert "--update needs -o" in stderr.getvalue()
+    assert stdout.getvalue() == ""
+
+
+def run_update(notes: Path, out: Path) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_import(notes, "dmls", out, None, stdout, stderr=stderr, update=True)
+    return code, stdout.getvalue(), stderr.getvalue()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.decks.importer.parsing import parse_notes
 from bot.decks.importer.planning import ImportPlan, free_deck_id, plan_import, validate_deck_id
-from bot.decks.importer.rendering import merge_into, render_deck
+from bot.decks.importer.rendering import merge_into, render_deck, update_into
 from bot.decks.loader import ContentError, load_deck_text
 from bot.decks.model import Deck
 
@@ -114,20 +114,32 @@ def _refuse_a_clash(
     )
 
 
-def _report_lines(plan: ImportPlan, notes: Path) -> Iterator[str]:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _report_lines(
+    plan: ImportPlan, notes: Path, out: Path | None, *, update: bool
+) -> Iterator[str]:
     outcomes = plan.outcomes
-    new = len(plan.added)
-    yield (
-        f"Found {len(outcomes)} question{'s' if len(outcomes) != 1 else ''} in {notes}: "
-        f"{new} new, {len(outcomes) - new} skipped."
-    )
+    new, updated, unchanged = len(plan.added), len(plan.updated), len(plan.unchanged)
+    counts = f"{new} new, {updated} updated, {unchanged} unchanged" if update else f"{new} new"
+    skipped = len(outcomes) - new - updated - unchanged
+    yield f"Found {_plural(len(outcomes), 'question')} in {notes}: {counts}, {skipped} skipped."
     for outcome in outcomes:
         text = outcome.note.question or outcome.note.raw_question.strip()
         if outcome.question is not None:
-            yield f"  new   {outcome.id}  {text}"
+            yield f"  {'update' if outcome.updated else 'new '}  {outcome.id}  {text}"
         else:
             where = f"{notes}:{outcome.note.line}"
             yield f"  skip  {outcome.id or '-'}  {text}  ({where}: {outcome.skipped})"
+    in_out = sum(o.skipped == f"already in {out}" for o in outcomes)
+    if in_out and not update:
+        yield (
+            f"{_plural(in_out, 'question')} of the notes {'is' if in_out == 1 else 'are'} in "
+            f"{out} already and kept as {'it is' if in_out == 1 else 'they are'}; "
+            "add --update to update them from the notes."
+        )
 
 
 def run_import(
@@ -138,11 +150,13 @@ def run_import(
     stdout: TextIO,
     *,
     stderr: TextIO | None = None,
+    update: bool = False,
 ) -> int:
-    """`quizbot content import NOTES --deck ID [-o OUT]`; returns the exit code.
+    """`quizbot content import NOTES --deck ID [-o OUT] [--update]`; returns the exit code.
 
     With OUT, the report goes to `stdout` and the deck to OUT (a new deck, or the new
-    questions appended to the deck already there). Without OUT the deck YAML goes to
+    questions appended to the deck already there; with `update`, also the questions of
+    OUT whose notes changed updated in place, under their ids). Without OUT the deck YAML goes to
     `stdout` and the report to `stderr`, so the output can be redirected into a file.
     Errors are one line on `stderr`: exit 1 when the work fails (missing notes, no
     questions, unusable OUT), 2 for usage problems (an invalid deck id, or one that a
@@ -152,7 +166,7 @@ def run_import(
     err = stderr if stderr is not None else sys.stderr
     report = stdout if out is not None else err
     try:
-        return _run(notes, deck_id, out, existing, stdout, report)
+        return _run(notes, deck_id, out, existing, stdout, report, update=update)
     except _Failed as failure:
         print(f"quizbot content import: {failure}", file=err)
         return failure.code
@@ -165,10 +179,14 @@ def _run(
     existing: Catalog | None,
     stdout: TextIO,
     report: TextIO,
+    *,
+    update: bool,
 ) -> int:
     problem = validate_deck_id(deck_id)
     if problem:
         raise _Failed(f"--deck: {problem}", EXIT_USAGE)
+    if update and out is None:
+        raise _Failed("--update needs -o DECK.yaml, the deck file to update", EXIT_USAGE)
     if out is not None:
         if out.is_dir():
             raise _Failed(f"-o {out}: is a folder; name a .yaml file", EXIT_USAGE)
@@ -198,13 +216,24 @@ def _run(
         existing=existing,
         default_topic=notes.stem,
         source=str(notes),
+        update=update,
     )
-    for line in _report_lines(plan, notes):
+    for line in _report_lines(plan, notes, out, update=update):
         print(line, file=report)
-    added = plan.added
-    if not added:
+    added, updated = plan.added, plan.updated
+    if not added and not updated:
         where = f"{out} unchanged" if out is not None else "no deck written"
         print(f"Nothing new to import; {where}.", file=report)
+        return EXIT_OK
+
+    if current is not None and out is not None and updated:
+        deck = _check(update_into(current[1], updated, added), str(out))
+        _write_atomically(out, render_deck(deck))
+        print(
+            f"Updated {_plural(len(updated), 'question')} and added {len(added)} in {out} "
+            f"(the whole file rewritten); deck '{deck.deck}' now has {len(deck.questions)}.",
+            file=report,
+        )
         return EXIT_OK
 
     if current is not None and out is not None:

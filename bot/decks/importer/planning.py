@@ -94,6 +94,10 @@ def question_id(deck_id: str, chapter_slug: str, normalized: str, taken: set[str
     raise ValueError(f"cannot make a unique id for {normalized!r}")  # pragma: no cover
 
 
+UNCHANGED = "unchanged"
+"""Why a question already in the deck was skipped by an update: the notes say the same."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What became of one question found in the notes."""
@@ -102,9 +106,11 @@ class Outcome:
     id: str | None
     """The new id, or the id of the question it duplicates."""
     question: Question | None = None
-    """The question to add, or None when skipped."""
+    """The question to add (or, when `updated`, to put in place of the deck's), else None."""
     skipped: str | None = None
     """Why it was skipped."""
+    updated: bool = False
+    """True when `question` replaces the deck's question of the same id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +121,15 @@ class ImportPlan:
 
     @property
     def added(self) -> tuple[Question, ...]:
-        return tuple(o.question for o in self.outcomes if o.question is not None)
+        return tuple(o.question for o in self.outcomes if o.question is not None and not o.updated)
+
+    @property
+    def updated(self) -> tuple[Question, ...]:
+        return tuple(o.question for o in self.outcomes if o.question is not None and o.updated)
+
+    @property
+    def unchanged(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.skipped == UNCHANGED)
 
     @property
     def skipped(self) -> tuple[Outcome, ...]:
@@ -131,6 +145,7 @@ def plan_import(
     existing: Catalog | None = None,
     default_topic: str = "notes",
     source: str = "notes",
+    update: bool = False,
 ) -> ImportPlan:
     """Decide, for every question found, its id and whether it is new.
 
@@ -138,11 +153,18 @@ def plan_import(
     appended to), in `existing` (the configured decks), or earlier in the same notes, or
     when it has no answer. New questions get stable ids, a topic, their language and draft
     key points.
+
+    With `update`, a question already in `out_deck` is compared with the notes instead:
+    when its text, answer, topic or language differ it is updated under its own id (key
+    points drafted anew only when the answer changed; other keys such as tags kept), else
+    it is skipped as unchanged.
     """
     present: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
+    in_out: dict[str, Question] = {}
     if out_deck is not None:
         for q in out_deck.questions:
+            in_out.setdefault(normalize_question(q.question), q)
             present.setdefault(normalize_question(q.question), (q.id, f"already in {out_name}"))
             taken.add(q.id)
     if existing is not None:
@@ -166,6 +188,25 @@ def plan_import(
         normalized = normalize_question(note.question)
         if not normalized:
             outcomes.append(Outcome(note, None, skipped="the question has no text"))
+            continue
+        if update and normalized in in_out and normalized in present and note.answer:
+            old = in_out.pop(normalized)
+            present[normalized] = (old.id, f"same as line {note.line} of {source}")
+            fresh = {
+                "question": note.question,
+                "answer": note.answer,
+                "topic": note.topic(default_topic),
+                "language": None if detected == language == "en" else detected,
+            }
+            if all(getattr(old, key) == value for key, value in fresh.items()):
+                outcomes.append(Outcome(note, old.id, skipped=UNCHANGED))
+                continue
+            if old.answer != note.answer:
+                fresh["key_points"] = draft_key_points(
+                    note.answer, note.question, vocabulary=vocabulary
+                )
+            question = old.model_copy(update=fresh)
+            outcomes.append(Outcome(note, old.id, question=question, updated=True))
             continue
         if normalized in present:
             known_id, reason = present[normalized]

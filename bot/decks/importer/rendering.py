@@ -119,3 +119,10 @@ def merge_into(existing_text: str, existing: Deck, new: Sequence[Question]) -> t
             return text, True
     combined = existing.model_copy(update={"questions": [*existing.questions, *new]})
     return render_deck(combined), False
+
+
+def update_into(existing: Deck, updated: Sequence[Question], new: Sequence[Question]) -> str:
+    """The whole deck as YAML with `updated` questions in place (by id) and `new` appended."""
+    by_id = {question.id: question for question in updated}
+    questions = [by_id.get(question.id, question) for question in existing.questions]
+    return render_deck(existing.model_copy(update={"questions": [*questions, *new]}))
