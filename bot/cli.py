@@ -217,7 +217,7 @@ def _content_check(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     multiple_choice = sum(q.is_multiple_choice for q in catalog.questions)
     print(
-        f"OK: {len(catalog.questions)} questions ({multiple_choice} multiple choice) "
+        f"OK: {_plural(len(catalog.questions), 'question')} ({multiple_choice} multiple choice) "
         f"in {_plural(len(catalog.decks), 'deck')}, {_plural(len(catalog.topics()), 'topic')}."
     )
     for deck in catalog.decks:

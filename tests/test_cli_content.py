@@ -177,3 +177,38 @@ def test_run_without_a_token_explains_botfather_and_the_console(
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "BotFather" in result.stderr
     assert "quizbot console" in result.stderr
+
+
+def test_nasty_markdown_passes_since_it_always_renders_well_formed(run: Run) -> None:
+    result = run("content", "check", str(ROOT / "tests" / "fixtures" / "nasty_markdown.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: 1 question (0 multiple choice) in 1 deck")
+
+
+def test_markup_a_platform_would_refuse_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were rendering ever to cross tags again, loading (and so `content check` and the
+    bot's start) would name the field, not send it."""
+    import bot.decks.markdown as markdown
+
+    def crossing(text: str) -> str:  # the renderer this deck once broke
+        bold = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"<b>\1</b>", markdown.escape_html(text))
+        return re.sub(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", r"<i>\1</i>", bold)
+
+    monkeypatch.setattr(markdown, "telegram_html", crossing)
+    deck = tmp_path / "crossing.yaml"
+    deck.write_text(
+        "deck: crossing\n"
+        "title: Crossing\n"
+        "questions:\n"
+        "  - id: crossing-1\n"
+        "    topic: Markup\n"
+        "    question: Plain?\n"
+        "    answer: |\n"
+        "      **a *b** c*\n",
+        encoding="utf-8",
+    )
+    assert expected_issues(deck) == [
+        f"{deck}:7:13: questions[0].answer: as Telegram markup: </b> crosses <i> (tags must nest)"
+    ]

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.decks.markdown import question_problems
 from bot.decks.model import (
     DECK_ID_MAX,
     DECK_ID_PATTERN,
@@ -783,9 +784,21 @@ def _parse_text(raw: bytes, file: str) -> _Parsed:
     parsed = _Parsed(file, None, list(builder.issues))
     _collect_ids(data, builder, parsed)
     deck, issues = _validate(data, builder)
+    if deck is not None:
+        issues += _render_issues(deck, builder)
     parsed.issues = _sorted([*parsed.issues, *issues])
     parsed.deck = None if parsed.issues else deck
     return parsed
+
+
+def _render_issues(deck: Deck, builder: _Builder) -> list[ContentIssue]:
+    """What Telegram or Discord would refuse in the deck's texts once rendered."""
+    issues = []
+    for index, question in enumerate(deck.questions):
+        for field_name, message in question_problems(question):
+            path = ("questions", index, field_name)
+            issues.append(ContentIssue(builder.locate(path), f"{_dotted(path)}: {message}"))
+    return issues
 
 
 def _collect_ids(data: dict[str, Any], builder: _Builder, parsed: _Parsed) -> None:

@@ -1,7 +1,8 @@
 """Engine results as Discord embeds and text, within Discord's size limits.
 
 The wording follows the Telegram adapter's (bot/telegram/render.py), in Discord's
-Markdown instead of Telegram's HTML. Deck text is Markdown already and passes through;
+Markdown instead of Telegram's HTML. Deck questions and answers are rendered from the
+deck's Markdown subset (bot/decks/markdown.py), every marker paired; other deck text and
 people's names are escaped. Every message goes out with mentions disabled, so no text
 can ping anyone.
 """
@@ -13,6 +14,7 @@ from dataclasses import replace
 import discord
 
 from bot import wording
+from bot.decks.markdown import balance_discord, discord_markdown, escape_discord
 from bot.decks.model import Question
 from bot.engine.results import (
     AnswerResult,
@@ -52,6 +54,18 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def clip_markdown(text: str, limit: int) -> str:
+    """Rendered Markdown cut to `limit` characters with every marker still paired."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return balance_discord(clip(text, limit - _BALANCE_ROOM))
+
+
+_BALANCE_ROOM = 16
+"""Room kept when cutting Markdown for the markers that close what the cut left open."""
+
+
 def name(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
@@ -64,8 +78,8 @@ def question(asked: Asked) -> discord.Embed:
     heading = "📅 Daily question" if asked.kind == "daily" else "❓ Question"
     review = " · 🔁 review" if asked.is_review else ""
     embed = discord.Embed(
-        title=clip(f"{heading} · {q.topic}{review}", TITLE_MAX),
-        description=clip(_question_body(q), DESCRIPTION_MAX),
+        title=clip(f"{heading} · {escape_discord(q.topic)}{review}", TITLE_MAX),
+        description=clip_markdown(_question_body(q), DESCRIPTION_MAX),
         colour=QUESTION_COLOUR,
     )
     embed.set_footer(text=_how_to_answer(q, asked.is_group))
@@ -80,10 +94,13 @@ def question_note(asked: Asked) -> str | None:
 
 
 def _question_body(q: Question) -> str:
+    text = discord_markdown(q.question)
     if not q.choices:
-        return q.question
-    options = "\n".join(f"**{i}.** {choice}" for i, choice in enumerate(q.choices, start=1))
-    return f"{q.question}\n\n{options}"
+        return text
+    options = "\n".join(
+        f"**{i}.** {escape_discord(choice)}" for i, choice in enumerate(q.choices, start=1)
+    )
+    return f"{text}\n\n{options}"
 
 
 def _how_to_answer(q: Question, is_group: bool) -> str:
@@ -101,21 +118,22 @@ def question_text(message: discord.Message | None) -> str | None:
 
 
 def model_answer(q: Question) -> str:
-    text = f"**Model answer**\n{q.answer.strip()}"
+    text = f"**Model answer**\n{discord_markdown(q.answer)}"
     if q.choices is not None and q.correct is not None:
-        text = f"Correct option: **{q.choices[q.correct]}**\n\n{text}"
+        text = f"Correct option: **{escape_discord(q.choices[q.correct])}**\n\n{text}"
     return text
 
 
 def feedback(result: AnswerResult) -> discord.Embed:
     """A player's result: verdict, key points, model answer, streak news."""
     q = result.question
-    blocks = [q.explanation or "" if q.is_multiple_choice else _key_points(result)]
+    explanation = escape_discord(q.explanation or "")
+    blocks = [explanation if q.is_multiple_choice else _key_points(result)]
     blocks += [model_answer(q), _streak_news(result)]
     title, colour = _verdict(result)
     return discord.Embed(
         title=clip(title, TITLE_MAX),
-        description=clip("\n\n".join(b for b in blocks if b), DESCRIPTION_MAX),
+        description=clip_markdown("\n\n".join(b for b in blocks if b), DESCRIPTION_MAX),
         colour=colour,
     )
 
@@ -137,8 +155,8 @@ def _verdict(result: AnswerResult) -> tuple[str, discord.Colour]:
 
 def _key_points(result: AnswerResult) -> str:
     points, grade = result.question.key_points, result.grade
-    lines = [f"✓ {points[i].point}" for i in grade.covered]
-    lines += [f"✗ {points[i].point}" for i in grade.missed]
+    lines = [f"✓ {escape_discord(points[i].point)}" for i in grade.covered]
+    lines += [f"✗ {escape_discord(points[i].point)}" for i in grade.missed]
     return "\n".join(lines)
 
 
@@ -160,8 +178,10 @@ def rated(result: RatingResult) -> str:
 def reveal(data: Reveal) -> discord.Embed:
     q = data.question
     embed = discord.Embed(
-        title=clip(f"💡 Answer · {q.topic}", TITLE_MAX),
-        description=clip(f"{q.question}\n\n{model_answer(q)}", DESCRIPTION_MAX),
+        title=clip(f"💡 Answer · {escape_discord(q.topic)}", TITLE_MAX),
+        description=clip_markdown(
+            f"{discord_markdown(q.question)}\n\n{model_answer(q)}", DESCRIPTION_MAX
+        ),
         colour=INFO_COLOUR,
     )
     embed.add_field(

@@ -10,26 +10,19 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.decks.markdown import escape_html, telegram_html
+
+escape = escape_html
+"""Text shown as-is inside Telegram HTML."""
+
 MESSAGE_LIMIT = 4096
 """Telegram's limit on a message's text, in UTF-16 code units."""
 LONG_WORD = 200
 """Words longer than this may be cut when a single line does not fit a message."""
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
-_BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
-_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-
 # Splitting: tags, character references, blank-line runs, line breaks, spaces, words.
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\n{2,}|\n|[ \t]+|[^<&\s]+|[\s\S]")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][\w-]*)")
-
-
-def escape(text: str) -> str:
-    """Text shown as-is inside Telegram HTML."""
-    return html.escape(text, quote=False)
 
 
 def escape_attribute(text: str) -> str:
@@ -51,34 +44,12 @@ def truncate(text: str, limit: int) -> str:
 
 
 def deck_markdown(text: str) -> str:
-    """A deck text (question or answer) as Telegram HTML.
+    """A deck text (question or answer) as Telegram HTML, its tags always nested.
 
     Understood: `code`, **bold**, *italic*, `- ` / `* ` bullets, `1.` numbered items and
-    `#` headings. Everything else stays literal text.
+    `#` headings (see bot/decks/markdown.py). Everything else stays literal text.
     """
-    return "\n".join(_markdown_line(line) for line in text.strip().splitlines())
-
-
-def _markdown_line(line: str) -> str:
-    if heading := _HEADING.match(line):
-        return f"<b>{_inline(heading[1])}</b>"
-    if bullet := _BULLET.match(line):
-        return f"{bullet[1]}• {_inline(bullet[2])}"
-    if numbered := _NUMBERED.match(line):
-        return f"{numbered[1]}{numbered[2]}. {_inline(numbered[3])}"
-    return _inline(line)
-
-
-def _inline(text: str) -> str:
-    pieces = _CODE_SPAN.split(text)
-    out = []
-    for index, piece in enumerate(pieces):
-        if index % 2:
-            out.append(f"<code>{escape(piece)}</code>")
-        else:
-            emphasised = _BOLD.sub(r"<b>\1</b>", escape(piece))
-            out.append(_ITALIC.sub(r"<i>\1</i>", emphasised))
-    return "".join(out)
+    return telegram_html(text)
 
 
 # -- splitting ----------------------------------------------------------------------------
