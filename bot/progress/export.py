@@ -2,8 +2,11 @@
 
 UTF-8 with a byte-order mark: Excel opens a BOM-less UTF-8 CSV as the local code page and
 garbles Chinese text; LibreOffice, Google Sheets, pandas and Python's csv (utf-8-sig)
-all read the BOM fine. Cells are written as they were typed (a player's own text, going
-back to that player), one row per answer, oldest first, times in UTC and local days.
+all read the BOM fine. One row per answer, oldest first, times in UTC and local days.
+
+Every text cell (a group's title, deck text, the player's own answer) that a spreadsheet
+would read as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a
+leading apostrophe, so `=HYPERLINK(...)` in a group's title shows as text, never runs.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ COLUMNS = (
     "rating",
     "chat",
 )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a spreadsheet shows it: never a formula."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +68,15 @@ def history_csv(rows: Iterable[HistoryRow]) -> bytes:
             (
                 row.answered_at,
                 row.local_day,
-                row.deck,
-                row.topic,
-                row.question_id,
-                row.question,
-                row.answer,
+                csv_cell(row.deck),
+                csv_cell(row.topic),
+                csv_cell(row.question_id),
+                csv_cell(row.question),
+                csv_cell(row.answer),
                 f"{row.score:.2f}",
                 row.points,
-                row.rating,
-                row.chat,
+                csv_cell(row.rating),
+                csv_cell(row.chat),
             )
         )
     return buffer.getvalue().encode("utf-8-sig")

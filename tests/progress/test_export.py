@@ -9,7 +9,13 @@ from datetime import date, datetime, timedelta
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey
 from bot.engine.srs import Rating
-from bot.progress.export import COLUMNS, HistoryRow, export_filename, history_csv
+from bot.progress.export import (
+    COLUMNS,
+    FORMULA_START,
+    HistoryRow,
+    export_filename,
+    history_csv,
+)
 from tests.helpers import ALICE, ALICE_DM, BOB, ask_and_send, group_round, reply
 
 GROUP = ChatKey("telegram", -100888)
@@ -69,9 +75,33 @@ def test_removed_questions_keep_their_id() -> None:
     )
     (line,) = parsed(history_csv([row]))
     assert line["question_id"] == "gone-question"
-    assert line["your_answer"] == "=1+1"  # kept as typed: it is the player's own text
+    assert line["your_answer"] == "'=1+1"  # shown as typed, never run as a formula
     assert line["score"] == "0.50"
 
 
 def test_the_file_name_carries_the_day() -> None:
     assert export_filename(date(2025, 3, 3)) == "quizbot-history-2025-03-03.csv"
+
+
+def test_no_cell_a_group_or_deck_supplied_can_run_as_a_formula() -> None:
+    hostile = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+    rows = [
+        HistoryRow(
+            answered_at="2025-03-03T09:00:00.000000+00:00",
+            local_day="2025-03-03",
+            deck=text,
+            topic=text,
+            question_id="q",
+            question=text,
+            answer=text,
+            score=1.0,
+            points=1,
+            rating="",
+            chat=text,
+        )
+        for text in hostile
+    ]
+    for line, text in zip(parsed(history_csv(rows)), hostile, strict=True):
+        for column in ("deck", "topic", "question", "your_answer", "chat"):
+            assert line[column] == "'" + text
+            assert not line[column].startswith(FORMULA_START)
