@@ -34,12 +34,27 @@ def parse_hhmm(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+TIMEZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}")
+"""The shape of an IANA zone name (`UTC`, `Europe/Berlin`, `America/Argentina/Salta`)."""
+TIMEZONE_NAME_MAX = 64
+"""Longer than any IANA name; longer input is refused before it reaches the file system."""
+
+
 def parse_timezone(name: str) -> ZoneInfo:
-    """Return the IANA zone called `name` or raise ValueError."""
+    """Return the IANA zone called `name` or raise ValueError (its message quotes at most
+    the start of `name`)."""
+    name = name.strip()
+    problem = ValueError(f"{_quoted(name)} is not an IANA timezone name (e.g. Europe/Berlin)")
+    if len(name) > TIMEZONE_NAME_MAX or not TIMEZONE_NAME.fullmatch(name):
+        raise problem
     try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{name!r} is not an IANA timezone name (e.g. Europe/Berlin)") from exc
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise problem from None
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 @dataclass(frozen=True, slots=True)
