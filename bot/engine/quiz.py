@@ -878,21 +878,40 @@ class Engine:
 
     # -- for the Telegram adapter ------------------------------------------------------
 
-    async def delivered_question(
-        self, delivery_id: int, *, viewer: PlayerKey | None = None, now: datetime | None = None
-    ) -> Question:
-        """The question of a delivery, whose answer a group member asks for privately.
+    async def delivery_chat(
+        self, *, delivery_id: int | None = None, poll_id: str | None = None
+    ) -> ChatKey | None:
+        """The chat a question went to, found by its delivery or its quiz poll; None when
+        there is no such question. Adapters check who may see or answer it there."""
+        async with self.store.read() as tx:
+            if delivery_id is not None:
+                delivery = await tx.delivery(delivery_id)
+            else:
+                delivery = await tx.delivery_by_poll(poll_id) if poll_id is not None else None
+            row = await tx.chat_by_id(delivery.chat_id) if delivery is not None else None
+        return ChatKey(row.platform, row.external_id) if row is not None else None
 
+    async def delivered_question(
+        self,
+        delivery_id: int,
+        chat: ChatKey,
+        *,
+        viewer: PlayerKey | None = None,
+        now: datetime | None = None,
+    ) -> Question:
+        """The question of a delivery in `chat`, whose answer a member asks for privately.
+
+        A delivery of any other chat is refused like a missing one (a forged button).
         With a `viewer` (and `now`), the peek is recorded: if that member has not answered
         yet, their later answer still counts for their streak and memory but earns no
         points, so reading the answer first cannot win the leaderboard.
         """
         if viewer is None or now is None:
             async with self.store.read() as tx:
-                delivery = await tx.delivery(delivery_id)
+                delivery = await self._delivery_in(tx, delivery_id, chat)
         else:
             async with self.store.write() as tx:
-                delivery = await tx.delivery(delivery_id)
+                delivery = await self._delivery_in(tx, delivery_id, chat)
                 if delivery is not None:
                     user = await tx.ensure_user(
                         viewer.platform, viewer.external_id, viewer.display_name, now
@@ -902,6 +921,16 @@ class Engine:
         if delivery is None or delivery.question_id not in self.catalog.by_id:
             raise NoOpenQuestion("That question is no longer available.")
         return self.catalog.by_id[delivery.question_id]
+
+    @staticmethod
+    async def _delivery_in(tx: Tx, delivery_id: int, chat: ChatKey) -> DeliveryRow | None:
+        delivery = await tx.delivery(delivery_id)
+        row = await tx.chat(chat.platform, chat.external_id)
+        return (
+            delivery
+            if row is not None and delivery is not None and delivery.chat_id == row.id
+            else None
+        )
 
     async def set_chat_thread(self, chat: ChatKey, thread_id: int | None) -> None:
         """The forum topic a group's daily question goes to (None: the general topic)."""

@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 from bot.engine.results import AnswerResult
 from bot.errors import AlreadyAnswered, NoOpenQuestion
 from bot.telegram import render
+from bot.telegram.admin import is_member
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import (
     answer_source,
@@ -114,6 +115,10 @@ async def poll_vote(update: Update, context: QuizContext) -> None:
     if vote is None or vote.user is None or not vote.option_ids:
         return  # an anonymous admin voting as the chat, or a retracted vote
     data = context.bot_data
+    chat = await data.engine.delivery_chat(poll_id=vote.poll_id)
+    if chat is None or not await is_member(context.bot, chat, vote.user.id):
+        logger.debug("poll vote from outside the poll's chat ignored")  # a forwarded poll
+        return
     try:
         result = await data.engine.answer_choice(
             vote.poll_id, player_key(vote.user), list(vote.option_ids), data.now()
@@ -136,7 +141,9 @@ async def rate(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     assert query is not None
     button = parse_button(query.data)
-    assert isinstance(button, RateButton), "registered for rating data only"
+    if not isinstance(button, RateButton):  # no data or none of ours: PTB lets it through
+        await query.answer(render.expired_button())
+        return
     data = context.bot_data
     result = await data.engine.rate(
         button.attempt_id, player_key(query.from_user), button.rating, data.now()

@@ -17,7 +17,7 @@ from bot.progress.export import HistoryRow, export_filename, history_csv
 from bot.progress.leaderboard_chart import render_leaderboard
 from bot.progress.stats_chart import render_stats, stats_caption
 from bot.telegram import render
-from bot.telegram.admin import ensure_admin
+from bot.telegram.admin import ensure_admin, is_member
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import (
     chat_key,
@@ -58,8 +58,15 @@ async def start(update: Update, context: QuizContext) -> None:
     )
     await reply_html(message, render.welcome(settings), quote=False)
     if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
-        question = await data.engine.delivered_question(
-            int(match[1]), viewer=player_of(message), now=data.now()
+        delivery_id = int(match[1])
+        group = await data.engine.delivery_chat(delivery_id=delivery_id)
+        user_id = message.from_user.id if message.from_user else 0
+        member = group is not None and await is_member(context.bot, group, user_id)
+        question = await data.engine.delivered_question(  # refused unless a member's
+            delivery_id,
+            group if group is not None and member else chat_key(message.chat),
+            viewer=player_of(message),
+            now=data.now(),
         )
         await reply_html(message, render.answer_privately(question), quote=False)
     elif context.args and context.args[0] == render.EXPORT_PAYLOAD:  # from /export in a group

@@ -73,9 +73,12 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     assert query is not None
     button = parse_button(query.data)
-    assert isinstance(button, AnswerByDmButton), "registered for answer-by-DM data only"
+    if not isinstance(button, AnswerByDmButton) or query.message is None:
+        await query.answer(render.expired_button())  # no data, none of ours, or inline
+        return
     engine = context.bot_data.engine
-    question = await engine.delivered_question(button.delivery_id)
+    chat = chat_key(query.message.chat)  # a forged id from another chat is refused
+    question = await engine.delivered_question(button.delivery_id, chat)
     try:
         await send_html(context.bot, query.from_user.id, render.answer_privately(question))
     except Forbidden:  # they never started the bot (or blocked it)
@@ -84,7 +87,9 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
         return
     # Only now have they seen it: their later answer in the group earns no points.
     viewer = player_key(query.from_user)
-    await engine.delivered_question(button.delivery_id, viewer=viewer, now=context.bot_data.now())
+    await engine.delivered_question(
+        button.delivery_id, chat, viewer=viewer, now=context.bot_data.now()
+    )
     await query.answer("I sent you the answer privately.")
 
 

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.engine.privacy import Forgotten
+from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import is_group, player_key, player_of
 from bot.telegram.keyboards import MAX_CALLBACK_BYTES, VERSION
@@ -100,7 +101,9 @@ async def forget_button(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     assert query is not None
     button = parse_forget(query.data)
-    assert button is not None, "registered for forget data only"
+    if button is None:  # no data or none of ours: PTB lets it through
+        await query.answer(render.expired_button())
+        return
     if query.from_user.id != button.user_id:
         await query.answer(NOT_YOURS, show_alert=True)
         return

@@ -582,13 +582,14 @@ class Injectors:
         self,
         chat_id: int,
         message_id: int,
-        data: str,
+        data: str | None,
         *,
         from_user: UserRef = None,
         token: str | None = None,
     ) -> UpdateRecord:
         """A button press on stored message ``message_id`` (its current state is embedded).
-        The query can be answered once with ``answerCallbackQuery``."""
+        The query can be answered once with ``answerCallbackQuery``. ``data`` None leaves
+        the field out, as for a game button."""
         with self._lock:
             bot = self._bot(token)
             chat = self._chat(chat_id)
@@ -603,8 +604,9 @@ class Injectors:
                 "from": user.to_json(),
                 "message": stored.data,
                 "chat_instance": str(abs(hash((chat.id, bot.user.id))) % 10**19),
-                "data": data,
             }
+            if data is not None:
+                query["data"] = data
             return self._queue(bot, "callback_query", query)
 
     def inject_poll_answer(

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.engine.quiz import Engine
-from tests.helpers import ALICE, BOB, GROUP, ask_and_send, reply
+from bot.engine.results import ChatKey
+from bot.errors import NoOpenQuestion
+from tests.helpers import ALICE, ALICE_DM, BOB, GROUP, ask_and_send, reply
+
+OTHER_GROUP = ChatKey("telegram", -1009999999999)
 
 STRONG = "The mean hides slow outliers, so we watch p95 and p99: the tail."
 
@@ -14,7 +20,7 @@ async def test_an_answer_after_peeking_earns_no_points(engine: Engine, now: date
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id, viewer=BOB, now=now)
+    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
     result = await reply(engine, GROUP, BOB, STRONG, now + timedelta(minutes=1), to=message_id)
 
@@ -27,7 +33,7 @@ async def test_peeking_does_not_touch_other_members(engine: Engine, now: datetim
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id, viewer=BOB, now=now)
+    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
     result = await reply(engine, GROUP, ALICE, STRONG, now, to=message_id)
 
@@ -39,7 +45,7 @@ async def test_peeking_after_answering_keeps_the_points(engine: Engine, now: dat
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
     result = await reply(engine, GROUP, BOB, STRONG, now, to=message_id)
-    await engine.delivered_question(asked.delivery_id, viewer=BOB, now=now)
+    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
     board = await engine.leaderboard(GROUP, "all", now)
 
@@ -53,8 +59,20 @@ async def test_looking_up_a_question_without_a_viewer_records_nothing(
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id)
+    await engine.delivered_question(asked.delivery_id, GROUP)
 
     result = await reply(engine, GROUP, BOB, STRONG, now, to=message_id)
 
     assert result.points > 0
+
+
+async def test_a_delivery_is_only_found_from_its_own_chat(engine: Engine, now: datetime) -> None:
+    asked, _ = await ask_and_send(engine, GROUP, None, now, is_group=True, filter_text="latency")
+
+    assert await engine.delivery_chat(delivery_id=asked.delivery_id) == GROUP
+    assert await engine.delivery_chat(delivery_id=asked.delivery_id + 99) is None
+    with pytest.raises(NoOpenQuestion):
+        await engine.delivered_question(asked.delivery_id, ALICE_DM, viewer=BOB, now=now)
+    with pytest.raises(NoOpenQuestion):
+        await engine.delivered_question(asked.delivery_id, OTHER_GROUP)
+    assert (await engine.delivered_question(asked.delivery_id, GROUP)).id == asked.question.id
