@@ -34,7 +34,7 @@ from bot.discord.privacy import ForgetButton
 from bot.discord.redact import configure_logging
 from bot.discord.sender import DiscordSender
 from bot.engine.quiz import Engine
-from bot.ops.runtime import Ops, store_check
+from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.runtime import open_engine
@@ -119,6 +119,7 @@ class QuizBot(commands.Bot):
             database=store_check(engine.store),
             scheduler_running=self._scheduler_running if self._with_scheduler else None,
             platform="discord",
+            write_probe=store_write_probe(engine.store, self._clock),
         )
 
     def _scheduler_running(self) -> bool:

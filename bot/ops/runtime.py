@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.ops.backups import DailyBackup
@@ -34,14 +35,39 @@ def make_metrics(settings: OpsSettings) -> Metrics:
     return PrometheusMetrics() if settings.health_enabled else Metrics()
 
 
-def store_check(store: Store) -> Callable[[], Awaitable[None]]:
-    """The health check's database probe: a trivial query through the store's lock."""
+class DatabaseNotWritable(RuntimeError):
+    """Writes are not reaching the database file; the message says why."""
 
-    async def ping() -> None:
+
+def store_check(store: Store) -> Callable[[], Awaitable[None]]:
+    """The health check's database probe: writes reach the file (it is still there and
+    the last write worked, see `store_write_probe`), and a trivial query answers."""
+
+    async def check() -> None:
+        problem = store.write_problem()
+        if problem is not None:
+            raise DatabaseNotWritable(problem)
         async with store.read() as tx:
             await tx.ping()
 
-    return ping
+    return check
+
+
+def store_write_probe(
+    store: Store, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Callable[[], Awaitable[None]]:
+    """One small write, run every `WRITE_PROBE_SECONDS` while health is served: a disk
+    that fills up or turns read-only shows on /healthz even when nobody plays, and a
+    recovered one shows healthy again."""
+
+    async def probe() -> None:
+        async with store.write() as tx:
+            await tx.touch_health_probe(clock())
+
+    return probe
+
+
+WRITE_PROBE_SECONDS = 30.0
 
 
 class Ops:
@@ -52,6 +78,8 @@ class Ops:
         self.health: HealthServer | None = None
         self.backup: DailyBackup | None = None
         self._backup_task: asyncio.Task[None] | None = None
+        self._probe_task: asyncio.Task[None] | None = None
+        self.write_probe_seconds = WRITE_PROBE_SECONDS
         self.mode = "polling"
         """How the bot gets its updates ('polling', 'webhook', 'gateway'); set before start."""
 
@@ -62,6 +90,7 @@ class Ops:
         scheduler_running: Callable[[], bool] | None,
         platform: str,
         mode: str | None = None,
+        write_probe: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """Start what is configured, in the running loop. OSError if the port is taken."""
         settings = self.settings
@@ -78,6 +107,10 @@ class Ops:
             )
             self.health = HealthServer(sources, settings.health_host, settings.health_port)
             await self.health.start()
+            if write_probe is not None:
+                self._probe_task = asyncio.create_task(
+                    self._probe_forever(write_probe), name="quizbot write probe"
+                )
         if settings.backup_dir is not None:
             self.backup = DailyBackup(
                 self.db_path, settings.backup_dir, keep=settings.backup_keep, at=settings.backup_at
@@ -92,7 +125,27 @@ class Ops:
                 settings.backup_keep,
             )
 
+    async def _probe_forever(self, write_probe: Callable[[], Awaitable[object]]) -> None:
+        failing = False
+        while True:
+            try:
+                await write_probe()
+            except Exception as error:  # the store remembers it; /healthz reports it
+                if not failing:
+                    log.warning("the database cannot be written: %s", error)
+                failing = True
+            else:
+                if failing:
+                    log.info("the database can be written again")
+                failing = False
+            await asyncio.sleep(self.write_probe_seconds)
+
     async def stop(self) -> None:
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._probe_task
+            self._probe_task = None
         if self._backup_task is not None:
             self._backup_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

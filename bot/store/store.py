@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -953,6 +954,14 @@ class Tx:
         """A trivial query (the health check): raises if the database cannot answer."""
         await self._one("SELECT count(*) FROM sqlite_master")
 
+    async def touch_health_probe(self, now: datetime) -> None:
+        """The health check's write: one row rewritten."""
+        await self._run(
+            "INSERT INTO health_probe (id, written_at) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+            (_ts(now),),
+        )
+
     # -- fan-out batches: many chats in one unit of work, a few statements each ------------
 
     async def chats_by_ids(self, chat_ids: Sequence[int]) -> dict[int, ChatRow]:
@@ -1186,6 +1195,15 @@ class _Batch:
         self.units = 0
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`; None when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 class Store:
     """The database: open it, then do all work inside `read()` or `write()`."""
 
@@ -1199,6 +1217,10 @@ class Store:
         """Callers waiting for the lock (a writer commits at once when nobody waits)."""
         self._settling: asyncio.Task[None] | None = None
         """A commit or rollback still running after its caller was cancelled."""
+        self._write_error: str | None = None
+        """Why the last write failed in the database (a full disk...); None once one works."""
+        self._file = _file_identity(path)
+        """The database file this connection writes, to notice it deleted or replaced."""
 
     @classmethod
     async def open(cls, path: Path | str, *, target: int | None = None) -> Self:
@@ -1222,6 +1244,22 @@ class Store:
             await conn.close()
             raise
         return store
+
+    def write_problem(self) -> str | None:
+        """Why writes are not reaching the database file now, or None: the file was
+        deleted or replaced while open (writes go to a file nobody will read again), or
+        the last write failed in SQLite."""
+        return self._file_problem() or self._write_error
+
+    def _file_problem(self) -> str | None:
+        if self._file is None:
+            return None
+        now = _file_identity(self.path)
+        if now is None:
+            return f"the database file {self.path} is missing (deleted or moved)"
+        if now != self._file:
+            return f"the database file {self.path} was replaced by another file"
+        return None
 
     async def close(self) -> None:
         async with self._locked():
@@ -1307,6 +1345,7 @@ class Store:
                 if joined:
                     tx._db.execute("RELEASE unit")
             except BaseException as error:
+                self._note_write_error(error)
                 await self._settle(self._undo_unit(batch, joined, error))
                 raise
             batch.units += 1
@@ -1364,14 +1403,23 @@ class Store:
 
     async def _finish(self, batch: _Batch) -> None:
         try:
+            if problem := self._file_problem():  # committing would acknowledge a lost write
+                raise sqlite3.OperationalError(problem)
             await self._conn.commit()
         except Exception as error:
+            self._note_write_error(error)
             with suppress(sqlite3.Error):
                 await self._conn.rollback()
             batch.done.set_exception(error)
             batch.done.exception()  # retrieved here; each unit in the batch raises it
         else:
+            self._write_error = None
             batch.done.set_result(None)
+
+    def _note_write_error(self, error: BaseException) -> None:
+        """Remember a failure of the database itself (not a unit's own error)."""
+        if isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError:
+            self._write_error = f"a write failed: {error}"
 
     async def backup_to(self, destination: Path | str) -> None:
         """A consistent copy of the live database through SQLite's online backup API."""

@@ -38,7 +38,7 @@ from bot.decks import Catalog, ContentError
 from bot.engine.quiz import Defaults as EngineDefaults
 from bot.ops.engine import MeteredEngine
 from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
-from bot.ops.runtime import Ops, store_check
+from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.store.store import Store
@@ -198,6 +198,7 @@ async def _on_startup(application: QuizApplication) -> None:
         database=store_check(data.store),
         scheduler_running=_scheduler_running(data) if data.tuning.with_scheduler else None,
         platform="telegram",
+        write_probe=store_write_probe(data.store, data.tuning.clock),
     )
     logger.info("quizbot started as @%s", application.bot.username)
 

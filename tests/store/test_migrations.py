@@ -55,6 +55,7 @@ SEED: dict[int, str] = {
 SEED[2] = SEED[1] + "UPDATE users SET reminded_day = '2025-03-02' WHERE id = 1;"
 SEED[3] = SEED[2] + "UPDATE chats SET recap_week = '2025-02-24' WHERE id = 2;"
 SEED[4] = SEED[3] + f"INSERT INTO peeks (delivery_id, user_id, peeked_at) VALUES (1, 1, '{T}');"
+SEED[5] = SEED[4] + f"INSERT INTO health_probe (id, written_at) VALUES (1, '{T}');"
 
 VERSIONS = [version for version, _ in migration_scripts()]
 
