@@ -11,6 +11,8 @@ from bot.discord import render
 from bot.discord.answering import question_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
 from bot.discord.replies import deferring, send
+from bot.discord.sender import classify
+from scheduler.sending import OutcomeUnknown
 
 
 async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None:
@@ -25,12 +27,17 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
             title=title_of(interaction),
             filter_text=(topic or "").strip() or None,
         )
-    message_id = await send(
-        interaction,
-        content=render.question_note(asked) or MISSING,
-        embed=render.question(asked),
-        view=question_view(asked),
-    )
+    try:
+        message_id = await send(
+            interaction,
+            content=render.question_note(asked) or MISSING,
+            embed=render.question(asked),
+            view=question_view(asked),
+        )
+    except Exception as error:  # not posted (or maybe posted): never left `claimed`
+        unknown = isinstance(classify(error), OutcomeUnknown)
+        await services.engine.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
+        raise
     await services.engine.question_sent(asked.delivery_id, services.clock(), message_id=message_id)
 
 

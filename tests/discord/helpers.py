@@ -142,6 +142,8 @@ class FakeDiscord:
         self.followups: dict[int, list[JSON]] = {}
         self.originals: dict[int, int] = {}
         self.failures: dict[int, Failure] = {}
+        self.reply_failure: Failure | None = None
+        """When set, every interaction reply and follow-up fails this way."""
         self.commands: list[JSON] = []
         self.token = "test-bot-token"
         self._command_ids = itertools.count(1600000000000000001)
@@ -175,7 +177,16 @@ class FakeDiscord:
         guild_id = None if int(channel_id) == p.DM_CHANNEL_ID else p.GUILD_ID
         return FakeResponse(200, self._store(p.message(int(channel_id), body, guild_id=guild_id)))
 
+    def _refused_reply(self) -> FakeResponse | None:
+        failure = self.reply_failure
+        if failure is None:
+            return None
+        error = failure.body or {"code": failure.code, "message": failure.message}
+        return FakeResponse(failure.status, error, failure.headers)
+
     def _callback(self, body: JSON, interaction_id: str, token: str) -> FakeResponse:
+        if body["type"] == 4 and (refused := self._refused_reply()) is not None:
+            return refused
         source = self._interaction(int(interaction_id), token)
         self.callbacks.setdefault(int(interaction_id), []).append(body)
         kind = body["type"]
@@ -201,6 +212,8 @@ class FakeDiscord:
         return FakeResponse(200, result)
 
     def _followup(self, body: JSON, application_id: str, token: str) -> FakeResponse:
+        if (refused := self._refused_reply()) is not None:
+            return refused
         source = self._by_token(token)
         self.followups.setdefault(int(source["id"]), []).append(body)
         original = self.originals.get(int(source["id"]))
