@@ -26,6 +26,7 @@ NOT_READY = "I am still starting up. Please try again in a moment."
 NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
 SERVER_ONLY = "That command works in a server channel."
 NOT_ALLOWED = "You can't use that here."
+NO_SUCH_COMMAND = "I don't have that command (any more): type / to see mine."
 
 
 class QuizTree(app_commands.CommandTree[Any]):
@@ -59,15 +60,19 @@ def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | N
         return SERVER_ONLY
     if isinstance(error, app_commands.CheckFailure):
         return NOT_ALLOWED
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return NO_SUCH_COMMAND  # a stale or foreign command: nothing of ours failed
     return None
 
 
 def describe(interaction: discord.Interaction[Any]) -> str:
-    """Who did what where, for a log line (ids only: no message text, no tokens)."""
+    """Who did what where, for a log line (ids only: no message text, no tokens). Never
+    fails, whatever the payload lacked: it runs while an error is being reported."""
     data = interaction.data or {}
     action = interaction.command.qualified_name if interaction.command else None
     action = action or data.get("custom_id") or interaction.type.name
+    user = getattr(interaction.user, "id", None)  # MISSING in a payload without a user
     return (
-        f"interaction {interaction.id} {action!s} by user {interaction.user.id} "
+        f"interaction {interaction.id} {action!s} by user {user} "
         f"in guild {interaction.guild_id} channel {interaction.channel_id}"
     )

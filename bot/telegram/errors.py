@@ -1,8 +1,10 @@
 """The one error handler: log with context, keep running, never show a traceback.
 
 A QuizError is a normal outcome (no question open, a bad /time value): its message is
-shown as is. Telegram telling us a chat is gone or moved updates the engine. Anything
-else is logged with the update's context and the user sees "Something went wrong".
+shown as is. Telegram telling us a chat is gone or moved updates the engine. A button
+press answered too late (Telegram allows about 15 s: a backlog, a restart) is expected
+and only noted. Anything else is logged with the update's context and the user sees
+"Something went wrong".
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import ChatMigrated, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from bot.errors import QuizError
 from bot.telegram import render
@@ -22,6 +24,8 @@ from bot.telegram.outbox import reply_html
 logger = logging.getLogger(__name__)
 
 ALERT_LIMIT = 200
+EXPIRED_QUERY = ("query is too old", "query id is invalid")
+"""How Telegram refuses an answer to a callback query that waited too long."""
 
 
 async def on_error(update: object, context: QuizContext) -> None:
@@ -39,6 +43,8 @@ async def on_error(update: object, context: QuizContext) -> None:
     elif isinstance(error, ChatMigrated):
         logger.info("%s: chat moved to %s", where, error.new_chat_id)
         await _follow_move(update, context, error.new_chat_id)
+    elif _expired_query(update, error):
+        logger.info("%s: the button press expired before it was answered", where)
     else:
         logger.error("%s failed", where, exc_info=error)
         message = render.something_went_wrong()
@@ -51,6 +57,14 @@ def _log_background(error: BaseException | None) -> None:
         logger.warning("network trouble while polling: %s", error)
     else:
         logger.error("background error", exc_info=error)
+
+
+def _expired_query(update: Update, error: object) -> bool:
+    return (
+        update.callback_query is not None
+        and isinstance(error, BadRequest)
+        and any(words in error.message.lower() for words in EXPIRED_QUERY)
+    )
 
 
 def describe(update: Update) -> str:
