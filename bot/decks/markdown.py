@@ -281,8 +281,6 @@ def telegram_html_problems(rendered: str) -> list[str]:
     checker.close()
     problems += checker.problems
     problems += [f"<{tag}> is never closed" for tag in checker.stack]
-    if not re.sub(r"<[^>]*>", "", rendered).strip():
-        problems.append("renders as an empty message")
     return problems
 
 
@@ -307,8 +305,6 @@ def discord_markdown_problems(rendered: str) -> list[str]:
                 else:
                     stack.append(token)
         problems += [f"line {number}: {mark} is never closed" for mark in stack]
-    if not rendered.strip():
-        problems.append("renders as an empty message")
     return problems
 
 
