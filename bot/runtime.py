@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from bot.decks import Catalog
+from bot.engine.owndecks import load_own_decks
 from bot.engine.quiz import Defaults, Engine
 from bot.ops.engine import MeteredEngine
 from bot.ops.metrics import Metrics
@@ -23,8 +24,10 @@ async def open_engine(settings: Settings, metrics: Metrics | None = None) -> Asy
     defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
     try:
         if metrics is not None:
-            yield MeteredEngine(store, catalog, defaults, metrics=metrics)
+            engine: Engine = MeteredEngine(store, catalog, defaults, metrics=metrics)
         else:
-            yield Engine(store, catalog, defaults)
+            engine = Engine(store, catalog, defaults)
+        await load_own_decks(engine)
+        yield engine
     finally:
         await store.close()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import parse_hhmm, parse_timezone
 from bot.decks.catalog import Catalog
+from bot.decks.library import DeckLibrary, parse_choice
 from bot.decks.model import Question
 from bot.engine import selection, srs
 from bot.engine.clock import ALL_TIME, day_end, local_day, utc, week_period, week_start
@@ -87,10 +88,23 @@ class Defaults:
 class Engine:
     def __init__(self, store: Store, catalog: Catalog, defaults: Defaults | None = None) -> None:
         self.store = store
-        self.catalog = catalog
+        self.library = DeckLibrary(catalog)
+        """Bundled and own decks (bot.engine.owndecks loads and changes the own ones)."""
         self.defaults = defaults or Defaults()
         self.schedule_listeners: list[Callable[[], None]] = []
         """Called after a chat's push time, timezone or subscription changed."""
+
+    @property
+    def catalog(self) -> Catalog:
+        """Every question the bot knows, for lookups by id; a chat asks from `_view`."""
+        return self.library.combined
+
+    def _view(self, chat: ChatRow | None) -> Catalog:
+        """The decks a chat uses (its choice, or the default for its kind)."""
+        if chat is None:
+            return self.library.view(None)
+        owner = None if chat.is_group else chat.owner_id
+        return self.library.view(parse_choice(chat.decks), owner)
 
     # -- chats and players -----------------------------------------------------------
 
@@ -172,7 +186,7 @@ class Engine:
             day = local_day(now, timezone)
             drill, note = None, ""
             if weak.is_weak_filter(filter_text):  # progress: /quiz weak
-                drill, note = await self._weak_drill(tx, user, now)
+                drill, note = await self._weak_drill(tx, user, now, self._view(row))
                 filter_text = None
             question_id, is_review = await self._choose(
                 tx, row, user, filter_text, now, day, timezone, on_request=True, only=drill
@@ -299,10 +313,11 @@ class Engine:
         Reviews are day-based: a card due at any time of the local `day` is due that day,
         so tomorrow's push finds a card reviewed at today's push time a few minutes later.
         """
+        view = self._view(chat)
         if only is not None:  # progress: the weak-topic drill's questions
-            candidates = [q.id for q in self.catalog.questions if q.id in only]
+            candidates = [q.id for q in view.questions if q.id in only]
         else:
-            candidates = [q.id for q in self.catalog.select(filter_text or chat.question_filter)]
+            candidates = [q.id for q in view.select(filter_text or chat.question_filter)]
         if chat.is_group or user is None:
             chosen = selection.for_group(
                 candidates,
@@ -649,10 +664,11 @@ class Engine:
             for question_id, counts in by_question.items()
             if (question := self.catalog.by_id.get(question_id)) is None or _gradable(question)
         }
+        view = self._view(row)
         topics = []
         graded_topics = set()
-        for topic, total in self.catalog.topics():
-            in_topic = [q.id for q in self.catalog.questions if q.topic == topic]
+        for topic, total in view.topics():
+            in_topic = [q.id for q in view.questions if q.topic == topic]
             scores = [graded[q][1] for q in in_topic if q in graded]
             average = sum(scores) / len(scores) if scores else 0.0
             seen = sum(1 for q in in_topic if q in by_question)
@@ -674,7 +690,7 @@ class Engine:
         return UserStats(
             answered=answered,
             questions_seen=len(by_question),
-            questions_total=len(self.catalog.questions),
+            questions_total=len(view.questions),
             average_score=total_score / graded_answers if graded_answers else 0.0,
             due_now=sum(1 for question_id, _ in due if question_id in self.catalog.by_id),
             topics=tuple(topics),
@@ -706,7 +722,14 @@ class Engine:
         return Leaderboard("all" if period == "all" else "week", entries, me, members)
 
     def topics(self) -> list[tuple[str, int]]:
-        return self.catalog.topics()
+        """The bundled decks' topics (a chat's own: `chat_topics`)."""
+        return self.library.bundled.topics()
+
+    async def chat_topics(self, chat: ChatKey) -> list[tuple[str, int]]:
+        """The topics of the decks a chat uses."""
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+        return self._view(row).topics()
 
     # -- settings ----------------------------------------------------------------------
 
@@ -958,7 +981,7 @@ class Engine:
             today=today,
             streak=_streak_info(state, today),
             last_active_day=state.last_day,
-            questions=self.catalog.questions,
+            questions=self._view(row).questions,
             summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
             answered_days=days,
             frozen_days=frozen,
@@ -986,23 +1009,27 @@ class Engine:
             user = await tx.user(player.platform, player.external_id)
             return await self._weakest_topics(tx, user, now) if user else []
 
-    async def _weakest_topics(self, tx: Tx, user: UserRow, now: datetime) -> list[str]:
+    async def _weakest_topics(
+        self, tx: Tx, user: UserRow, now: datetime, view: Catalog | None = None
+    ) -> list[str]:
         summary = await tx.user_attempt_summary(user.id)
         cards = await tx.cards_of(user.id)
         averages = {r["question_id"]: float(r["avg_score"]) for r in summary}
         recall = {question_id: srs.retrievability(card, now) for question_id, card, _ in cards}
-        strengths = weak.topic_strengths(self.catalog.questions, averages, recall)
+        questions = (view or self.catalog).questions
+        strengths = weak.topic_strengths(questions, averages, recall)
         return weak.weakest(strengths)
 
     async def _weak_drill(
-        self, tx: Tx, user: UserRow | None, now: datetime
+        self, tx: Tx, user: UserRow | None, now: datetime, view: Catalog
     ) -> tuple[set[str] | None, str]:
-        """The drill's questions (None: no history, ask from everything) and its note."""
-        topics = await self._weakest_topics(tx, user, now) if user else []
+        """The drill's questions among the chat's decks (None: no history, ask from
+        everything) and its note."""
+        topics = await self._weakest_topics(tx, user, now, view) if user else []
         if not topics:
             return None, weak.drill_note([])
         chosen = set(topics)
-        return {q.id for q in self.catalog.questions if q.topic in chosen}, weak.drill_note(topics)
+        return {q.id for q in view.questions if q.topic in chosen}, weak.drill_note(topics)
 
     async def recap_groups(self, platform: str) -> list[ChatRow]:
         """The groups that get a weekly recap: a platform's subscribed, active groups."""
@@ -1048,10 +1075,11 @@ class Engine:
             members = await tx.chat_members(row.id)
             scores = await tx.chat_question_scores_between(row.id, start, end)
             firsts = await tx.first_deliveries(row.id)
+        view = self._view(row)
         try:
-            deck = {q.id for q in self.catalog.select(row.question_filter)}
+            deck = {q.id for q in view.select(row.question_filter)}
         except UnknownFilter:
-            deck = set(self.catalog.by_id)
+            deck = set(view.by_id)
         first_days = {question_id: day for question_id, day in firsts if question_id in deck}
         streaks = (
             (
@@ -1116,7 +1144,8 @@ class Engine:
             user = await tx.user(player.platform, player.external_id)
             if user is None:
                 return Forgotten(found=False)
-            counts = await tx.forget_user(user.id)
+            counts = await tx.forget_user(user.id)  # own decks go with the user row
+        self.library = self.library.without(d.row_id for d in self.library.owned_by([user.id]))
         if counts["chats"]:
             self._schedule_changed()  # a subscribed private chat left its slot
         return Forgotten(found=True, **counts)

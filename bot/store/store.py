@@ -25,6 +25,8 @@ from typing import Any, Self, TypeVar
 
 import aiosqlite
 
+from bot.store.owndecks import OwnDeckQueries
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
@@ -62,6 +64,8 @@ class ChatRow:
     """The player a private chat belongs to."""
     subscribed: int
     active: int
+    decks: str | None = None
+    """The chat's choice of decks (JSON, see bot.decks.library); None: the default."""
 
     @property
     def is_group(self) -> bool:
@@ -186,7 +190,7 @@ class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer version of the bot than this one."""
 
 
-class Tx:
+class Tx(OwnDeckQueries):
     """The statements of one unit of work, on the store's connection.
 
     Where a statement runs: a trip to aiosqlite's thread costs a thread hand-off and then

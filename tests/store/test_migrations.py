@@ -56,6 +56,12 @@ SEED[2] = SEED[1] + "UPDATE users SET reminded_day = '2025-03-02' WHERE id = 1;"
 SEED[3] = SEED[2] + "UPDATE chats SET recap_week = '2025-02-24' WHERE id = 2;"
 SEED[4] = SEED[3] + f"INSERT INTO peeks (delivery_id, user_id, peeked_at) VALUES (1, 1, '{T}');"
 SEED[5] = SEED[4] + f"INSERT INTO health_probe (id, written_at) VALUES (1, '{T}');"
+SEED[6] = SEED[5] + (
+    'UPDATE chats SET decks = \'["*", "own:1"]\' WHERE id = 2;'
+    " INSERT INTO own_decks (id, owner_id, deck, title, source, body, questions, created_at,"
+    f" updated_at) VALUES (1, 1, 'notes', 'My notes', 'notes.md', 'deck: notes', 3, '{T}',"
+    f" '{T}');"
+)
 
 VERSIONS = [version for version, _ in migration_scripts()]
 
