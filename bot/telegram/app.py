@@ -35,6 +35,7 @@ from telegram.ext import (
 
 from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
+from bot.engine.owndecks import load_own_decks
 from bot.engine.quiz import Defaults as EngineDefaults
 from bot.ops.engine import MeteredEngine
 from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
@@ -42,7 +43,7 @@ from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.store.store import Store
-from bot.telegram import answers, commands, groups, privacy, render
+from bot.telegram import answers, commands, decks, groups, privacy, render
 from bot.telegram.context import BotData, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
@@ -130,6 +131,7 @@ def _add_handlers(application: QuizApplication) -> None:
     typed = filters.TEXT & ~filters.COMMAND
     not_typed = ~filters.TEXT & ~filters.StatusUpdate.ALL
     application.add_handler(MessageHandler(private & typed, answers.private_answer))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, decks.upload))
     application.add_handler(MessageHandler(private & not_typed, answers.not_text))
     application.add_handler(MessageHandler(group & typed & REPLY_TO_BOT, answers.group_answer))
     application.add_handler(MessageHandler(group & not_typed & REPLY_TO_QUESTION, answers.not_text))
@@ -140,6 +142,7 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(privacy.forget_button, pattern=privacy.is_forget_data)
     )
+    application.add_handler(CallbackQueryHandler(decks.remove_button, pattern=decks.is_remove_data))
     application.add_handler(CallbackQueryHandler(groups.unknown_button))
     application.add_error_handler(on_error)
 
@@ -161,6 +164,8 @@ COMMAND_HANDLERS = {
     "remind": commands.remind,
     "export": commands.export,
     "forgetme": privacy.forgetme,
+    "decks": decks.decks_command,
+    "deck": decks.deck_command,
 }
 
 
@@ -178,6 +183,7 @@ async def _on_startup(application: QuizApplication) -> None:
         EngineDefaults(settings.default_timezone, settings.default_push_time),
         metrics=data.ops.metrics,
     )
+    await load_own_decks(data.engine)
     await _publish_commands(application.bot)
     if data.tuning.with_scheduler:
         sender = MeteredSender(

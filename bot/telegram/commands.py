@@ -84,7 +84,9 @@ async def help_command(update: Update, context: QuizContext) -> None:
 
 
 async def topics(update: Update, context: QuizContext) -> None:
-    await reply_html(message_of(update), render.topics(context.bot_data.engine.topics()))
+    message = message_of(update)
+    topics_here = await context.bot_data.engine.chat_topics(chat_key(message.chat))
+    await reply_html(message, render.topics(topics_here))
 
 
 # -- questions -------------------------------------------------------------------------

@@ -42,6 +42,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stats", "Your progress by topic, with a chart"),
     ("leaderboard", "Group ranking: /leaderboard [week|all] [image]"),
     ("topics", "Topics you can quiz on"),
+    ("decks", "Decks here; send me a file to add your own"),
+    ("deck", "Choose decks: /deck use ID [ID ...] | all | remove ID"),
     ("time", "Daily question time: /time HH:MM"),
     ("timezone", "Your timezone: /timezone Area/City"),
     ("subscribe", "Get the daily question"),

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .files import stored_document
 from .methods import BotApi
 from .signals import Signal
 from .state import (
@@ -537,6 +538,24 @@ class Injectors:
             content["caption_entities"] = detect_entities(caption)
             if not content["caption_entities"]:
                 del content["caption_entities"]
+        return self.inject_message(chat_id, content=content, **kwargs)
+
+    def inject_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        filename: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        **kwargs: Any,
+    ) -> UpdateRecord:
+        """A user sends a file; the bot can fetch it with getFile and download it."""
+        with self._lock:
+            _, document = stored_document(self._world, data, filename, mime_type)
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
         return self.inject_message(chat_id, content=content, **kwargs)
 
     def inject_voice(self, chat_id: int, duration: int = 3, **kwargs: Any) -> UpdateRecord:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import ApiError, bad_request, chat_migrated, forbidden, too_many_requests
+from .files import get_file
 from .limits import SENDING_METHODS
 from .markup import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, format_text, utf16_len
 from .params import UploadedFile, require
@@ -173,6 +174,7 @@ class BotApi:
             "getChatAdministrators",
             "getChat",
             "sendChatAction",
+            "getFile",
         ):
             self.handlers[name.lower()] = (name, getattr(self, "_" + name))
 
@@ -886,6 +888,9 @@ class BotApi:
                 admins.append(member_json(account.user.to_json(), status))
         admins.sort(key=lambda member: member["status"] != "creator")
         return admins
+
+    def _getFile(self, bot: BotAccount, params: dict[str, Any]) -> Any:
+        return get_file(self.world, params)
 
     def _sendChatAction(self, bot: BotAccount, params: dict[str, Any]) -> Any:
         chat = self.chat_for(bot, params, write=True)

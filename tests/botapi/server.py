@@ -24,6 +24,7 @@ from aiohttp import web
 
 from .errors import ApiError, conflict, not_found, server_error, unauthorized
 from .faults import Fault, FaultPlan, FaultRule
+from .files import download
 from .inject import Injectors
 from .limits import SENDING_METHODS, RateLimiter, RateLimits, Violations
 from .methods import BotApi
@@ -151,6 +152,7 @@ class BotApiServer(Injectors):
     async def start(self) -> BotApiServer:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -479,6 +481,18 @@ class BotApiServer(Injectors):
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return _json_response(not_found().payload(), 404)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's bytes at its ``file_path`` (as from getFile), like api.telegram.org."""
+        try:
+            self._authorize(request.match_info["token"])
+        except ApiError as error:
+            return _json_response(error.payload(), error.code)
+        with self._lock:
+            data = download(self._world, request.match_info["path"])
+        if data is None:
+            return _json_response(not_found().payload(), 404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         received = self._monotonic()
