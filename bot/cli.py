@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = commands.add_parser("console", help="play the quiz in this terminal")
     console.add_argument("--user", default=None, help="player name (default: your login name)")
+    console.add_argument(
+        "--deck",
+        dest="decks",
+        metavar="ID",
+        action="extend",
+        nargs="+",
+        default=None,
+        help="ask only from these decks (as /deck use at the prompt); remembered",
+    )
     console.set_defaults(handler=_console)
 
     content = commands.add_parser("content", help="check decks and import study notes")
@@ -187,7 +196,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.console import run_console
 
-    return _with_decks(lambda: asyncio.run(run_console(settings, args.user)))
+    return _with_decks(lambda: asyncio.run(run_console(settings, args.user, args.decks)))
 
 
 def _with_decks(start: Callable[[], int]) -> int:

@@ -9,7 +9,9 @@ from bot.console.session import ConsoleSession, player_for
 from bot.runtime import open_engine
 
 
-async def run_console(settings: Settings, user: str | None) -> int:
+async def run_console(settings: Settings, user: str | None, decks: list[str] | None = None) -> int:
     async with open_engine(settings) as engine:
         session = ConsoleSession(engine, player_for(user), sys.stdin, sys.stdout)
+        if decks and not await session.use_decks(decks):
+            return 2
         return await session.run()

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot import deck_wording
 from bot.console import render
+from bot.engine import owndecks
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
@@ -26,8 +28,10 @@ from bot.errors import QuizError, UnknownFilter
 PLATFORM = "console"
 HELP = (
     "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic|weak], /stats, "
-    "/chart, /streak, /topics, /help, /quit."
+    "/chart, /streak, /topics, /decks, /deck use ID [ID ...], /deck all, /help, /quit."
 )
+PLAIN = deck_wording.Markup(escape=str, bold=str, code=str)
+QUIT = ("quit", "exit", "q")
 _RATINGS = {
     "1": Rating.AGAIN,
     "a": Rating.AGAIN,
@@ -86,6 +90,21 @@ class ConsoleSession:
             return None
         return line.rstrip("\r\n")
 
+    async def use_decks(self, ids: list[str] | None) -> bool:
+        """/deck use (ids) or /deck all (None) for this player's console; False if refused."""
+        now = self.clock()
+        people = {"owners": [self.player], "chooser": self.player, "is_group": False}
+        try:
+            if ids is None:
+                entries = await owndecks.use_all_decks(self.engine, self.chat, now, **people)
+            else:
+                entries = await owndecks.use_decks(self.engine, self.chat, ids, now, **people)
+        except owndecks.UnknownDecks as error:
+            self.say(deck_wording.unknown_decks(error, PLAIN))
+            return False
+        self.say(deck_wording.chosen(entries, PLAIN))
+        return True
+
     async def run(self) -> int:
         self.say(f"Hello {self.player.display_name}! {HELP}")
         await self.engine.open_chat(
@@ -121,7 +140,8 @@ class ConsoleSession:
                 self.chat, self.player, self.clock(), is_group=False, filter_text=self.topic_filter
             )
         except UnknownFilter as exc:
-            self.say(f"{exc} Topics:\n{render.topics(self.engine.topics())}")
+            topics = await self.engine.chat_topics(self.chat)
+            self.say(f"{exc} Topics:\n{render.topics(topics)}")
             return None
         except QuizError as exc:
             self.say(str(exc))
@@ -200,6 +220,8 @@ class ConsoleSession:
                 return proposed
             if choice in _RATINGS:
                 return _RATINGS[choice]
+            if choice.startswith("/") and choice[1:] in QUIT:
+                return None
             self.say("Please answer 1-4 (Again, Hard, Good, Easy) or press Enter.")
 
     async def _command(self, text: str) -> str:
@@ -207,8 +229,26 @@ class ConsoleSession:
         name, _, argument = text[1:].partition(" ")
         name = name.casefold()
         now = self.clock()
-        if name in ("quit", "exit", "q"):
+        if name in QUIT:
             return "quit"
+        if name == "decks":
+            entries = await owndecks.chat_decks(self.engine, self.chat, [self.player], self.player)
+            self.say(deck_wording.deck_list(entries, PLAIN, is_group=False))
+            return "stay"
+        if name == "deck":
+            words = argument.split()
+            if words[:1] == ["use"] and len(words) > 1:
+                changed = await self.use_decks(words[1:])
+            elif words == ["all"]:
+                changed = await self.use_decks(None)
+            else:
+                self.say(deck_wording.deck_usage())
+                return "stay"
+            if changed:
+                self.topic_filter = None
+                await self._close_open_question(now)
+                return "next"
+            return "stay"
         if name == "skip":
             try:
                 skipped = await self.engine.skip(self.chat, now)
@@ -227,7 +267,7 @@ class ConsoleSession:
         elif name == "streak":
             self.say(render.streak(await self.engine.streak(self.player, now, self.chat)))
         elif name == "topics":
-            self.say(render.topics(self.engine.topics()))
+            self.say(render.topics(await self.engine.chat_topics(self.chat)))
         else:
             self.say(HELP)
         return "stay"

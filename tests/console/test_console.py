@@ -125,3 +125,69 @@ def test_console_refuses_to_start_on_a_broken_deck(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert f"{broken}:3:12: questions: must have at least 1 item(s)" in run.stderr
     assert not (tmp_path / "q.db").exists()
+
+
+def play_decks(
+    db: Path, script: str, *args: str, user: str = "ann"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QUIZBOT_DB": str(db),
+        "QUIZBOT_CONTENT": f"{FIXTURES / 'mini.yaml'}:{FIXTURES / 'open.yaml'}",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", user, *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_console_deck_option_asks_only_from_that_deck_and_remembers_it(tmp_path: Path) -> None:
+    db = tmp_path / "quiz.db"
+    run = play_decks(db, "/quit\n", "--deck", "open")
+
+    assert run.returncode == 0, run.stderr
+    assert "Questions now come from open (1 question)." in run.stdout
+    assert "Tell me about a project you are proud of." in run.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT decks FROM chats").fetchone() == ('["open"]',)
+
+    again = play_decks(db, "/skip\n/quit\n")  # no option: the choice stays
+    assert "percentiles" not in again.stdout and "batching" not in again.stdout
+
+
+def test_console_deck_use_at_the_prompt_switches_decks(tmp_path: Path) -> None:
+    db = tmp_path / "quiz.db"
+    run = play_decks(
+        db, "/deck use open\n/decks\n/deck use nope\n/deck all\n/quit\n", "--deck", "mini"
+    )
+
+    out = run.stdout
+    assert run.returncode == 0, run.stderr
+    assert "Questions now come from mini (4 questions)." in out
+    assert "Questions now come from open (1 question)." in out
+    assert "✅ open" in out and "▫️ mini" in out
+    assert "This chat cannot use nope." in out
+    assert "Questions now come from mini, open (5 questions)." in out
+
+
+def test_console_unknown_deck_option_stops_with_a_clear_message(tmp_path: Path) -> None:
+    run = play_decks(tmp_path / "quiz.db", "", "--deck", "nope")
+
+    assert run.returncode == 2
+    assert "This chat cannot use nope." in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_quit_at_the_rating_prompt_ends_the_session(tmp_path: Path) -> None:
+    run = play_decks(tmp_path / "quiz.db", "The mean hides outliers\n\n/quit\n", "--deck", "mini")
+
+    assert run.returncode == 0, run.stderr
+    assert "Please answer 1-4" not in run.stdout
+    assert "Bye!" in run.stdout
