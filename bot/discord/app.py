@@ -27,6 +27,7 @@ from bot.config import ConfigError, Settings
 from bot.discord.answering import AnswerButton, ChoiceButton, RateButton
 from bot.discord.cog import QuizCog
 from bot.discord.context import Clock, Services, utc_now
+from bot.discord.decks import DeckCog, RemoveButton
 from bot.discord.errors import QuizTree
 from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.notices import PauseNotices
@@ -109,7 +110,8 @@ class QuizBot(commands.Bot):
         )
         self.services = Services(engine, self._clock, self.notices)
         await self.add_cog(QuizCog(self))
-        self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton)
+        await self.add_cog(DeckCog(self))
+        self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton, RemoveButton)
         if self._sync_commands:
             synced = await self.tree.sync()
             log.info("Synced %d slash commands with Discord", len(synced))

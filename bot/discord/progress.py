@@ -75,7 +75,7 @@ async def leaderboard(interaction: discord.Interaction[Any], period: Period) -> 
 
 
 async def topics(interaction: discord.Interaction[Any]) -> None:
-    items = services_of(interaction).engine.topics()
+    items = await services_of(interaction).engine.chat_topics(chat_of(interaction))
     await send(interaction, embed=render.topics(items), ephemeral=in_server(interaction))
 
 

@@ -105,20 +105,21 @@ async def load_own_decks(engine: Engine) -> int:
 
 async def save_upload(
     engine: Engine,
-    chat: ChatKey,
+    chat: ChatKey | None,
     player: PlayerKey,
     upload: ParsedUpload,
     source: str,
     now: datetime,
 ) -> SavedDeck:
     """Store an uploaded deck as the player's own (new, or an update of the deck with the
-    same id, keeping progress on unchanged question ids), sent in their private `chat`.
-    Raises DeckRejected."""
+    same id, keeping progress on unchanged question ids), sent in their private `chat`
+    (None: sent elsewhere). Raises DeckRejected."""
     deck = upload.deck
     if engine.library.is_bundled(deck.deck):
         raise DeckRejected("bundled_id", deck_id=deck.deck)
     async with engine.store.write() as tx:
-        await engine._chat(tx, chat, now, is_group=False, owner=player)
+        if chat is not None:
+            await engine._chat(tx, chat, now, is_group=False, owner=player)
         user = await tx.ensure_user(player.platform, player.external_id, player.display_name, now)
         if await tx.own_deck_named(user.id, deck.deck) is None:
             count = await tx.count_own_decks(user.id)

@@ -50,6 +50,9 @@ class FakeResponse:
     async def text(self, encoding: str | None = None, errors: str = "strict") -> str:
         return self._text
 
+    async def read(self) -> bytes:
+        return self._text.encode()
+
     async def __aenter__(self) -> FakeResponse:
         return self
 
@@ -62,6 +65,17 @@ class FakeResponse:
         return None
 
 
+class FakeDownload(FakeResponse):
+    """A CDN file: raw bytes, not JSON."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(200, None, {"Content-Type": "application/octet-stream"})
+        self._data = data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
 class FakeSession:
     """Stands in for aiohttp.ClientSession: every request goes to a `FakeDiscord`."""
 
@@ -71,6 +85,10 @@ class FakeSession:
 
     def request(self, method: str, url: str, **kwargs: Any) -> FakeResponse:
         return self.api.handle(method, str(url), kwargs.get("data"), kwargs.get("headers") or {})
+
+    def get(self, url: str, **kwargs: Any) -> FakeResponse | FakeDownload:
+        """A download from Discord's CDN (an attachment's url)."""
+        return self.api.download(str(url))
 
     @property
     def closed(self) -> bool:
@@ -146,6 +164,8 @@ class FakeDiscord:
         """When set, every interaction reply and follow-up fails this way."""
         self.commands: list[JSON] = []
         self.token = "test-bot-token"
+        self.cdn: dict[str, bytes] = {}
+        """Attachments people sent, by url (see `payloads.attachment_option`)."""
         self._command_ids = itertools.count(1600000000000000001)
 
     # -- test controls -------------------------------------------------------------------
@@ -168,6 +188,13 @@ class FakeDiscord:
             if match and method == route_method:
                 return getattr(self, handler)(body, *match.groups())
         raise AssertionError(f"the bot called an endpoint the fake lacks: {method} {path}")
+
+    def download(self, url: str) -> FakeResponse:
+        self.calls.append(Call("GET", url, None, {}))
+        data = self.cdn.get(url)
+        if data is None:
+            return FakeResponse(404, {"message": "404: Not Found", "code": 0})
+        return FakeDownload(data)
 
     def _create_message(self, body: JSON, channel_id: str) -> FakeResponse:
         failure = self.failures.get(int(channel_id))

@@ -296,6 +296,28 @@ def channel_option(name: str, channel: JSON, permissions: int = ADMIN) -> tuple[
     return {"name": name, "type": 7, "value": channel["id"]}, resolved
 
 
+def attachment_option(
+    name: str, filename: str, data: bytes, cdn: dict[str, bytes], *, size: int | None = None
+) -> tuple[JSON, JSON]:
+    """An attachment option and its `resolved` data; the file goes into the fake CDN
+    (`size` may claim another size, as a client could)."""
+    attachment_id = str(snowflake())
+    url = f"https://cdn.discordapp.com/ephemeral-attachments/{attachment_id}/{filename}"
+    cdn[url] = data
+    resolved = {
+        "attachments": {
+            attachment_id: {
+                "id": attachment_id,
+                "filename": filename,
+                "size": len(data) if size is None else size,
+                "url": url,
+                "proxy_url": url.replace("cdn.", "media."),
+            }
+        }
+    }
+    return {"name": name, "type": 11, "value": attachment_id}, resolved
+
+
 def subcommand(name: str, options: list[JSON] | None = None) -> JSON:
     return {"name": name, "type": 1, "options": options or []}
 

@@ -52,8 +52,15 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     commands = {command["name"]: command for command in api.commands}
     assert set(commands) == {
         *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
-        *("export", "forgetme"),
+        *("export", "forgetme", "decks", "deck"),
     }
+    assert [option["name"] for option in commands["deck"]["options"]] == [
+        "upload",
+        "use",
+        "all",
+        "remove",
+    ]
+    assert commands["deck"]["options"][0]["options"][0]["type"] == 11  # an attachment
     assert commands["quiz"]["contexts"] == [0, 1]
     assert commands["quiz"]["integration_types"] == [0]
     assert commands["daily"]["contexts"] == [0]

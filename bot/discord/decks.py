@@ -1,0 +1,202 @@
+"""Own decks on Discord: `/deck upload` (a file attachment) makes it the sender's deck;
+`/decks` lists what a channel can use; `/deck use`, `/deck all` and `/deck remove` choose.
+
+In a server, members with Manage Server choose a channel's decks and can use their own
+decks there; the listing and replies are ephemeral. Removing asks first, with buttons
+that carry the stored deck's row id; the engine checks that whoever presses owns it:
+
+    quizbot:deckrm:<own deck row id>:yes|no
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any, Self
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import deck_wording as wording
+from bot.decks.upload import DeckRejected, check_size, parse_upload
+from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
+from bot.discord.errors import report_error
+from bot.discord.render import name
+from bot.discord.replies import deferring, edit, send, tell
+from bot.engine import owndecks
+from bot.engine.owndecks import NotOwnDeck, UnknownDecks
+from bot.engine.results import PlayerKey
+
+MARKDOWN = wording.Markup(escape=name, bold=lambda t: f"**{t}**", code=lambda t: f"**{t}**")
+REMOVE_TEMPLATE = r"quizbot:deckrm:(?P<row>[1-9][0-9]{0,17}):(?P<choice>yes|no)"
+NOT_YOURS = "This button is not for you, or the deck is gone."
+ADMINS_ONLY = "Only members with the Manage Server permission choose this channel's decks."
+
+
+def _is_admin(interaction: discord.Interaction[Any]) -> bool:
+    return not in_server(interaction) or interaction.permissions.manage_guild
+
+
+def _owners(interaction: discord.Interaction[Any]) -> list[PlayerKey]:
+    """Whose own decks this channel can use: the person in a DM; in a server, the member
+    asking if they manage it."""
+    return [player_of(interaction.user)] if _is_admin(interaction) else []
+
+
+class DeckCog(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="decks", description="The decks here, and which are in use.")
+    async def decks(self, interaction: discord.Interaction[Any]) -> None:
+        services = services_of(interaction)
+        entries = await owndecks.chat_decks(
+            services.engine, chat_of(interaction), _owners(interaction), player_of(interaction.user)
+        )
+        text = wording.deck_list(entries, MARKDOWN, is_group=in_server(interaction))
+        await send(interaction, content=text, ephemeral=in_server(interaction))
+
+    deck_group = app_commands.Group(name="deck", description="Choose decks, or add your own.")
+
+    @deck_group.command(name="upload", description="Add (or update) your own deck from a file.")
+    @app_commands.describe(file="A .yaml/.yml deck, .md notes, a .csv or an Anki .apkg")
+    async def deck_upload(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None:
+        await upload(interaction, file)
+
+    @deck_group.command(name="use", description="Ask only from these decks here.")
+    @app_commands.describe(ids="Deck ids, separated by spaces (see /decks)")
+    async def deck_use(self, interaction: discord.Interaction[Any], ids: str) -> None:
+        await choose(interaction, ids.split()[:20])
+
+    @deck_group.command(name="all", description="Ask from every deck this chat can use.")
+    async def deck_all(self, interaction: discord.Interaction[Any]) -> None:
+        await choose(interaction, None)
+
+    @deck_group.command(name="remove", description="Delete one of your own decks.")
+    @app_commands.describe(id="Your deck's id")
+    async def deck_remove(self, interaction: discord.Interaction[Any], id: str) -> None:
+        await ask_remove(interaction, id)
+
+
+async def upload(interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+    services = services_of(interaction)
+    private = in_server(interaction)
+    chat = None if in_server(interaction) else chat_of(interaction)
+    try:
+        check_size(file.filename, file.size)
+        async with deferring(interaction, ephemeral=private):
+            raw = await file.read()
+            parsed = await asyncio.to_thread(parse_upload, raw, file.filename)
+            saved = await owndecks.save_upload(
+                services.engine,
+                chat,
+                player_of(interaction.user),
+                parsed,
+                file.filename,
+                services.clock(),
+            )
+    except DeckRejected as error:
+        await send(interaction, content=_fit(wording.rejected(error, MARKDOWN)), ephemeral=private)
+        return
+    await send(interaction, content=_fit(wording.saved(saved, MARKDOWN)), ephemeral=private)
+
+
+def _fit(text: str) -> str:
+    """Discord's message limit is 2000 characters."""
+    return text if len(text) <= 2000 else text[:1990].rsplit("\n", 1)[0] + "\n…"
+
+
+async def choose(interaction: discord.Interaction[Any], ids: list[str] | None) -> None:
+    if not _is_admin(interaction):
+        await tell(interaction, ADMINS_ONLY)
+        return
+    services = services_of(interaction)
+    people = {
+        "owners": _owners(interaction),
+        "chooser": player_of(interaction.user),
+        "is_group": in_server(interaction),
+        "title": title_of(interaction),
+    }
+    now = services.clock()
+    try:
+        if ids is None:
+            entries = await owndecks.use_all_decks(
+                services.engine, chat_of(interaction), now, **people
+            )
+        else:
+            entries = await owndecks.use_decks(
+                services.engine, chat_of(interaction), ids, now, **people
+            )
+    except UnknownDecks as error:
+        await tell(interaction, wording.unknown_decks(error, MARKDOWN))
+        return
+    await send(interaction, content=wording.chosen(entries, MARKDOWN))
+
+
+async def ask_remove(interaction: discord.Interaction[Any], deck_id: str) -> None:
+    services = services_of(interaction)
+    try:
+        target = await owndecks.deck_to_remove(
+            services.engine, player_of(interaction.user), deck_id
+        )
+    except NotOwnDeck as error:
+        await tell(interaction, wording.not_own_deck(error, MARKDOWN))
+        return
+    view = discord.ui.View(timeout=None)
+    view.add_item(RemoveButton(target.row_id, confirm=True))
+    view.add_item(RemoveButton(target.row_id, confirm=False))
+    await send(
+        interaction,
+        content=wording.confirm_remove(target, MARKDOWN),
+        view=view,
+        ephemeral=in_server(interaction),
+    )
+
+
+class RemoveButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=REMOVE_TEMPLATE
+):
+    def __init__(self, row_id: int, *, confirm: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Remove" if confirm else "Keep",
+                emoji="🗑" if confirm else None,
+                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
+                custom_id=f"quizbot:deckrm:{row_id}:{'yes' if confirm else 'no'}",
+            )
+        )
+        self.row_id = row_id
+        self.confirm = confirm
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["row"]), confirm=match["choice"] == "yes")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self._press(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+        if not self.confirm:
+            await edit(interaction, content=wording.kept(MARKDOWN), view=None)
+            return
+        services = services_of(interaction)
+        try:
+            target = await owndecks.remove_own_deck(
+                services.engine, player_of(interaction.user), self.row_id
+            )
+        except NotOwnDeck:
+            await tell(interaction, NOT_YOURS)
+            return
+        await edit(interaction, content=wording.removed(target, MARKDOWN), view=None)
