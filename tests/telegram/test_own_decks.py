@@ -258,3 +258,17 @@ async def test_choosing_decks_in_a_private_chat_and_removing_ones_own(bot: Harne
     asked = await bot.command(ALICE, "quiz")  # back to the default decks
     assert bot.rows("SELECT question_id FROM deliveries ORDER BY id")[-1][0].startswith("mini-")
     assert "Question" in text_of(asked)
+
+
+async def test_forgetme_deletes_ones_own_decks(bot: Harness) -> None:
+    await send_file(bot, ALICE, CSV_DECK.encode(), "distributed.csv")
+    ask = await bot.command(ALICE, "forgetme")
+
+    mark = bot.server.mark()
+    bot.server.inject_callback_query(ALICE, message_id_of(ask), f"v1:forget:{ALICE}:yes")
+    await bot.call("editMessageText", ALICE, since=mark)
+    await bot.idle()
+
+    assert own_decks(bot) == []
+    listing = await bot.command(ALICE, "decks")
+    assert "distributed" not in text_of(listing)
