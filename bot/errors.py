@@ -10,11 +10,20 @@ class QuizError(Exception):
 class UnknownFilter(QuizError):
     """A /quiz filter matched no deck, tag or topic."""
 
-    def __init__(self, text: str, topics: list[str], tags: list[str], decks: list[str]) -> None:
+    def __init__(
+        self,
+        text: str,
+        topics: list[str],
+        tags: list[str],
+        decks: list[str],
+        closest: list[str] | None = None,
+    ) -> None:
         self.text = text
         self.topics = topics
         self.tags = tags
         self.decks = decks
+        self.closest = closest or []
+        """The topics, tags or decks most like `text`, best first (maybe none)."""
         super().__init__(f"Nothing matches {text!r}.")
 
 

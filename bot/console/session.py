@@ -140,9 +140,15 @@ class ConsoleSession:
                 self.chat, self.player, self.clock(), is_group=False, filter_text=self.topic_filter
             )
         except UnknownFilter as exc:
+            self.topic_filter = None
+            closest = f" Closest: {', '.join(exc.closest)}." if exc.closest else ""
             topics = await self.engine.chat_topics(self.chat)
-            self.say(f"{exc} Topics:\n{render.topics(topics)}")
-            return None
+            self.say(f"{exc}{closest} Topics:\n{render.topics(topics)}")
+            waiting = await self.engine.open_question(self.chat)
+            if waiting is not None:  # the question asked before stays open
+                self.say("Your question is still open:")
+                self.say(render.question(waiting, self.asked_count))
+            return waiting
         except QuizError as exc:
             self.say(str(exc))
             return None
@@ -256,9 +262,8 @@ class ConsoleSession:
             except QuizError as exc:
                 self.say(str(exc))
             return "next"
-        if name == "quiz":
+        if name == "quiz":  # asking closes the open question, unless the topic is unknown
             self.topic_filter = argument.strip() or None
-            await self._close_open_question(now)
             return "next"
         if name == "stats":
             self.say(render.stats(await self.engine.stats(self.player, now, self.chat)))

@@ -6,9 +6,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from bot.decks.loader import LoadedDeck, load_decks
 from bot.decks.model import Deck, Question
 from bot.errors import UnknownFilter
+
+CLOSEST = 3
+"""How many close names an unknown /quiz filter suggests."""
+LIKE_ENOUGH = 75.0
+"""The least likeness (0-100) of a suggested name."""
+
+
+def _likeness(wanted: str, name: str) -> float:
+    """How alike a typed filter is to a name, or to one of its words (typos, plurals)."""
+    folded = name.casefold()
+    return max(fuzz.ratio(wanted, part) for part in (folded, *folded.split()))
 
 
 @dataclass(frozen=True)
@@ -56,9 +69,11 @@ class Catalog:
         return list(seen)
 
     def select(self, text: str | None) -> list[Question]:
-        """Questions matching a deck id, a tag, or part of a topic; all when `text` is empty.
+        """Questions matching a deck id, a tag, part of a topic or else part of a question's
+        text (any language); all when `text` is empty.
 
-        Raises UnknownFilter, which lists what exists, when nothing matches.
+        Raises UnknownFilter, which lists what exists and the closest names, when nothing
+        matches.
         """
         wanted = " ".join((text or "").split()).casefold()
         if not wanted:
@@ -72,9 +87,21 @@ class Catalog:
         by_topic = [q for q in self.questions if wanted in q.topic.casefold()]
         if by_topic:
             return by_topic
-        raise UnknownFilter(
-            text or "",
-            topics=[topic for topic, _ in self.topics()],
-            tags=self.tags(),
-            decks=[deck.deck for deck in self.decks],
+        by_text = [q for q in self.questions if wanted in q.question.casefold()]
+        if by_text:
+            return by_text
+        topics = [topic for topic, _ in self.topics()]
+        decks = [deck.deck for deck in self.decks]
+        return self._unknown(text or "", wanted, topics, self.tags(), decks)
+
+    @staticmethod
+    def _unknown(
+        text: str, wanted: str, topics: list[str], tags: list[str], decks: list[str]
+    ) -> list[Question]:
+        names = list(dict.fromkeys([*topics, *tags, *decks]))
+        scored = sorted(
+            ((_likeness(wanted, name), index, name) for index, name in enumerate(names)),
+            key=lambda item: (-item[0], item[1]),
         )
+        closest = [name for score, _, name in scored[:CLOSEST] if score >= LIKE_ENOUGH]
+        raise UnknownFilter(text, topics=topics, tags=tags, decks=decks, closest=closest)

@@ -306,11 +306,11 @@ def reminders(enabled: bool) -> str:
 
 def unknown_filter(error: UnknownFilter) -> str:
     lines = [f"Nothing matches **{discord.utils.escape_markdown(error.text)}**."]
+    if error.closest:
+        lines.append("Closest: " + ", ".join(f"`{name}`" for name in error.closest))
     if error.decks:
         lines.append("Decks: " + ", ".join(f"`{deck}`" for deck in error.decks))
-    if error.tags:
-        lines.append("Tags: " + ", ".join(f"`{tag}`" for tag in error.tags[:30]))
-    lines.append("See /topics for topics.")
+    lines.append("See /topics for topics; any open question is still open.")
     return clip("\n".join(lines), CONTENT_MAX)
 
 

@@ -445,12 +445,11 @@ def quiz_error(error: QuizError) -> str:
 
 def unknown_filter(error: UnknownFilter) -> str:
     lines = [f"Nothing matches <b>{escape(error.text)}</b>."]
+    if error.closest:
+        lines.append("Closest: " + ", ".join(f"<code>{escape(c)}</code>" for c in error.closest))
     if error.decks:
         lines.append("Decks: " + ", ".join(f"<code>{escape(d)}</code>" for d in error.decks))
-    if error.tags:
-        shown = error.tags[:30]
-        lines.append("Tags: " + ", ".join(f"<code>{escape(t)}</code>" for t in shown))
-    lines.append("See /topics for topics.")
+    lines.append("See /topics for topics; any open question is still open.")
     return "\n".join(lines)
 
 

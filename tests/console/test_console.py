@@ -191,3 +191,15 @@ def test_quit_at_the_rating_prompt_ends_the_session(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "Please answer 1-4" not in run.stdout
     assert "Bye!" in run.stdout
+
+
+def test_console_unknown_topic_keeps_the_open_question_and_suggests(tmp_path: Path) -> None:
+    run = play(
+        tmp_path / "quiz.db", "/quiz latncy\nThe mean hides outliers and p99 the tail\n\n\n/quit\n"
+    )
+
+    out = run.stdout
+    assert run.returncode == 0, run.stderr
+    assert "Nothing matches 'latncy'. Closest: DMLS ch1.2 latency, latency." in out
+    assert "Your question is still open:" in out
+    assert "Score: 2/2 key points (100%)" in out  # the answer went to the first question

@@ -125,8 +125,8 @@ async def test_unknown_topic_lists_topics(harness: Harness) -> None:
     refused = await harness.command("quiz", p.string_option("topic", "quantum"))
 
     assert refused.callbacks[0]["data"]["content"] == (
-        "Nothing matches **quantum**.\nDecks: `mini`\nTags: `latency`, `batching`, `formats`\n"
-        "See /topics for topics."
+        "Nothing matches **quantum**.\nDecks: `mini`\n"
+        "See /topics for topics; any open question is still open."
     )
 
 

@@ -175,7 +175,27 @@ async def test_unknown_filter_lists_what_exists(bot: Harness) -> None:
     reply = await bot.command(ALICE, "quiz", "<b>quantum</b>")
 
     assert "Nothing matches <b>quantum</b>." in text_of(reply)  # escaped, shown literally
-    assert "mini" in text_of(reply) and "latency" in text_of(reply)
+    assert "Decks: mini" in text_of(reply) and "Tags" not in text_of(reply)
+
+
+async def test_a_mistyped_filter_keeps_the_open_question_and_suggests_the_closest(
+    bot: Harness,
+) -> None:
+    question = await bot.command(ALICE, "quiz", "batching")
+    reply = await bot.command(ALICE, "quiz", "latncy")
+
+    assert "Closest: DMLS ch1.2 latency, latency" in text_of(reply)
+    assert "still open" in text_of(reply)
+    assert len(bot.rows("SELECT * FROM deliveries WHERE closed_at IS NULL")) == 1
+    feedback = await bot.say(ALICE, "more throughput, but you wait")
+    assert "How does batching affect inference?" in text_of(question)
+    assert "2/2 key points" in text_of(feedback)
+
+
+async def test_quiz_finds_questions_by_their_text_in_any_language(bot: Harness) -> None:
+    question = await bot.command(ALICE, "quiz", "应该使用")  # only in the question text
+
+    assert "什么时候应该使用机器学习？" in text_of(question)
 
 
 async def test_leaderboard_is_for_groups(bot: Harness) -> None:
