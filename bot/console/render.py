@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from bot.decks.model import Question
@@ -10,11 +11,30 @@ from bot.engine.srs import Rating
 
 RULE = "─" * 60
 
+# The deck format's small Markdown subset (see bot.telegram.markup), shown as plain text.
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"
+)
+_CODE = re.compile(r"`([^`]+)`")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+")
+_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def plain_markdown(text: str) -> str:
+    """Deck Markdown as a terminal shows it best: markers gone, bullets as •."""
+    lines = []
+    for line in text.strip().splitlines():
+        line = _HEADING.sub("", line)
+        line = _BULLET.sub(r"\1• ", line)
+        line = _CODE.sub(r"\1", line)
+        lines.append(_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line))
+    return "\n".join(lines)
+
 
 def question(asked: Asked, number: int) -> str:
     q = asked.question
     label = "Review" if asked.is_review else "New"
-    lines = [RULE, f"Question {number} · {q.topic} · {label}", "", q.question]
+    lines = [RULE, f"Question {number} · {q.topic} · {label}", "", plain_markdown(q.question)]
     if asked.note:
         lines[2:2] = [asked.note]
     if q.choices:
@@ -96,4 +116,4 @@ def skipped(question_: Question) -> str:
 
 
 def _indent(text: str) -> str:
-    return textwrap.indent(text.strip(), "  ")
+    return textwrap.indent(plain_markdown(text), "  ")
