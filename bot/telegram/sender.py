@@ -13,12 +13,26 @@ retried) and PTB's errors become the scheduler's outcomes:
 
 A text longer than one message goes out in parts; the parts after the first are paced
 and retried here, since the first one has already arrived.
+
+Daily questions that fit one message skip PTB's `Bot`: their bodies are prepared once
+per question (`prepared.PreparedQuestions`) and posted through the bot's own transport
+(the same aiohttp session, timeouts and metrics), and Telegram's answer is mapped to the
+same outcomes straight from its status and `parameters`:
+
+    200                                   -> the message (its id, topic, poll id)
+    parameters.migrate_to_chat_id         -> ChatMoved(new id)
+    parameters.retry_after                -> RetryLater(real seconds)
+    403                                   -> ChatUnreachable
+    400, 401, 404, 409                    -> SendRejected
+    no answer, 5xx, anything else         -> OutcomeUnknown
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from telegram.error import (
     BadRequest,
@@ -35,7 +49,9 @@ from bot.telegram import render
 from bot.telegram.context import QuizBot
 from bot.telegram.identity import PLATFORM
 from bot.telegram.outbox import send_html, send_question
+from bot.telegram.prepared import PreparedCall, PreparedQuestions
 from bot.telegram.ratelimit import PRE_PACED, retry_after_seconds
+from bot.telegram.transport import AiohttpRequest
 from scheduler.sending import (
     ChatMoved,
     ChatTarget,
@@ -53,12 +69,26 @@ class TelegramSender:
         self.bot = bot
         self.retry_after_scale = retry_after_scale
         """Real seconds per `retry_after` second (below 1 against a sped-up test server)."""
+        self.prepared = PreparedQuestions(bot)
 
     @property
     def platform(self) -> str:
         return PLATFORM
 
     async def send_question(self, target: ChatTarget, asked: Asked) -> SentMessage:
+        request = self.bot.request
+        if isinstance(request, AiohttpRequest):
+            call = self.prepared.call_for(target.external_id, target.thread_id, asked)
+            if call is not None:
+                sent = await self._post(request, call)
+                poll = sent.get("poll")
+                return SentMessage(
+                    message_id=sent.get("message_id"),
+                    poll_id=poll.get("id") if isinstance(poll, dict) else None,
+                    thread_id=sent.get("message_thread_id")
+                    if sent.get("is_topic_message")
+                    else None,
+                )
         async with self._outcomes():
             return await send_question(
                 self.bot,
@@ -98,6 +128,38 @@ class TelegramSender:
                 thread_id=target.thread_id,
                 options=PRE_PACED,
             )
+
+    async def _post(self, request: AiohttpRequest, call: PreparedCall) -> dict[str, Any]:
+        """Post a prepared call; Telegram's `result`, or the outcome its answer means."""
+        try:
+            status, payload = await request.do_request(
+                f"{self.bot.base_url}/{call.method}", "POST", request_data=call.body
+            )
+        except Exception as error:  # TimedOut, NetworkError: no answer came back (as PTB)
+            raise OutcomeUnknown(str(error)) from error
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            answer = {}
+        if 200 <= status <= 299:
+            result = answer.get("result")
+            if not isinstance(result, dict):  # it was sent, but which message is it?
+                raise OutcomeUnknown(f"an unreadable answer ({status})")
+            return result
+        parameters = answer.get("parameters")
+        if isinstance(parameters, dict):
+            if new_id := parameters.get("migrate_to_chat_id"):
+                raise ChatMoved(int(new_id))
+            if retry_after := parameters.get("retry_after"):
+                raise RetryLater(float(retry_after) * self.retry_after_scale)
+        description = f"{answer.get('description') or 'no description'} ({status})"
+        if status == 403:
+            raise ChatUnreachable(description)
+        if status in (400, 401, 404, 409):
+            raise SendRejected(description)
+        raise OutcomeUnknown(description)
 
     @asynccontextmanager
     async def _outcomes(self) -> AsyncIterator[None]:

@@ -7,10 +7,13 @@ took 3 ms a call, most of a core at 300 messages a second. aiohttp's client does
 call for 0.2-0.3 ms at any concurrency (benchmarks/RESULTS.md).
 
 The behaviour PTB relies on is kept: the parameters (sent as JSON, or multipart when files
-are uploaded), PTB's timeouts, `TimedOut` for timeouts and `NetworkError` (caused by the
-aiohttp error) for everything else on the wire. POST is never retried by aiohttp, so a
-send whose connection broke is reported, not repeated. Nothing is logged here: the URL
-holds the token.
+are uploaded; a body already encoded as JSON bytes is posted as it is), PTB's timeouts,
+`TimedOut` for timeouts and `NetworkError` (caused by the aiohttp error) for everything
+else on the wire. POST is never retried by aiohttp, so a send whose connection broke is
+reported, not repeated. Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...),
+looked up once per server instead of on every call as aiohttp's `trust_env` does (two
+thread hand-offs a call, with a read of ~/.netrc). Nothing is logged here: the URL holds
+the token.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from __future__ import annotations
 import json
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 
 class AiohttpRequest(BaseRequest):
@@ -35,6 +40,7 @@ class AiohttpRequest(BaseRequest):
         "_connect_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
     )
@@ -52,6 +58,7 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -62,7 +69,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # HTTPS_PROXY and friends, as httpx honours them
             )
 
     async def shutdown(self) -> None:
@@ -74,7 +80,7 @@ class AiohttpRequest(BaseRequest):
         self,
         url: str,
         method: str,
-        request_data: RequestData | None = None,
+        request_data: RequestData | bytes | None = None,
         read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
@@ -95,6 +101,7 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
+        proxy, proxy_auth = self._proxy_for(url)
         try:
             async with session.request(
                 method,
@@ -102,6 +109,8 @@ class AiohttpRequest(BaseRequest):
                 data=_body(request_data),
                 headers=_headers(request_data),
                 timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp.ServerTimeoutError included
@@ -109,15 +118,27 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
+    def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The environment's proxy for `url`'s server (None: connect directly)."""
+        server = url[: url.find("/", url.find("//") + 2)]
+        found = self._proxies.get(server)
+        if found is None:
+            try:
+                found = get_env_proxy_for_url(URL(server))
+            except LookupError:
+                found = (None, None)
+            self._proxies[server] = found
+        return found
+
 
 _JSON = {"Content-Type": "application/json"}
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | bytes | None:
+def _body(request_data: RequestData | bytes | None) -> aiohttp.FormData | bytes | None:
     """A JSON body (the Bot API takes JSON; encoding it costs a fraction of a form's),
     or multipart form fields when the request uploads files."""
-    if request_data is None:
-        return None
+    if request_data is None or isinstance(request_data, bytes):
+        return request_data
     if not request_data.contains_files:
         return json.dumps(request_data.parameters, ensure_ascii=False).encode()
     form = aiohttp.FormData()
@@ -128,5 +149,7 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | bytes | None:
     return form
 
 
-def _headers(request_data: RequestData | None) -> dict[str, str] | None:
+def _headers(request_data: RequestData | bytes | None) -> dict[str, str] | None:
+    if isinstance(request_data, bytes):
+        return _JSON
     return _JSON if request_data is not None and not request_data.contains_files else None

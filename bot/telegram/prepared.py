@@ -1,0 +1,132 @@
+"""Daily questions as prepared Bot API calls: rendered and encoded once per question,
+shared by every chat that gets it, posted as JSON straight through the bot's transport.
+
+A fan-out sends the same few questions to thousands of chats. Through PTB's `Bot`, every
+send renders the question again, builds request parameters, inserts the defaults and
+wraps Telegram's answer into objects: most of the CPU a send costs. Here a question is
+rendered and JSON-encoded once; each chat's body is that shared fragment with the chat's
+id, its forum topic and (in groups) its Answer-by-DM button around it. The parameters
+are the ones `outbox.send_question` sends (tests/telegram/test_prepared.py compares them).
+
+Only a question that fits one message goes this way: a text longer than one message and
+a poll with a note (two messages each) return None, and the caller sends them through
+`outbox.send_question`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ParseMode
+
+from bot.engine.results import Asked
+from bot.telegram import render
+from bot.telegram.keyboards import answer_by_dm_keyboard
+from bot.telegram.markup import split_html
+
+CACHE_SIZE = 1024
+"""Prepared questions kept (a fan-out uses a few; the oldest is dropped first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    method: str
+    """The Bot API method ("sendMessage" or "sendPoll")."""
+    body: bytes
+    """The call's parameters as a JSON object."""
+
+
+class PreparedQuestions:
+    """Bodies of daily-question sends, each question rendered and encoded once."""
+
+    def __init__(self, bot: Bot, capacity: int = CACHE_SIZE) -> None:
+        defaults = bot.defaults
+        parse_mode = defaults.parse_mode if defaults and defaults.parse_mode else ParseMode.HTML
+        preview = defaults.link_preview_options if defaults else None
+        # What `outbox.post_html` adds to every text: the bot's parse mode and link preview.
+        self._text_options = _members(
+            {
+                "parse_mode": parse_mode,
+                "link_preview_options": preview.to_dict() if preview is not None else None,
+            }
+        )
+        self.capacity = capacity
+        self._fragments: dict[tuple[Any, ...], tuple[str, bytes] | None] = {}
+
+    def call_for(self, chat_id: int, thread_id: int | None, asked: Asked) -> PreparedCall | None:
+        """The call that sends `asked` to `chat_id` (in forum topic `thread_id`), or None
+        when it takes more than one message."""
+        question = asked.question
+        if question.is_multiple_choice:
+            key: tuple[Any, ...] = (
+                question.id,
+                question.question,
+                tuple(question.choices or ()),
+                question.correct,
+                question.explanation,
+                asked.note,
+            )
+        else:
+            key = (
+                question.id,
+                question.topic,
+                question.question,
+                asked.kind,
+                asked.is_review,
+                asked.is_group,
+                asked.note,
+            )
+        prepared = self._fragments.get(key, False)
+        if prepared is False:
+            prepared = self._prepare(asked)
+            if len(self._fragments) >= self.capacity:
+                del self._fragments[next(iter(self._fragments))]
+            self._fragments[key] = prepared
+        if prepared is None:
+            return None
+        method, fragment = prepared
+        head = b'{"chat_id":%d' % chat_id
+        if thread_id is not None:
+            head += b',"message_thread_id":%d' % thread_id
+        if method == "sendMessage" and asked.is_group:
+            keyboard = answer_by_dm_keyboard(asked.delivery_id).to_dict()
+            fragment += b',"reply_markup":' + _json(keyboard)
+        return PreparedCall(method, head + fragment + b"}")
+
+    def _prepare(self, asked: Asked) -> tuple[str, bytes] | None:
+        """The method and the chat-independent members of the call (after the chat id)."""
+        question = asked.question
+        if question.is_multiple_choice:
+            if asked.note:  # the note goes first, as a message of its own
+                return None
+            assert question.choices is not None and question.correct is not None
+            # Deck text is plain here: no parse mode, so nothing needs escaping.
+            poll = {
+                "question": render.poll_question(question),
+                "options": [{"text": choice} for choice in question.choices],
+                "type": "quiz",
+                "is_anonymous": False,
+                "correct_option_ids": [question.correct],
+                "explanation": question.explanation,
+            }
+            return "sendPoll", _members(poll)
+        parts = split_html(render.question(asked))
+        if len(parts) != 1:
+            return None
+        return "sendMessage", _members({"text": parts[0]}) + self._text_options
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _members(values: dict[str, Any]) -> bytes:
+    """`values` (those not None) as JSON object members, each after a comma."""
+    return b"".join(
+        b"," + _json(name) + b":" + _json(value)
+        for name, value in values.items()
+        if value is not None
+    )
