@@ -25,6 +25,7 @@ REQUIRED = {
         "missed",
         "duplicates",
         "cpu_s_per_1000_msgs",
+        "paid_ratio_to_limit",
     },
     "answers": {
         "updates",
