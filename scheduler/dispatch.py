@@ -81,8 +81,11 @@ class Dispatcher:
         retries = moves = 0
         while True:
             try:
-                async with self.limiter.sending(target.external_id, is_group=target.is_group):
-                    value = await asyncio.wait_for(call(target), self.timeout)
+                async with (
+                    self.limiter.sending(target.external_id, is_group=target.is_group),
+                    asyncio.timeout(self.timeout),  # in this task: no task of its own per send
+                ):
+                    value = await call(target)
             except RetryLater as exc:
                 self.limiter.pause(exc.retry_after)
                 retries += 1
