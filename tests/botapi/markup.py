@@ -142,6 +142,9 @@ def _decode_html_entity(text: str, pos: int) -> tuple[str, int] | None:
     return named, match.end()
 
 
+_TAG_OR_REFERENCE = re.compile("[<&]")
+
+
 def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """Parse Bot API HTML into (plain text, entities)."""
     out = _Output()
@@ -165,9 +168,11 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[d
             out.add(c)
             i += 1
             continue
-        if c != "<":
-            out.add(c)
-            i += 1
+        if c != "<":  # a run of plain text, up to the next tag or character reference
+            special = _TAG_OR_REFERENCE.search(text, i + 1)
+            j = special.start() if special else n
+            out.add(text[i:j])
+            i = j
             continue
         begin = i
         i += 1
