@@ -1,7 +1,8 @@
 """The `quizbot` command line: one entry point that wires everything.
 
-Exit codes: 0 success, 1 the work failed (invalid decks, a failed backup), 2 the command
-cannot start (bad usage, missing token, bad setting).
+Exit codes (`bot.startup`): 0 success, 1 the work failed (invalid decks, a failed backup,
+an unreachable API, a busy or corrupt database), 2 the command cannot start (bad usage,
+missing or rejected token, bad setting). A failure to start is one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from pathlib import Path
 from bot import __version__
 from bot.config import ConfigError, Settings
 from bot.ops.configfile import apply_config_file
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from bot.startup import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    StartupFailure,
+    database_problem,
+    report,
+)
+from bot.store.store import DatabaseUnavailable
 
 TELEGRAM_TOKEN_HELP = """\
 quizbot run: TELEGRAM_BOT_TOKEN is not set.
@@ -125,10 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_config_file()  # quizbot.toml: fills the environment where it is unset
         settings = Settings.from_env()
     except ConfigError as exc:
-        print(f"quizbot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return report(exc, _secrets())
     try:
         return int(args.handler(args, settings))
+    except (ConfigError, StartupFailure) as exc:
+        return report(exc, _secrets(settings))
+    except DatabaseUnavailable as exc:
+        return report(database_problem(exc), _secrets(settings))
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_OK
@@ -137,6 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _secrets(settings: Settings | None = None) -> list[str | None]:
+    """What must never be printed: the tokens and the webhook secret."""
+    found = [os.environ.get(name, "").strip() for name in SECRET_VARIABLES]
+    if settings is not None:
+        found += [settings.telegram_token, settings.discord_token]
+    return found
+
+
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "QUIZBOT_WEBHOOK_SECRET")
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -26,6 +26,28 @@ def bundled_content_dir() -> Path:
     return package_dir.parent / "content"
 
 
+LOCAL_CONTENT = Path("content")
+"""Decks in the working directory: read instead of the bundled ones when the folder exists."""
+
+
+def default_content_dir() -> Path:
+    """`./content` if the working directory has one (your own decks), else the bundled decks."""
+    return LOCAL_CONTENT if LOCAL_CONTENT.is_dir() else bundled_content_dir()
+
+
+def content_paths(value: str) -> tuple[Path, ...]:
+    """The deck files and folders of QUIZBOT_CONTENT (joined with `:`); the default when it
+    is empty. ConfigError names the variable if a path does not exist."""
+    paths = tuple(Path(part) for part in value.strip().split(":") if part.strip())
+    for path in paths:
+        if not path.exists():
+            raise ConfigError(
+                f"QUIZBOT_CONTENT: {path} does not exist; set it to deck files or folders"
+                " (joined with ':'), or unset it to use ./content or the bundled decks"
+            )
+    return paths or (bundled_content_dir(),)
+
+
 def parse_hhmm(text: str) -> time:
     """Parse `HH:MM` (24-hour clock) or raise ValueError naming the expected form."""
     match = _HHMM.match(text.strip())
@@ -71,8 +93,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        content = env.get("QUIZBOT_CONTENT", "").strip()
-        paths = tuple(Path(p) for p in content.split(":") if p) or (bundled_content_dir(),)
+        paths = content_paths(env.get("QUIZBOT_CONTENT", ""))
         timezone = env.get("QUIZBOT_TIMEZONE", "UTC").strip() or "UTC"
         push_time = env.get("QUIZBOT_PUSH_TIME", "09:00").strip() or "09:00"
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +12,10 @@ from bot.engine.owndecks import load_own_decks
 from bot.engine.quiz import Defaults, Engine
 from bot.ops.engine import MeteredEngine
 from bot.ops.metrics import Metrics
+from bot.startup import decks_loaded
 from bot.store.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -20,6 +24,7 @@ async def open_engine(settings: Settings, metrics: Metrics | None = None) -> Asy
 
     With `metrics`, the engine counts the answers it records (`bot.ops.engine`)."""
     catalog = Catalog.load(settings.content_paths)
+    log.info("%s", decks_loaded(catalog, settings.content_paths))
     store = await Store.open(settings.db_path)
     defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
     try:

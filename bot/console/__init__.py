@@ -7,10 +7,12 @@ import sys
 from bot.config import Settings
 from bot.console.session import ConsoleSession, player_for
 from bot.runtime import open_engine
+from bot.startup import decks_loaded
 
 
 async def run_console(settings: Settings, user: str | None, decks: list[str] | None = None) -> int:
     async with open_engine(settings) as engine:
+        print(decks_loaded(engine.catalog, settings.content_paths).capitalize(), end="\n\n")
         session = ConsoleSession(engine, player_for(user), sys.stdin, sys.stdout)
         if decks and not await session.use_decks(decks):
             return 2

@@ -39,14 +39,12 @@ from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.runtime import open_engine
+from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from scheduler.service import QuizScheduler
 from scheduler.settings import SchedulerSettings
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 MAX_RATELIMIT_WAIT = 30.0
 """Longest per-route rate-limit wait discord.py sits out before raising RateLimited

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 
@@ -33,14 +33,44 @@ def _backup(source: Path, destination: Path) -> Path:
         raise BackupError(f"{destination}: the folder {destination.parent} does not exist")
     partial = destination.with_name(destination.name + ".partial")
     try:
-        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
-            live.execute("PRAGMA busy_timeout = 5000")
-            live.backup(copy)
-        partial.replace(destination)
+        live = sqlite3.connect(source)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"{source}: {exc}") from None
+        raise BackupError(f"{source}: cannot read the database ({exc})") from None
+    with closing(live):
+        try:
+            copy = sqlite3.connect(partial)
+        except sqlite3.Error as exc:
+            _discard(partial)
+            raise BackupError(f"{destination}: cannot write the backup there ({exc})") from None
+        with closing(copy):
+            try:
+                live.execute("PRAGMA busy_timeout = 5000")
+                live.backup(copy)
+            except sqlite3.Error as exc:
+                failed = str(exc)
+            else:
+                failed = ""
+        if failed:
+            _discard(partial)
+            # The backup API reports the side that failed only in its wording.
+            side = destination if _is_write_error(failed) else source
+            raise BackupError(f"{side}: the backup failed ({failed})")
+    try:
+        partial.replace(destination)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"{destination}: {exc.strerror}") from None
+        _discard(partial)
+        raise BackupError(
+            f"{destination}: cannot write the backup there ({exc.strerror})"
+        ) from None
     return destination
+
+
+def _is_write_error(message: str) -> bool:
+    text = message.lower()
+    return any(word in text for word in ("readonly", "read-only", "disk", "full", "unable to open"))
+
+
+def _discard(partial: Path) -> None:
+    """Remove a half-written copy if there is one; a place that refused it may refuse this."""
+    with suppress(OSError):
+        partial.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, closing, suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from importlib import resources
@@ -186,8 +186,57 @@ _SELECT_SCORES = (
 )
 
 
-class SchemaTooNew(RuntimeError):
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or migrated. `reason` is one of the codes below (what
+    an operator must fix); `detail` is SQLite's or the system's own words."""
+
+    MISSING_FOLDER = "missing folder"
+    IS_DIRECTORY = "is a directory"
+    CANNOT_OPEN = "cannot open"
+    NOT_WRITABLE = "not writable"
+    NOT_A_DATABASE = "not a database"
+    LOCKED = "locked"
+    TOO_NEW = "too new"
+    OTHER = "other"
+
+    def __init__(self, path: Path, reason: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.reason = reason
+        self.detail = detail
+
+    @classmethod
+    def from_error(cls, path: Path, error: BaseException) -> DatabaseUnavailable:
+        detail = str(error) or type(error).__name__
+        text = detail.lower()
+        if path.is_dir():
+            reason = cls.IS_DIRECTORY
+        elif not path.parent.is_dir():
+            reason = cls.MISSING_FOLDER
+        elif "locked" in text or "busy" in text:
+            reason = cls.LOCKED
+        elif "not a database" in text or "malformed" in text:
+            reason = cls.NOT_A_DATABASE
+        elif "readonly" in text or "read-only" in text:
+            reason = cls.NOT_WRITABLE
+        elif "unable to open" in text:
+            reason = cls.CANNOT_OPEN
+        else:
+            reason = cls.OTHER
+        return cls(path, reason, detail)
+
+
+def _probe(path: Path) -> None:
+    """Open the database file once and read its header; sqlite3.Error if that fails."""
+    with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as probe:
+        probe.execute("PRAGMA schema_version").fetchone()
+
+
+class SchemaTooNew(DatabaseUnavailable):
     """The database was migrated by a newer version of the bot than this one."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(path, self.TOO_NEW, detail)
 
 
 class Tx(OwnDeckQueries):
@@ -1235,17 +1284,27 @@ class Store:
         path = Path(path)
         # Not bound to aiosqlite's thread: `Tx` runs small statements on the loop's thread
         # too (always one at a time, under the store's lock).
-        conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = FULL")
-        store = cls(conn, path)
         try:
+            # A failed aiosqlite connect leaves its thread to finish after the loop, so the
+            # file is tried with plain sqlite3 first (missing folder, not a database...).
+            await asyncio.to_thread(_probe, path)
+            conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
+        except (sqlite3.Error, OSError) as error:
+            raise DatabaseUnavailable.from_error(path, error) from None
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = FULL")
+            store = cls(conn, path)
             await store.migrate(target)
-        except BaseException:
-            await conn.close()
+        except BaseException as error:
+            # Always close: aiosqlite's thread keeps the process alive until it is closed.
+            with suppress(sqlite3.Error):
+                await conn.close()
+            if isinstance(error, sqlite3.Error):
+                raise DatabaseUnavailable.from_error(path, error) from None
             raise
         return store
 
@@ -1280,8 +1339,9 @@ class Store:
         current = await self.schema_version()
         if current > LATEST_VERSION:
             raise SchemaTooNew(
-                f"{self.path} has schema version {current}, newer than this bot's"
-                f" {LATEST_VERSION}; run the newer version (or restore a backup)"
+                self.path,
+                f"schema version {current}, newer than this bot's"
+                f" {LATEST_VERSION}; run the newer version (or restore a backup)",
             )
         for version, sql in migration_scripts():
             if version <= current or (target is not None and version > target):

@@ -9,6 +9,7 @@ finish, confirms the update offset, and only then the database is closed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -42,6 +43,7 @@ from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
 from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
+from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api, decks_loaded
 from bot.store.store import Store
 from bot.telegram import answers, commands, decks, groups, privacy, render
 from bot.telegram.context import BotData, QuizBot, QuizContext, Tuning
@@ -61,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 QuizApplication = Application[QuizBot, QuizContext, dict[Any, Any], dict[Any, Any], BotData, None]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_TIMEOUT = 30.0
 """Seconds a getUpdates long poll may wait for updates."""
 
@@ -80,6 +81,7 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     protect_secrets([settings.telegram_token])
     catalog = Catalog.load(settings.content_paths)
+    logger.info("%s", decks_loaded(catalog, settings.content_paths))
     scheduler_settings = tuning.scheduler or SchedulerSettings.from_env()
     limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
     ops = Ops(tuning.ops or OpsSettings.from_env(), settings.db_path)
@@ -236,8 +238,8 @@ async def _on_shutdown(application: QuizApplication) -> None:
     if data.store is not None:
         await data.store.close()
         data.store = None
+        logger.info("quizbot stopped")
     data.engine = None
-    logger.info("quizbot stopped")
 
 
 @asynccontextmanager
@@ -292,6 +294,7 @@ def run(settings: Settings) -> int:
         for issue in error.issues:
             print(issue, file=sys.stderr)
         return EXIT_FAILED
+    asyncio.run(check_telegram_api(settings.telegram_token or "", settings.telegram_api_url))
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,
         drop_pending_updates=False,

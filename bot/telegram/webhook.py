@@ -16,6 +16,7 @@ updates apply.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import sys
 from contextlib import AbstractAsyncContextManager
@@ -28,10 +29,8 @@ from telegram import Update
 from bot.config import ConfigError, Settings
 from bot.decks import ContentError
 from bot.ops.settings import Listen, OpsSettings, check_webhook_url, parse_listen
+from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api
 from bot.telegram.app import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
     QuizApplication,
     build_application,
     serving,
@@ -86,6 +85,7 @@ def run_webhook(settings: Settings, webhook: Webhook) -> int:
         for issue in error.issues:
             print(issue, file=sys.stderr)
         return EXIT_FAILED
+    asyncio.run(check_telegram_api(settings.telegram_token or "", settings.telegram_api_url))
     application.bot_data.ops.mode = "webhook"
     application.run_webhook(**_webhook_args(webhook))
     return EXIT_OK

@@ -35,11 +35,14 @@ def problems(path: Path) -> list[str]:
 
 
 def test_file_values_become_the_environment_variables_they_stand_for(tmp_path: Path) -> None:
+    more = tmp_path / "srv" / "more-decks"
+    for folder in (tmp_path / "decks", more):
+        folder.mkdir(parents=True)
     path = write(
         tmp_path,
-        """
+        f"""
 db = "data/quiz.db"
-content = ["decks", "/srv/more-decks"]
+content = ["decks", "{more}"]
 timezone = "Europe/Berlin"
 push_time = "07:30"
 
@@ -60,7 +63,7 @@ keep = 3
     values = load_config_file(path).values
 
     assert values["QUIZBOT_DB"] == str(tmp_path / "data/quiz.db")  # relative to the file
-    assert values["QUIZBOT_CONTENT"] == f"{tmp_path / 'decks'}:/srv/more-decks"
+    assert values["QUIZBOT_CONTENT"] == f"{tmp_path / 'decks'}:{more}"
     assert values["QUIZBOT_TIMEZONE"] == "Europe/Berlin"
     assert values["QUIZBOT_RATE_PER_SECOND"] == "25"
     assert values["QUIZBOT_SEND_TIMEOUT"] == "12.5"
@@ -175,6 +178,7 @@ def test_the_example_file_is_valid_and_documents_every_key(tmp_path: Path) -> No
         line.removeprefix("# ") if line.startswith("# ") and " = " in line else line
         for line in text.splitlines()
     )
+    (tmp_path / "content").mkdir()  # content paths must exist
     values = load_config_file(write(tmp_path, uncommented)).values
     assert set(values) == {key.env for key in KEYS.values()}
 

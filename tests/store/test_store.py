@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.store import BUSY_TIMEOUT_MS, NewAttempt, Store
+from bot.store.store import BUSY_TIMEOUT_MS, NewAttempt, SchemaTooNew, Store
 
 LARGEST_ID = 2**63 - 1
 SUPERGROUP_ID = -1001234567890
@@ -210,7 +210,7 @@ async def test_one_platform_message_is_one_attempt(store: Store, now: datetime) 
 async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA user_version = 9999")
-    with pytest.raises(RuntimeError, match="9999"):
+    with pytest.raises(SchemaTooNew, match="9999"):
         await Store.open(db_path)
 
 
