@@ -27,12 +27,17 @@ def bundled_content_dir() -> Path:
 
 
 LOCAL_CONTENT = Path("content")
-"""Decks in the working directory: read instead of the bundled ones when the folder exists."""
+"""Decks in the working directory: read instead of the bundled ones when it holds any."""
 
 
 def default_content_dir() -> Path:
-    """`./content` if the working directory has one (your own decks), else the bundled decks."""
-    return LOCAL_CONTENT if LOCAL_CONTENT.is_dir() else bundled_content_dir()
+    """`./content` if the working directory has one with a deck file in it (your own decks,
+    or a clone's bundled ones), else the decks installed with the package."""
+    if LOCAL_CONTENT.is_dir() and any(
+        path.suffix in (".yaml", ".yml") for path in LOCAL_CONTENT.rglob("*")
+    ):
+        return LOCAL_CONTENT
+    return bundled_content_dir()
 
 
 def content_paths(value: str) -> tuple[Path, ...]:
@@ -45,7 +50,7 @@ def content_paths(value: str) -> tuple[Path, ...]:
                 f"QUIZBOT_CONTENT: {path} does not exist; set it to deck files or folders"
                 " (joined with ':'), or unset it to use ./content or the bundled decks"
             )
-    return paths or (bundled_content_dir(),)
+    return paths or (default_content_dir(),)
 
 
 def parse_hhmm(text: str) -> time:
