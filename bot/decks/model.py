@@ -49,12 +49,23 @@ class _Strict(BaseModel):
 
 
 class KeyPoint(_Strict):
-    """One idea a good answer covers, and the terms that show it was covered."""
+    """One idea a good answer covers, and optionally the terms that show it was covered."""
 
     point: Text = Field(description="The idea, as shown to the player after grading.")
     match: list[Text] = Field(
+        default_factory=list,
         min_length=1,
-        description="Terms; any one of them found (fuzzily) in an answer covers the point.",
+        description=(
+            "Optional terms; any one of them found (fuzzily) in an answer covers the point. "
+            "Without them the point is judged by its meaning."
+        ),
+    )
+    optional: bool = Field(
+        default=False,
+        description=(
+            "A bonus point: covering it adds credit, missing it costs nothing "
+            "(the score still tops out at 100%)."
+        ),
     )
 
 

@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from bot.decks.model import KeyPoint
 
-__all__ = ["Grade", "echo_only_points", "grade"]
+__all__ = ["Grade", "coverage_score", "echo_only_points", "grade"]
 
 # Han, kana and Hangul: scripts written without spaces between words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f"
@@ -75,7 +75,9 @@ class Grade:
     """How well an answer covered a question's key points."""
 
     score: float
-    """Covered key points / key points, from 0.0 to 1.0; 0.0 when there are none."""
+    """From 0.0 to 1.0 (0.0 when there are no key points): covered points over required
+    points, a covered optional (bonus) point counting like a covered required one, capped
+    at 1.0. When every point is optional: covered points over all points."""
     covered: tuple[int, ...]
     """Indexes into the key points, in order."""
     missed: tuple[int, ...]
@@ -109,12 +111,20 @@ def grade(answer: str, key_points: Sequence[KeyPoint], question: str = "") -> Gr
                 break
         else:
             missed.append(index)
-    return Grade(len(covered) / total, tuple(covered), tuple(missed), tuple(matched))
+    return Grade(
+        coverage_score(len(covered), key_points), tuple(covered), tuple(missed), tuple(matched)
+    )
+
+
+def coverage_score(covered: float, key_points: Sequence[KeyPoint]) -> float:
+    """The score for `covered` points' worth of credit (see `Grade.score`)."""
+    required = sum(1 for kp in key_points if not kp.optional) or len(key_points)
+    return min(1.0, covered / required) if required else 0.0
 
 
 def echo_only_points(key_points: Sequence[KeyPoint], question: str) -> tuple[int, ...]:
-    """Indexes of key points that no answer can cover: every term occurs in the question
-    (or is punctuation only).
+    """Indexes of key points whose terms no answer can match: every term occurs in the
+    question (or is punctuation only). Points without terms are not counted.
 
     Terms the question itself contains are not evidence (see the module notes); a deck
     check can warn about such points.
@@ -122,7 +132,11 @@ def echo_only_points(key_points: Sequence[KeyPoint], question: str) -> tuple[int
     if not key_points:
         return ()
     compiled = _compile(tuple(tuple(kp.match) for kp in key_points), question)
-    return tuple(i for i, terms in enumerate(compiled.points) if not terms)
+    return tuple(
+        i
+        for i, (kp, terms) in enumerate(zip(key_points, compiled.points, strict=True))
+        if kp.match and not terms
+    )
 
 
 # --- normalization ----------------------------------------------------------------------

@@ -606,6 +606,26 @@ def test_nested_key_point_errors_are_located() -> None:
     ]
 
 
+def test_key_points_may_leave_out_match_terms_and_be_optional() -> None:
+    text = MINIMAL + (
+        "    key_points:\n"
+        "      - point: Said in any words\n"
+        "      - point: A bonus\n"
+        "        match: [bonus]\n"
+        "        optional: true\n"
+    )
+    (question,) = load_text(text).deck.questions
+    plain, bonus = question.key_points
+    assert (plain.match, plain.optional) == ([], False)
+    assert (bonus.match, bonus.optional) == (["bonus"], True)
+
+
+def test_optional_must_be_true_or_false() -> None:
+    text = MINIMAL + "    key_points:\n      - point: A bonus\n        optional: maybe\n"
+    (issue,) = text_issues(text)
+    assert "questions[0].key_points[0].optional" in issue.message
+
+
 # --- Telegram's limits -----------------------------------------------------------------
 
 

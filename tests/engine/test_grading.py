@@ -275,6 +275,34 @@ def test_no_key_points_is_not_gradable() -> None:
     assert not result.gradable
 
 
+def test_a_covered_bonus_point_adds_credit_and_a_missed_one_costs_nothing() -> None:
+    points = [
+        kp("p99", point="High percentiles show the tail"),
+        kp("SLO", point="Targets are set on percentiles"),
+        KeyPoint(point="Histograms keep percentiles mergeable", match=["histogram"], optional=True),
+    ]
+    assert grade("p99 and an SLO", points, LATENCY_QUESTION).score == 1.0
+    assert grade("p99 only", points, LATENCY_QUESTION).score == 0.5
+    bonus = grade("p99, kept in a histogram", points, LATENCY_QUESTION)
+    assert bonus.score == 1.0
+    assert bonus.covered == (0, 2)
+    assert bonus.missed == (1,)
+    assert grade("p99, SLO and a histogram", points, LATENCY_QUESTION).score == 1.0
+
+
+def test_when_every_point_is_optional_the_score_is_the_share_covered() -> None:
+    points = [
+        KeyPoint(point="One", match=["histogram"], optional=True),
+        KeyPoint(point="Two", match=["sketch"], optional=True),
+    ]
+    assert grade("a histogram", points).score == 0.5
+
+
+def test_a_point_without_terms_is_not_reported_as_given_away_by_the_question() -> None:
+    points = [KeyPoint(point="The mean hides slow outliers"), kp("latency")]
+    assert echo_only_points(points, LATENCY_QUESTION) == (1,)
+
+
 def test_punctuation_only_term_never_matches() -> None:
     assert not covers("!!! ...", "!!!")
 

@@ -51,7 +51,8 @@ def _dump(data: Any) -> str:
 def _question_data(question: Question) -> dict[str, Any]:
     data = question.model_dump(exclude_defaults=True)
     for point in data.get("key_points", []):
-        point["match"] = _FlowList(point["match"])
+        if "match" in point:
+            point["match"] = _FlowList(point["match"])
     if "tags" in data:
         data["tags"] = _FlowList(data["tags"])
     return data
