@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from bot.decks import Catalog
+from bot.engine.grading import warm_up
 from bot.engine.owndecks import load_own_decks
 from bot.engine.quiz import Defaults, Engine
 from bot.ops.engine import MeteredEngine
@@ -25,6 +26,7 @@ async def open_engine(settings: Settings, metrics: Metrics | None = None) -> Asy
     With `metrics`, the engine counts the answers it records (`bot.ops.engine`)."""
     catalog = Catalog.load(settings.content_paths)
     log.info("%s", decks_loaded(catalog, settings.content_paths))
+    warm_up()  # the grader's embeddings: read now, not at the first answer
     store = await Store.open(settings.db_path)
     defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
     try:

@@ -36,6 +36,7 @@ from telegram.ext import (
 
 from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
+from bot.engine.grading import warm_up
 from bot.engine.owndecks import load_own_decks
 from bot.engine.quiz import Defaults as EngineDefaults
 from bot.ops.engine import MeteredEngine
@@ -179,6 +180,7 @@ async def _on_startup(application: QuizApplication) -> None:
     data = application.bot_data
     settings = data.settings
     data.store = await Store.open(settings.db_path)
+    warm_up()  # the grader's embeddings: read now, not at the first answer
     data.engine = MeteredEngine(
         data.store,
         data.catalog,

@@ -214,10 +214,11 @@ def test_repeating_a_chinese_question_scores_zero() -> None:
 
 def test_terms_in_the_question_are_not_evidence() -> None:
     # "mean" is in the question, so saying it proves nothing; "average" still counts.
-    assert grade("the mean hides slow requests", LATENCY_POINTS, LATENCY_QUESTION).covered == ()
-    assert grade("the average hides slow requests", LATENCY_POINTS, LATENCY_QUESTION).covered == (
-        0,
-    )
+    def by_terms(answer: str) -> tuple[int, ...]:
+        return grade(answer, LATENCY_POINTS, LATENCY_QUESTION, by_meaning=False).covered
+
+    assert by_terms("the mean hides slow requests") == ()
+    assert by_terms("the average hides slow requests") == (0,)
 
 
 def test_restating_the_question_before_answering_still_counts() -> None:
@@ -225,7 +226,9 @@ def test_restating_the_question_before_answering_still_counts() -> None:
         "Why report latency as percentiles? Because an average hides the slow requests, "
         "and p99 shows the long tail that real users hit."
     )
-    assert grade(answer, LATENCY_POINTS, LATENCY_QUESTION).covered == (0, 1)
+    assert grade(answer, LATENCY_POINTS, LATENCY_QUESTION, by_meaning=False).covered == (0, 1)
+    # "the long tail that real users hit" also says "the tail is what users feel".
+    assert grade(answer, LATENCY_POINTS, LATENCY_QUESTION).covered == (0, 1, 2)
 
 
 def test_same_key_points_under_another_question_keep_their_terms() -> None:
@@ -250,8 +253,16 @@ def test_empty_answer_scores_zero(answer: str) -> None:
 
 
 def test_partial_answer_reports_covered_and_missed_indexes() -> None:
-    result = grade("The p99 matters and we set an SLO on it.", LATENCY_POINTS, LATENCY_QUESTION)
-    assert result == Grade(score=0.5, covered=(1, 3), missed=(0, 2), matched_terms=("p99", "SLO"))
+    answer = "The p99 matters, and we set an SLO on it."
+    result = grade(answer, LATENCY_POINTS, LATENCY_QUESTION, by_meaning=False)
+    assert result == Grade(
+        score=0.5,
+        covered=(1, 3),
+        missed=(0, 2),
+        matched_terms=("p99", "SLO"),
+        evidence=("The p99 matters", "and we set an SLO on it"),
+        credits=(0.0, 1.0, 0.0, 1.0),
+    )
 
 
 def test_full_answer_scores_one() -> None:
@@ -331,8 +342,12 @@ def test_any_input_grades_within_bounds(answer: str, points: list[KeyPoint], que
     assert list(result.missed) == sorted(result.missed)
     assert len(result.matched_terms) == len(result.covered)
     assert result.gradable == bool(points)
+    assert len(result.evidence) == len(result.covered)
     if points:
-        assert result.score == len(result.covered) / len(points)
+        assert len(result.credits) == len(points)
+        by_terms = grade(answer, points, question, by_meaning=False)
+        assert by_terms.score == len(by_terms.covered) / len(points)
+        assert set(by_terms.covered) <= set(result.covered)
 
 
 @settings(max_examples=200, deadline=None)
@@ -340,10 +355,10 @@ def test_any_input_grades_within_bounds(answer: str, points: list[KeyPoint], que
     words=st.lists(st.sampled_from(["mean", "p99", "tail", "latency", "the", "SLO"]), max_size=12),
     noise=st.text(max_size=40),
 )
-def test_adding_words_never_lowers_the_score(words: list[str], noise: str) -> None:
+def test_adding_words_never_uncovers_a_term(words: list[str], noise: str) -> None:
     answer = " ".join(words)
-    before = grade(answer, LATENCY_POINTS)
-    after = grade(f"{answer} {noise}", LATENCY_POINTS)
+    before = grade(answer, LATENCY_POINTS, by_meaning=False)
+    after = grade(f"{answer} {noise}", LATENCY_POINTS, by_meaning=False)
     assert set(before.covered) <= set(after.covered)
 
 

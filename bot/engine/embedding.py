@@ -1,0 +1,101 @@
+"""Static word-piece embeddings for the grader's semantic layer, loaded once per process.
+
+The vectors and tokenizer are the files that the `wordllama` package ships inside its
+wheel (a 32,000-piece Llama-2 vocabulary, 256 dimensions, 16 MB in float16): nothing is
+downloaded, ever. They are read directly with `tokenizers` and `safetensors` rather than
+through wordllama's own API, whose import configures the root logger and would reach for
+the network if a file were missing.
+
+A sentence's vector is the sum of its pieces' vectors (then normalized): a static model
+has no context, but its vector lengths already weight the pieces (`the` is short,
+`latency` long), and summing lets the grader build the vector of any stretch of an answer
+from its pieces without tokenizing it again.
+
+When the package is missing or its files are unreadable, `load()` returns None and the
+grader keeps to its term matcher; `load_error()` says why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Embeddings", "load", "load_error"]
+
+PACKAGE = "wordllama"
+WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
+TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
+
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Embeddings:
+    """A tokenizer and one vector per vocabulary piece (hashed by identity)."""
+
+    tokenizer: object
+    """A `tokenizers.Tokenizer` (typed loosely: the package has no stubs)."""
+    vectors: Vectors
+    """(vocabulary, dimensions), float32."""
+
+    def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """The vocabulary ids of `text`'s pieces and each piece's (start, end) in `text`."""
+        encoding = self.tokenizer.encode(text, add_special_tokens=False)  # type: ignore[attr-defined]
+        return encoding.ids, encoding.offsets
+
+    def sum_of(self, ids: list[int]) -> Vectors:
+        """The sum of the pieces' vectors (zeros for none)."""
+        if not ids:
+            return np.zeros(self.vectors.shape[1], dtype=np.float32)
+        return self.vectors[np.asarray(ids, dtype=np.intp)].sum(axis=0)
+
+
+_lock = threading.Lock()
+_loaded: Embeddings | None = None
+_error: str | None = None
+_tried = False
+
+
+def load() -> Embeddings | None:
+    """The process's embeddings, read on first use (about 0.4 s); None if unavailable."""
+    global _loaded, _error, _tried
+    if _tried:
+        return _loaded
+    with _lock:
+        if not _tried:
+            try:
+                _loaded = _read(_package_folder())
+            except Exception as error:  # a missing or damaged package: terms still grade
+                _error = f"{type(error).__name__}: {error}"
+            _tried = True
+    return _loaded
+
+
+def load_error() -> str | None:
+    """Why `load()` returned None (None when it has not failed)."""
+    return _error
+
+
+def _package_folder() -> Path:
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"the {PACKAGE} package is not installed")
+    return Path(spec.origin).parent
+
+
+def _read(folder: Path) -> Embeddings:
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    (matrix,) = load_file(str(folder / WEIGHTS)).values()
+    vectors = np.ascontiguousarray(matrix, dtype=np.float32)
+    vectors.setflags(write=False)
+    return Embeddings(tokenizer, vectors)
