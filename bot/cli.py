@@ -8,6 +8,7 @@ missing or rejected token, bad setting). A failure to start is one line, never a
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -102,6 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="also update the questions of the -o deck whose notes changed (ids kept)",
     )
     importer.set_defaults(handler=_content_import)
+    grader = content_commands.add_parser(
+        "grade",
+        help="grade answers from standard input (one per line) against a question",
+        description=(
+            "Grade answers read from standard input, one per line, against a question of "
+            "the decks at PATH; print one JSON object per answer, in input order."
+        ),
+    )
+    grader.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
+    grader.add_argument("--question", required=True, metavar="ID", help="the question's id")
+    grader.set_defaults(handler=_content_grade)
     content.set_defaults(handler=lambda _args, _settings: _usage(content))
 
     backup = commands.add_parser("backup", help="copy the live database consistently")
@@ -267,6 +279,46 @@ def _content_import(args: argparse.Namespace, settings: Settings) -> int:
     except ContentError:
         existing = None  # the import still works; only the duplicate check is narrower
     return run_import(args.notes, args.deck, args.output, existing, sys.stdout, update=args.update)
+
+
+def _content_grade(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.decks import Catalog, ContentError
+    from bot.engine.grading import grade
+
+    try:
+        catalog = Catalog.load(args.paths)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return EXIT_FAILED
+    question = catalog.by_id.get(args.question)
+    if question is None:
+        print(
+            f"quizbot content grade: no question {args.question!r} in those decks.", file=sys.stderr
+        )
+        return EXIT_USAGE
+    if not question.key_points:
+        print(
+            f"quizbot content grade: question {args.question!r} has no key points to grade "
+            "against.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    points = question.key_points
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
+    for line in stdin:
+        result = grade(line.rstrip("\n"), points, question.question)
+        record = {
+            "score": round(result.score, 4),
+            "covered": [points[i].point for i in result.covered],
+            "missed": [points[i].point for i in result.missed],
+            "evidence": list(result.evidence),
+            "credits": [round(credit, 4) for credit in result.credits],
+        }
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return EXIT_OK
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
