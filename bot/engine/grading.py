@@ -12,9 +12,9 @@
 An answer that is essentially the question's own words scores 0 whatever it says. Each
 covered point names its evidence: the words of the answer that covered it.
 
-The score is the credit earned over the required points (see `Grade.score`), plus a
-small bonus, at most `TOPICAL_BONUS`, for an answer that is on the question's topic as a
-whole (a vague but relevant reply ranks above an off-topic one).
+The score is the credit earned over the required points (see `Grade.score`). An answer
+that covers no point gets a small bonus, at most `TOPICAL_BONUS`, for being on the
+question's topic as a whole, so a vague but relevant reply ranks above an off-topic one.
 
 Grading is pure: the same inputs give the same grade. The embeddings are read once per
 process, on first use or at start (`warm_up`).
@@ -61,8 +61,8 @@ class Grade:
     score: float
     """From 0.0 to 1.0 (0.0 when there are no key points): the points' credit over the
     number of required points, a bonus (optional) point's credit counting like a required
-    one's, capped at 1.0; when every point is optional, over all points. Plus at most
-    TOPICAL_BONUS for being on topic, within the cap."""
+    one's, capped at 1.0; when every point is optional, over all points. An answer that
+    covers no point adds at most TOPICAL_BONUS for being on topic."""
     covered: tuple[int, ...]
     """Indexes into the key points, in order."""
     missed: tuple[int, ...]
@@ -122,7 +122,7 @@ def grade(
             credits.append(judgement.credit if judgement is not None else 0.0)
             missed.append(index)
     score = coverage_score(sum(credits), key_points)
-    if model is not None and score < 1.0:
+    if model is not None and not covered:
         context = " ".join([question, *(kp.point for kp in key_points)])
         score = min(1.0, score + TOPICAL_BONUS * topicality(answer, context, model))
     return Grade(
