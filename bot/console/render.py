@@ -55,7 +55,10 @@ def feedback(result: AnswerResult) -> str:
     elif result.grade.gradable:
         covered, total = len(result.grade.covered), len(q.key_points)
         lines.append(f"Score: {covered}/{total} key points ({result.grade.score:.0%})")
-        lines += [f"  ✓ {q.key_points[i].point}" for i in result.grade.covered]
+        for n, i in enumerate(result.grade.covered):
+            quote = result.grade.evidence[n] if n < len(result.grade.evidence) else ""
+            said = f" (you said: “{textwrap.shorten(quote, 80, placeholder='…')}”)" if quote else ""
+            lines.append(f"  ✓ {q.key_points[i].point}{said}")
         lines += [f"  ✗ {q.key_points[i].point}" for i in result.grade.missed]
     lines += ["", "Model answer:", _indent(q.answer), ""]
     lines.append(f"+{result.points} points · {streak(result.streak)}")

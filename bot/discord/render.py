@@ -153,9 +153,17 @@ def _verdict(result: AnswerResult) -> tuple[str, discord.Colour]:
     return f"{mark} {len(grade.covered)}/{total} key points covered.", colour
 
 
+EVIDENCE_LIMIT = 80
+"""The longest quote of an answer shown as a covered point's evidence."""
+
+
 def _key_points(result: AnswerResult) -> str:
     points, grade = result.question.key_points, result.grade
-    lines = [f"✓ {escape_discord(points[i].point)}" for i in grade.covered]
+    lines = []
+    for n, i in enumerate(grade.covered):
+        quote = grade.evidence[n] if n < len(grade.evidence) else ""
+        said = f" *(“{escape_discord(clip(quote, EVIDENCE_LIMIT))}”)*" if quote else ""
+        lines.append(f"✓ {escape_discord(points[i].point)}{said}")
     lines += [f"✗ {escape_discord(points[i].point)}" for i in grade.missed]
     return "\n".join(lines)
 

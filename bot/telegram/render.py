@@ -145,9 +145,17 @@ def _echo(answer_text: str) -> str:
     return f"<i>Your answer:</i> {escape(truncate(answer_text, ECHO_LIMIT))}"
 
 
+EVIDENCE_LIMIT = 80
+"""The longest quote of an answer shown as a covered point's evidence."""
+
+
 def _key_points(result: AnswerResult) -> str:
     points, grade = result.question.key_points, result.grade
-    lines = [f"✓ {escape(points[i].point)}" for i in grade.covered]
+    lines = []
+    for n, i in enumerate(grade.covered):
+        quote = grade.evidence[n] if n < len(grade.evidence) else ""
+        said = f" <i>(“{escape(truncate(quote, EVIDENCE_LIMIT))}”)</i>" if quote else ""
+        lines.append(f"✓ {escape(points[i].point)}{said}")
     lines += [f"✗ {escape(points[i].point)}" for i in grade.missed]
     return "\n".join(lines)
 

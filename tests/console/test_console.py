@@ -59,6 +59,7 @@ def test_console_plays_three_questions_with_feedback_and_ratings(tmp_path: Path)
     assert "How does batching affect inference?" in out
     assert "Score: 1/2 key points (50%)" in out
     assert "  ✗ Waiting adds latency" in out
+    assert "  ✓ Higher throughput (you said: “Batching gives more throughput”)" in out
     assert "Rated Hard" in out  # the proposal for half the points, accepted with Enter
     assert "✓ Correct!" in out
     assert "Bye! 🔥 streak 1 day" in out

@@ -88,6 +88,21 @@ async def test_missed_points_and_reply_to_the_question(bot: Harness) -> None:
     assert ("✓ Hard", "v1:rate:1:2") in buttons_of(feedback)
 
 
+async def test_a_covered_point_quotes_the_words_that_covered_it_as_escaped_html(
+    bot: Harness,
+) -> None:
+    await bot.command(ALICE, "quiz", "latency")
+
+    feedback = await bot.say(
+        ALICE, "the <b>average</b> & friends hide outliers; p99 shows the tail"
+    )
+
+    assert "✓ The mean hides slow outliers (“the <b>average</b> & friends hide outliers”)" in (
+        text_of(feedback)
+    )
+    assert "&lt;b&gt;average&lt;/b&gt; &amp; friends" in feedback.params["text"]
+
+
 async def test_someone_else_cannot_rate_my_answer(bot: Harness) -> None:
     await bot.command(ALICE, "quiz", "latency")
     feedback = await bot.say(ALICE, GOOD_ANSWER)
