@@ -74,16 +74,6 @@ class PointJudgement:
     """The stretch of the answer (as typed, trimmed); empty when nothing came close."""
 
 
-@dataclass(slots=True)
-class _Clause:
-    start: int
-    end: int
-    vector: Vectors | None
-    """Sum of the pieces of its Latin words not in the question; None when there are none."""
-    units: frozenset[str]
-    """CJK character pairs and Latin stems (for CJK points)."""
-
-
 def ramp(value: float, floor: float, ceiling: float) -> float:
     """0 at or below `floor`, 1 at or above `ceiling`, linear between."""
     return min(1.0, max(0.0, (value - floor) / (ceiling - floor)))
@@ -93,33 +83,69 @@ def judge_points(
     answer: str, points: Sequence[str], question: str, model: Embeddings
 ) -> list[PointJudgement]:
     """For each key point's text, the credit its best stretch of `answer` earns."""
-    asked = _question_words(question)
-    clauses = _clauses(answer, asked, model)
-    windows = _windows(clauses)
-    judged: list[PointJudgement] = []
-    for point in points:
-        target = _point(point, question, model)
-        best, where = 0.0, None
-        if isinstance(target, frozenset):
-            for window, (units, _) in windows.items():
+    spans = clause_spans(answer)
+    texts = [_nfkc(answer[start:end]) for start, end in spans]
+    windows = [
+        (first, last)
+        for first in range(len(spans))
+        for last in range(first, min(first + WINDOW, len(spans)))
+    ]
+    targets = [_point(point, question, model) for point in points]
+    best: list[tuple[float, tuple[int, int] | None]] = [(0.0, None)] * len(points)
+    by_meaning = [k for k, target in enumerate(targets) if isinstance(target, np.ndarray)]
+    if by_meaning and windows:
+        cosines = (
+            _window_vectors(texts, windows, _question_words(question), model)
+            @ np.stack(
+                [targets[k] for k in by_meaning]  # type: ignore[misc]
+            ).T
+        )
+        for column, k in enumerate(by_meaning):
+            row = int(np.argmax(cosines[:, column]))
+            best[k] = (
+                ramp(float(cosines[row, column]), VECTOR_FLOOR, VECTOR_CEILING),
+                windows[row],
+            )
+    by_overlap = [k for k, target in enumerate(targets) if isinstance(target, frozenset)]
+    if by_overlap and windows:
+        clause_units = [_units(text) for text in texts]
+        for first, last in windows:
+            units = frozenset().union(*clause_units[first : last + 1])
+            for k in by_overlap:
+                target = targets[k]
+                assert isinstance(target, frozenset)
                 if target and units:
-                    share = len(target & units) / len(target)
-                    if share > best:
-                        best, where = share, window
-            credit = ramp(best, OVERLAP_FLOOR, OVERLAP_CEILING)
-        else:
-            for window, (_, vector) in windows.items():
-                if target is not None and vector is not None:
-                    cosine = float(vector @ target)
-                    if cosine > best:
-                        best, where = cosine, window
-            credit = ramp(best, VECTOR_FLOOR, VECTOR_CEILING)
+                    share = ramp(len(target & units) / len(target), OVERLAP_FLOOR, OVERLAP_CEILING)
+                    if share > best[k][0]:
+                        best[k] = (share, (first, last))
+    judged: list[PointJudgement] = []
+    for credit, window in best:
         evidence = ""
-        if credit > 0 and where is not None:
-            first, last = where
-            evidence = answer[clauses[first].start : clauses[last].end].strip()
+        if credit > 0 and window is not None:
+            evidence = answer[spans[window[0]][0] : spans[window[1]][1]].strip()
         judged.append(PointJudgement(credit, evidence))
     return judged
+
+
+def _window_vectors(
+    texts: list[str],
+    windows: list[tuple[int, int]],
+    asked: frozenset[str],
+    model: Embeddings,
+) -> Vectors:
+    """One unit vector per window of clauses (zeros for a window with no content words)."""
+    dimensions = model.vectors.shape[1]
+    clauses = np.zeros((len(texts) + 1, dimensions), dtype=np.float32)
+    for index, (text, (ids, offsets)) in enumerate(zip(texts, model.pieces_of(texts), strict=True)):
+        vector = _content_vector(text, ids, offsets, asked, model)
+        if vector is not None:
+            clauses[index + 1] = vector
+    running = np.cumsum(clauses, axis=0)
+    firsts = np.fromiter((first for first, _ in windows), dtype=np.intp, count=len(windows))
+    lasts = np.fromiter((last for _, last in windows), dtype=np.intp, count=len(windows))
+    sums = running[lasts + 1] - running[firsts]
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 1e-6)
 
 
 def topicality(answer: str, context: str, model: Embeddings) -> float:
@@ -145,38 +171,19 @@ def clause_spans(answer: str) -> list[tuple[int, int]]:
     return spans[:MAX_CLAUSES]
 
 
-def _clauses(answer: str, asked: frozenset[str], model: Embeddings) -> list[_Clause]:
-    clauses: list[_Clause] = []
-    for start, end in clause_spans(answer):
-        text = _nfkc(answer[start:end])
-        clauses.append(_Clause(start, end, _content_vector(text, asked, model), _units(text)))
-    return clauses
-
-
-def _windows(
-    clauses: list[_Clause],
-) -> dict[tuple[int, int], tuple[frozenset[str], Vectors | None]]:
-    """Every run of 1 to WINDOW clauses: its units and its normalized vector."""
-    windows: dict[tuple[int, int], tuple[frozenset[str], Vectors | None]] = {}
-    for first in range(len(clauses)):
-        units: frozenset[str] = frozenset()
-        total: Vectors | None = None
-        for last in range(first, min(first + WINDOW, len(clauses))):
-            clause = clauses[last]
-            units = units | clause.units
-            if clause.vector is not None:
-                total = clause.vector if total is None else total + clause.vector
-            windows[first, last] = (units, _unit(total) if total is not None else None)
-    return windows
-
-
-def _content_vector(text: str, asked: frozenset[str], model: Embeddings) -> Vectors | None:
-    """Sum of the pieces of `text`'s Latin words that are not the question's."""
+def _content_vector(
+    text: str,
+    ids: list[int],
+    offsets: list[tuple[int, int]],
+    asked: frozenset[str],
+    model: Embeddings,
+) -> Vectors | None:
+    """Sum of the pieces (`ids` at `offsets` in `text`) of its Latin words that are not
+    the question's."""
     words = [(m.start(), m.end(), _stem(m.group())) for m in _WORD.finditer(text)]
     if not words:
         return None
     starts = [start for start, _, _ in words]
-    ids, offsets = model.pieces(text)
     kept: list[int] = []
     for piece, (_, after) in zip(ids, offsets, strict=True):
         last = after - 1  # a piece's offsets include the space before it
@@ -201,10 +208,10 @@ def _point(point: str, question: str, model: Embeddings) -> frozenset[str] | Vec
     if _HAS_CJK.search(text):
         units = _units(text)
         return (units - _units(_nfkc(question))) or units
-    asked = _question_words(question)
-    vector = _content_vector(text, asked, model)
+    ids, offsets = model.pieces(text)
+    vector = _content_vector(text, ids, offsets, _question_words(question), model)
     if vector is None:  # the point only restates the question: judge it whole
-        vector = _content_vector(text, frozenset(), model)
+        vector = _content_vector(text, ids, offsets, frozenset(), model)
     return _unit(vector) if vector is not None else None
 
 
