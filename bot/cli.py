@@ -142,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         apply_config_file()  # quizbot.toml: fills the environment where it is unset
         settings = Settings.from_env()
+        _check_judge_settings()
     except ConfigError as exc:
         return report(exc, _secrets())
     try:
@@ -168,7 +169,20 @@ def _secrets(settings: Settings | None = None) -> list[str | None]:
     return found
 
 
-SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "QUIZBOT_WEBHOOK_SECRET")
+SECRET_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "DISCORD_BOT_TOKEN",
+    "QUIZBOT_WEBHOOK_SECRET",
+    "QUIZBOT_LLM_API_KEY",
+)
+
+
+def _check_judge_settings() -> None:
+    """The optional LLM judge's settings, checked before anything starts (ConfigError)."""
+    if any(os.environ.get(name) for name in ("QUIZBOT_LLM_URL", "QUIZBOT_LLM_MODEL")):
+        from bot.ops.llm import LLMSettings
+
+        LLMSettings.from_env()
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -60,6 +60,8 @@ def feedback(result: AnswerResult) -> str:
             said = f" (you said: “{textwrap.shorten(quote, 80, placeholder='…')}”)" if quote else ""
             lines.append(f"  ✓ {q.key_points[i].point}{said}")
         lines += [f"  ✗ {q.key_points[i].point}" for i in result.grade.missed]
+        if result.advice:
+            lines.append(f"  Tip: {result.advice}")
     lines += ["", "Model answer:", _indent(q.answer), ""]
     lines.append(f"+{result.points} points · {streak(result.streak)}")
     if result.frozen_days:

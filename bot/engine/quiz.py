@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from bot.decks.model import Question
 from bot.engine import selection, srs
 from bot.engine.clock import ALL_TIME, day_end, local_day, utc, week_period, week_start
 from bot.engine.grading import Grade, grade
+from bot.engine.judging import Judgement, apply_judgement
 from bot.engine.points import points_for
 from bot.engine.privacy import Forgotten
 from bot.engine.reminders import ReminderDue, reminder_due
@@ -79,6 +80,10 @@ LEADERBOARD_SIZE = 10
 WEAKEST_TOPICS = 3
 
 
+Judge = Callable[[Question, str], Awaitable[Judgement | None]]
+"""A second opinion on a typed answer to a question (`bot.ops.llm.LLMJudge`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Defaults:
     timezone: str = "UTC"
@@ -86,11 +91,21 @@ class Defaults:
 
 
 class Engine:
-    def __init__(self, store: Store, catalog: Catalog, defaults: Defaults | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        defaults: Defaults | None = None,
+        *,
+        judge: Judge | None = None,
+    ) -> None:
         self.store = store
         self.library = DeckLibrary(catalog)
         """Bundled and own decks (bot.engine.owndecks loads and changes the own ones)."""
         self.defaults = defaults or Defaults()
+        self.judge = judge
+        """An optional second opinion on typed answers (`bot.engine.judging`), asked
+        before the answer is recorded; it bounds its own wait."""
         self.schedule_listeners: list[Callable[[], None]] = []
         """Called after a chat's push time, timezone or subscription changed."""
 
@@ -362,6 +377,10 @@ class Engine:
         player's card): updates can arrive late, and the reveal lists only the answers in
         by then. Each player answers a question once (AlreadyAnswered after that).
         """
+        opinion = None
+        if self.judge is not None:
+            opinion = await self._second_opinion(chat, text, reply_to_message_id)
+        advice = ""
         async with self.store.write() as tx:
             row = await self._known_chat(tx, chat)
             user = await tx.ensure_user(
@@ -378,9 +397,33 @@ class Engine:
             else:
                 chosen = None
                 result = grade(text, question.key_points, question.question)
-            return await self._record(
+                if opinion is not None and opinion[0] == question.id:
+                    result, advice = apply_judgement(
+                        result, question.key_points, text, question.question, opinion[1]
+                    )
+            recorded = await self._record(
                 tx, row, user, delivery, question, text, result, now, source_key, chosen
             )
+        return replace(recorded, advice=advice) if advice else recorded
+
+    async def _second_opinion(
+        self, chat: ChatKey, text: str, reply_to_message_id: int | None
+    ) -> tuple[str, Judgement] | None:
+        """The judge's word on the answer to the question this answer is for, if any."""
+        assert self.judge is not None
+        async with self.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is None:
+                return None
+            try:
+                delivery = await self._delivery_answered(tx, row, reply_to_message_id)
+            except NoOpenQuestion:
+                return None
+        question = self.catalog.by_id[delivery.question_id]
+        if question.is_multiple_choice or not question.key_points:
+            return None
+        judgement = await self.judge(question, text)
+        return (question.id, judgement) if judgement is not None else None
 
     async def answer_choice(
         self, poll_id: str, player: PlayerKey, option_ids: list[int], now: datetime

@@ -69,6 +69,8 @@ class AnswerResult:
     broken_streak: int = 0
     chosen_option: int | None = None
     """For multiple choice: the option picked."""
+    advice: str = ""
+    """One sentence of advice from the optional judge ("" without one)."""
 
 
 @dataclass(frozen=True, slots=True)

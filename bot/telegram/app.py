@@ -44,6 +44,7 @@ from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
 from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
+from bot.runtime import open_judge
 from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api, decks_loaded
 from bot.store.store import Store
 from bot.telegram import answers, commands, decks, groups, privacy, render
@@ -181,11 +182,13 @@ async def _on_startup(application: QuizApplication) -> None:
     settings = data.settings
     data.store = await Store.open(settings.db_path)
     warm_up()  # the grader's embeddings: read now, not at the first answer
+    data.judge = open_judge()
     data.engine = MeteredEngine(
         data.store,
         data.catalog,
         EngineDefaults(settings.default_timezone, settings.default_push_time),
         metrics=data.ops.metrics,
+        judge=data.judge,
     )
     await load_own_decks(data.engine)
     await _publish_commands(application.bot)
@@ -241,6 +244,9 @@ async def _on_shutdown(application: QuizApplication) -> None:
         await data.store.close()
         data.store = None
         logger.info("quizbot stopped")
+    if data.judge is not None:
+        await data.judge.close()
+        data.judge = None
     data.engine = None
 
 

@@ -13,6 +13,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import Settings
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
+from bot.ops.llm import LLMJudge
 from bot.ops.runtime import Ops
 from bot.ops.settings import OpsSettings
 from bot.store.store import Store
@@ -79,6 +80,7 @@ class BotData:
         self.tuning = Tuning()
         self.recent = RecentUpdates()
         self.store: Store | None = None
+        self.judge: LLMJudge | None = None
         self.scheduler: QuizScheduler | None = None
         self._engine: Engine | None = None
 

@@ -120,6 +120,8 @@ def feedback(result: AnswerResult, answer_text: str) -> str:
             blocks.append(f"<i>{escape(item.explanation)}</i>")
     else:
         blocks.append(_key_points(result))
+        if result.advice:
+            blocks.append(f"💡 <i>{escape(result.advice)}</i>")
     blocks.append(model_answer(item))
     blocks.append(_streak_news(result))
     blocks.append(_rating_prompt(result.proposed_rating))
