@@ -42,6 +42,9 @@ class Embeddings:
     """A `tokenizers.Tokenizer` (typed loosely: the package has no stubs)."""
     vectors: npt.NDArray[np.float16]
     """(vocabulary, dimensions), float16 as shipped (16 MB; sums are taken in float32)."""
+    norms: Vectors
+    """Each piece's vector length: how much meaning it carries (`the` little, `latency`
+    much)."""
 
     def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """The vocabulary ids of `text`'s pieces and each piece's (start, end) in `text`."""
@@ -52,6 +55,10 @@ class Embeddings:
         """`pieces` of several texts in one call."""
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)  # type: ignore[attr-defined]
         return [(encoding.ids, encoding.offsets) for encoding in encodings]
+
+    def mass_of(self, ids: list[int]) -> float:
+        """The summed lengths of the pieces' vectors."""
+        return float(self.norms[np.asarray(ids, dtype=np.intp)].sum()) if ids else 0.0
 
     def sum_of(self, ids: list[int]) -> Vectors:
         """The sum of the pieces' vectors (zeros for none)."""
@@ -103,4 +110,5 @@ def _read(folder: Path) -> Embeddings:
     (matrix,) = load_file(str(folder / WEIGHTS)).values()
     vectors = np.ascontiguousarray(matrix, dtype=np.float16)
     vectors.setflags(write=False)
-    return Embeddings(tokenizer, vectors)
+    norms = np.linalg.norm(vectors.astype(np.float32), axis=1)
+    return Embeddings(tokenizer, vectors, norms)

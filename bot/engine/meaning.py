@@ -46,7 +46,7 @@ __all__ = [
     "topicality",
 ]
 
-VECTOR_FLOOR = 0.20
+VECTOR_FLOOR = 0.25
 """Cosine below which a point gets no credit."""
 VECTOR_CEILING = 0.50
 """Cosine from which a point gets full credit."""
@@ -62,6 +62,11 @@ SUPPORT_OVERLAP = 0.10
 """`supports`: the least share of a CJK point's units."""
 TOPICAL_FLOOR = 0.20
 TOPICAL_CEILING = 0.60
+THIN_SHARE = 0.8
+"""A stretch carrying less than this share of a Latin point's meaning (by the summed
+lengths of the word pieces, question words left out) has its cosine scaled down in
+proportion: "train it well" shares a word with "never train on the future" but says far
+too little to cover it."""
 WINDOW = 3
 """The most clauses one stretch of evidence spans."""
 MAX_CLAUSES = 80
@@ -87,6 +92,13 @@ class PointJudgement:
     """The stretch of the answer (as typed, trimmed); empty when nothing came close."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Meaning:
+    vector: Vectors
+    mass: float
+    """Summed lengths of the pieces: how much the text says."""
+
+
 def ramp(value: float, floor: float, ceiling: float) -> float:
     """0 at or below `floor`, 1 at or above `ceiling`, linear between."""
     return min(1.0, max(0.0, (value - floor) / (ceiling - floor)))
@@ -105,20 +117,17 @@ def judge_points(
     ]
     targets = [_point(point, question, model) for point in points]
     best: list[tuple[float, tuple[int, int] | None]] = [(0.0, None)] * len(points)
-    by_meaning = [k for k, target in enumerate(targets) if isinstance(target, np.ndarray)]
+    by_meaning = [k for k, target in enumerate(targets) if isinstance(target, _Meaning)]
     if by_meaning and windows:
-        cosines = (
-            _window_vectors(texts, windows, _question_words(question), model)
-            @ np.stack(
-                [targets[k] for k in by_meaning]  # type: ignore[misc]
-            ).T
-        )
+        vectors, masses = _window_vectors(texts, windows, _question_words(question), model)
+        meanings = [targets[k] for k in by_meaning]
+        cosines = vectors @ np.stack([m.vector for m in meanings]).T  # type: ignore[union-attr]
+        wanted = np.array([THIN_SHARE * m.mass for m in meanings])  # type: ignore[union-attr]
+        cosines *= np.minimum(1.0, masses[:, None] / np.maximum(wanted[None, :], 1e-6))
         for column, k in enumerate(by_meaning):
             row = int(np.argmax(cosines[:, column]))
-            best[k] = (
-                ramp(float(cosines[row, column]), VECTOR_FLOOR, VECTOR_CEILING),
-                windows[row],
-            )
+            credit = ramp(float(cosines[row, column]), VECTOR_FLOOR, VECTOR_CEILING)
+            best[k] = (credit, windows[row])
     by_overlap = [k for k, target in enumerate(targets) if isinstance(target, frozenset)]
     if by_overlap and windows:
         clause_units = [_units(text) for text in texts]
@@ -148,8 +157,8 @@ def supports(text: str, point: str, question: str, model: Embeddings) -> bool:
         return bool(target) and len(target & _units(_nfkc(text))) / len(target) >= SUPPORT_OVERLAP
     if target is None:
         return False
-    (vector,) = _window_vectors([_nfkc(text)], [(0, 0)], _question_words(question), model)
-    return float(vector @ target) >= SUPPORT_COSINE
+    vectors, _ = _window_vectors([_nfkc(text)], [(0, 0)], _question_words(question), model)
+    return float(vectors[0] @ target.vector) >= SUPPORT_COSINE
 
 
 def _window_vectors(
@@ -157,20 +166,25 @@ def _window_vectors(
     windows: list[tuple[int, int]],
     asked: frozenset[str],
     model: Embeddings,
-) -> Vectors:
-    """One unit vector per window of clauses (zeros for a window with no content words)."""
+) -> tuple[Vectors, Vectors]:
+    """One unit vector per window of clauses (zeros for a window with no content words),
+    and each window's mass (how much it says)."""
     dimensions = model.vectors.shape[1]
     clauses = np.zeros((len(texts) + 1, dimensions), dtype=np.float32)
+    mass = np.zeros(len(texts) + 1, dtype=np.float32)
     for index, (text, (ids, offsets)) in enumerate(zip(texts, model.pieces_of(texts), strict=True)):
-        vector = _content_vector(text, ids, offsets, asked, model)
-        if vector is not None:
-            clauses[index + 1] = vector
+        meaning = _content_vector(text, ids, offsets, asked, model)
+        if meaning is not None:
+            clauses[index + 1] = meaning.vector
+            mass[index + 1] = meaning.mass
     running = np.cumsum(clauses, axis=0)
+    running_mass = np.cumsum(mass)
     firsts = np.fromiter((first for first, _ in windows), dtype=np.intp, count=len(windows))
     lasts = np.fromiter((last for _, last in windows), dtype=np.intp, count=len(windows))
     sums = running[lasts + 1] - running[firsts]
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 1e-6)
+    units = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 1e-6)
+    return units, running_mass[lasts + 1] - running_mass[firsts]
 
 
 def topicality(answer: str, context: str, model: Embeddings) -> float:
@@ -202,9 +216,9 @@ def _content_vector(
     offsets: list[tuple[int, int]],
     asked: frozenset[str],
     model: Embeddings,
-) -> Vectors | None:
-    """Sum of the pieces (`ids` at `offsets` in `text`) of its Latin words that are not
-    the question's."""
+) -> _Meaning | None:
+    """Sum and mass of the pieces (`ids` at `offsets` in `text`) of its Latin words that
+    are not the question's."""
     words = [(m.start(), m.end(), _stem(m.group())) for m in _WORD.finditer(text)]
     if not words:
         return None
@@ -220,24 +234,26 @@ def _content_vector(
             kept.append(piece)
     if not kept:
         return None
-    return model.sum_of(kept)
+    return _Meaning(model.sum_of(kept), model.mass_of(kept))
 
 
 # --- key points and questions ---------------------------------------------------------
 
 
 @lru_cache(maxsize=8192)
-def _point(point: str, question: str, model: Embeddings) -> frozenset[str] | Vectors | None:
-    """What a point is compared by: its units if it is CJK, else its unit vector."""
+def _point(point: str, question: str, model: Embeddings) -> frozenset[str] | _Meaning | None:
+    """What a point is compared by: its units if it is CJK, else its meaning (with a unit
+    vector)."""
     text = _nfkc(point)
     if _HAS_CJK.search(text):
         units = _units(text)
         return (units - _units(_nfkc(question))) or units
     ids, offsets = model.pieces(text)
-    vector = _content_vector(text, ids, offsets, _question_words(question), model)
-    if vector is None:  # the point only restates the question: judge it whole
-        vector = _content_vector(text, ids, offsets, frozenset(), model)
-    return _unit(vector) if vector is not None else None
+    meaning = _content_vector(text, ids, offsets, _question_words(question), model)
+    if meaning is None:  # the point only restates the question: judge it whole
+        meaning = _content_vector(text, ids, offsets, frozenset(), model)
+    vector = _unit(meaning.vector) if meaning is not None else None
+    return _Meaning(vector, meaning.mass) if meaning is not None and vector is not None else None
 
 
 @lru_cache(maxsize=4096)
