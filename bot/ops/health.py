@@ -5,12 +5,14 @@
     {"status": "ok", "platform": "telegram", "mode": "polling",
      "database": {"ok": true},
      "scheduler": {"ok": true, "running": true},
-     "api": {"ok": true, "last_success": "2025-03-03T08:00:00+00:00", "age_seconds": 4.2}}
+     "api": {"ok": true, "last_success": "2025-03-03T08:00:00+00:00", "age_seconds": 4.2},
+     "updates": {"set_aside": 0}}
 
 Healthy means: a trivial query on the database answers within `DB_TIMEOUT`, the
 scheduler (where the bot runs one) is running, and, where the bot polls the API (so it
 calls it at least every poll timeout), a call succeeded within `max_api_silence`.
-`/metrics` is the Prometheus text format of `PrometheusMetrics`.
+`updates.set_aside` (where the platform has an update inbox) counts updates that could
+not be read or handled and were skipped. `/metrics` is the Prometheus text format of `PrometheusMetrics`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class HealthSources:
     webhook bot may rightly hear nothing for hours)."""
     platform: str = ""
     mode: str = ""
+    set_aside_updates: Callable[[], int] | None = None
+    """How many updates could not be read or handled and were set aside (reported, not
+    a failure: the bot skipped them and went on)."""
 
 
 async def health_report(
@@ -81,6 +86,8 @@ async def health_report(
         "scheduler": scheduler,
         "api": api,
     }
+    if sources.set_aside_updates is not None:
+        body["updates"] = {"set_aside": sources.set_aside_updates()}
     return healthy, body
 
 

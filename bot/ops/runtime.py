@@ -91,6 +91,7 @@ class Ops:
         platform: str,
         mode: str | None = None,
         write_probe: Callable[[], Awaitable[object]] | None = None,
+        set_aside_updates: Callable[[], int] | None = None,
     ) -> None:
         """Start what is configured, in the running loop. OSError if the port is taken."""
         settings = self.settings
@@ -104,6 +105,7 @@ class Ops:
                 max_api_silence=silence or None,
                 platform=platform,
                 mode=mode,
+                set_aside_updates=set_aside_updates,
             )
             self.health = HealthServer(sources, settings.health_host, settings.health_port)
             await self.health.start()

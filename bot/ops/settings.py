@@ -11,6 +11,7 @@
 | `QUIZBOT_WEBHOOK_URL` | public HTTPS URL Telegram posts updates to; set: webhook mode | polling |
 | `QUIZBOT_WEBHOOK_LISTEN` | `HOST:PORT` the webhook server binds | `0.0.0.0:8443` |
 | `QUIZBOT_WEBHOOK_SECRET` | the secret Telegram sends back with every update (1-256 of `A-Z a-z 0-9 _ -`) | generated at each start |
+| `QUIZBOT_STOP_GRACE` | seconds a stop (SIGTERM) lets the updates in hand finish; the rest wait in the inbox for the next start | 8 |
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ DEFAULT_WEBHOOK_LISTEN = "0.0.0.0:8443"
 DEFAULT_BACKUP_KEEP = 7
 DEFAULT_BACKUP_AT = time(3, 0)
 DEFAULT_API_SILENCE = 600.0
+DEFAULT_STOP_GRACE = 8.0
+"""Under Docker's 10 s between SIGTERM and SIGKILL, leaving time to close the database."""
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -61,6 +64,8 @@ class OpsSettings:
     webhook_listen: Listen = Listen("0.0.0.0", 8443)
     webhook_secret: str | None = None
     """None: a random one is made at start."""
+    stop_grace: float = DEFAULT_STOP_GRACE
+    """Seconds a stop waits for the updates in hand."""
 
     @property
     def health_enabled(self) -> bool:
@@ -88,6 +93,7 @@ class OpsSettings:
                 "QUIZBOT_WEBHOOK_LISTEN",
             ),
             webhook_secret=check_secret(secret, "QUIZBOT_WEBHOOK_SECRET") if secret else None,
+            stop_grace=_seconds(env, "QUIZBOT_STOP_GRACE", DEFAULT_STOP_GRACE),
         )
 
 

@@ -27,13 +27,16 @@ from bot.telegram.identity import (
 from bot.telegram.keyboards import RateButton, parse_button, rating_keyboard
 from bot.telegram.markup import MESSAGE_LIMIT, utf16_len
 from bot.telegram.outbox import answer_html, reply_html, send_html
+from bot.telegram.reactions import (
+    ALREADY_ANSWERED,
+    ANSWER_NOTED,
+    FULL_MARKS,
+    GOOD_ANSWER,
+    react,
+)
 
 logger = logging.getLogger(__name__)
 
-FULL_MARKS = "💯"
-GOOD_ANSWER = "👍"
-ANSWER_NOTED = "✍"
-ALREADY_ANSWERED = "👀"
 GOOD_FROM = 0.5
 
 
@@ -54,9 +57,9 @@ async def private_answer(update: Update, context: QuizContext) -> None:
         if replies_to_bot(message) and message.reply_to_message
         else None,
     )
-    if result.duplicate:
+    if result.duplicate and not data.left_unfinished(update):
         logger.debug("answer %s was already recorded", answer_source(message))
-        return
+        return  # a repeat: its feedback went out with the first one
     await answer_html(
         message,
         render.feedback(result, message.text),
@@ -84,9 +87,9 @@ async def group_answer(update: Update, context: QuizContext) -> None:
     except NoOpenQuestion:  # a reply to one of the bot's other messages
         return
     except AlreadyAnswered:
-        await _react(message, ALREADY_ANSWERED)
+        await react(message, ALREADY_ANSWERED)
         return
-    await _react(message, _reaction_for(result))
+    await react(message, _reaction_for(result))
 
 
 def _reaction_for(result: AnswerResult) -> str:
@@ -95,13 +98,6 @@ def _reaction_for(result: AnswerResult) -> str:
     if result.grade.score >= 1.0:
         return FULL_MARKS
     return GOOD_ANSWER if result.grade.score >= GOOD_FROM else ANSWER_NOTED
-
-
-async def _react(message: Message, emoji: str) -> None:
-    try:
-        await message.set_reaction(emoji)
-    except BadRequest as error:  # reactions turned off in this chat: the answer still counts
-        logger.info("could not react in chat %s: %s", message.chat.id, error)
 
 
 async def not_text(update: Update, context: QuizContext) -> None:
@@ -126,7 +122,7 @@ async def poll_vote(update: Update, context: QuizContext) -> None:
     except (NoOpenQuestion, AlreadyAnswered) as error:
         logger.debug("poll vote ignored: %s", error)
         return
-    if result.is_group or result.duplicate:
+    if result.is_group or (result.duplicate and not data.left_unfinished(update)):
         return
     await send_html(
         context.bot,

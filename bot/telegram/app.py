@@ -2,9 +2,12 @@
 store, engine, scheduler and handlers; `run` is what `quizbot run` calls.
 
 Resources that need the event loop (the database, the engine on it, the scheduler) are
-opened in `post_init` and closed in `post_stop`/`post_shutdown`, so PTB's `run_polling`
-owns the whole life cycle: on SIGINT/SIGTERM it stops fetching, lets the updates in hand
-finish, confirms the update offset, and only then the database is closed.
+opened in `post_init` and closed in `post_stop`/`post_shutdown`. Updates do not go
+through PTB's Updater: they are stored in the durable inbox (`bot.telegram.inbox`) before
+Telegram is told they arrived, by long polling (`bot.telegram.polling`) or the webhook.
+On SIGINT/SIGTERM the bot stops taking updates, gives those in hand `QUIZBOT_STOP_GRACE`
+seconds, confirms what was stored, and only then closes the database; the unfinished
+ones are handled first at the next start.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -30,7 +34,6 @@ from telegram.ext import (
     MessageHandler,
     PollAnswerHandler,
     TypeHandler,
-    Updater,
     filters,
 )
 
@@ -46,15 +49,18 @@ from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.runtime import open_judge
 from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api, decks_loaded
+from bot.store.inbox import InboxStore
 from bot.store.store import Store
 from bot.telegram import answers, commands, decks, groups, privacy, render
-from bot.telegram.context import BotData, QuizBot, QuizContext, Tuning
+from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
 from bot.telegram.guards import drop_repeats
+from bot.telegram.inbox import UpdateInbox
 from bot.telegram.keyboards import is_answer_by_dm_data, is_rate_data
 from bot.telegram.logging import configure_logging, protect_secrets
 from bot.telegram.ordering import PerChatOrder
+from bot.telegram.polling import Poller
 from bot.telegram.ratelimit import SharedRateLimiter
 from bot.telegram.sender import TelegramSender
 from scheduler.limits import SendLimiter
@@ -88,6 +94,8 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
     ops = Ops(tuning.ops or OpsSettings.from_env(), settings.db_path)
     root = settings.telegram_api_url
+    # Two connections: the long poll, and the confirming call at stop while it closes.
+    updates_request = MeteredRequest(ops.metrics, connection_pool_size=2)
     application: QuizApplication = (
         Application.builder()
         .token(settings.telegram_token)
@@ -102,7 +110,8 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
         .rate_limiter(SharedRateLimiter(limiter, tuning.retry))
         .context_types(ContextTypes(bot_data=BotData))
         .request(MeteredRequest(ops.metrics, connection_pool_size=256))
-        .get_updates_request(MeteredRequest(ops.metrics, connection_pool_size=1))
+        .get_updates_request(updates_request)
+        .updater(None)
         .concurrent_updates(MeteredUpdateProcessor(ops.metrics, PerChatOrder()))
         .job_queue(None)
         .post_init(_on_startup)
@@ -115,8 +124,10 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     data.catalog = catalog
     data.limiter = limiter
     data.tuning = tuning
+    data.quiz_cooldown = Cooldown(tuning.quiz_cooldown)
     data.scheduler_settings = scheduler_settings
     data.ops = ops
+    data.updates_request = updates_request
     _add_handlers(application)
     return application
 
@@ -206,12 +217,14 @@ async def _on_startup(application: QuizApplication) -> None:
             clock=data.tuning.clock,
         )
         await data.scheduler.start()
-    data.ops.metrics.watch_queue(application.update_queue.qsize)
+    # Updates received and not finished yet (the inbox exists once serving starts).
+    data.ops.metrics.watch_queue(lambda: data.inbox.busy if data.inbox is not None else 0)
     await data.ops.start(
         database=store_check(data.store),
         scheduler_running=_scheduler_running(data) if data.tuning.with_scheduler else None,
         platform="telegram",
         write_probe=store_write_probe(data.store, data.tuning.clock),
+        set_aside_updates=lambda: data.inbox.set_aside if data.inbox is not None else 0,
     )
     logger.info("quizbot started as @%s", application.bot.username)
 
@@ -231,10 +244,14 @@ async def _publish_commands(bot: QuizBot) -> None:
 async def _on_stop(application: QuizApplication) -> None:
     """post_stop: no more updates are handled; stop scheduling new sends."""
     await application.bot_data.ops.stop()
+    await _stop_scheduler(application)
+
+
+async def _stop_scheduler(application: QuizApplication) -> None:
     scheduler = application.bot_data.scheduler
     if scheduler is not None:
-        await scheduler.shutdown()
         application.bot_data.scheduler = None
+        await scheduler.shutdown()
 
 
 async def _on_shutdown(application: QuizApplication) -> None:
@@ -250,25 +267,64 @@ async def _on_shutdown(application: QuizApplication) -> None:
     data.engine = None
 
 
+class UpdateSource(Protocol):
+    """How updates reach the inbox: long polling, or the webhook server."""
+
+    async def start(self, application: QuizApplication, inbox: UpdateInbox) -> None: ...
+
+    async def stop(self) -> None:
+        """Take no more updates (and confirm those stored, where that is a call)."""
+
+
+class Polling:
+    def __init__(self, timeout: float = POLL_TIMEOUT) -> None:
+        self.timeout = timeout
+        self.poller: Poller | None = None
+
+    async def start(self, application: QuizApplication, inbox: UpdateInbox) -> None:
+        last = await inbox.last_update_id()
+        self.poller = Poller(
+            application.bot.base_url,
+            application.bot_data.updates_request,
+            inbox,
+            timeout=self.timeout,
+            offset=None if last is None else last + 1,
+        )
+        self.poller.start()
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+
+
 @asynccontextmanager
 async def serving(
-    application: QuizApplication, receive: Callable[[Updater], Awaitable[object]]
+    application: QuizApplication, source: UpdateSource
 ) -> AsyncIterator[QuizApplication]:
-    """Run the bot inside the current event loop in PTB's own order (initialize, post_init,
-    start receiving updates, start; and back), `receive` starting the updater (polling or
-    webhook). Signals stay with the caller."""
-    updater = application.updater
-    assert updater is not None
+    """Run the bot inside the current event loop: initialize, post_init, the inbox (what
+    the last run left first), then `source` feeding it; and back, the stop bounded by
+    `stop_grace` (what is not finished by then stays in the inbox). Signals stay with the
+    caller."""
+    data = application.bot_data
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        await receive(updater)
+        assert data.store is not None
+        inbox = data.inbox = UpdateInbox(
+            application, InboxStore(data.store), data.now, data.failed_updates
+        )
         await application.start()
         try:
-            yield application
+            await inbox.open()
+            await source.start(application, inbox)
+            try:
+                yield application
+            finally:
+                await source.stop()
+                await _stop_scheduler(application)
+                await inbox.drain(data.ops.settings.stop_grace)
         finally:
-            await updater.stop()
             await application.stop()
             if application.post_stop:
                 await application.post_stop(application)
@@ -282,12 +338,23 @@ def running(
     application: QuizApplication, *, poll_timeout: float = POLL_TIMEOUT
 ) -> AbstractAsyncContextManager[QuizApplication]:
     """The bot on long polling inside the current event loop (tests and embedding)."""
-    return serving(
-        application,
-        lambda updater: updater.start_polling(
-            timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
-        ),
-    )
+    return serving(application, Polling(poll_timeout))
+
+
+async def serve_until_signal(application: QuizApplication, source: UpdateSource) -> int:
+    """Serve until SIGINT or SIGTERM, then stop (`serving`'s bounded stop)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with serving(application, source):
+            await stop.wait()
+            logger.info("stopping: no new updates; finishing those in hand")
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    return EXIT_OK
 
 
 def run(settings: Settings) -> int:
@@ -303,9 +370,4 @@ def run(settings: Settings) -> int:
             print(issue, file=sys.stderr)
         return EXIT_FAILED
     asyncio.run(check_telegram_api(settings.telegram_token or "", settings.telegram_api_url))
-    application.run_polling(
-        allowed_updates=Update.ALL_TYPES,
-        drop_pending_updates=False,
-        timeout=int(POLL_TIMEOUT),
-    )
-    return EXIT_OK
+    return asyncio.run(serve_until_signal(application, Polling()))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.decks.catalog import Catalog
@@ -17,6 +19,7 @@ from bot.ops.llm import LLMJudge
 from bot.ops.runtime import Ops
 from bot.ops.settings import OpsSettings
 from bot.store.store import Store
+from bot.telegram.inbox import UpdateInbox
 from bot.telegram.ratelimit import CallOptions, RetryPolicy
 from scheduler.limits import Limits, SendLimiter
 from scheduler.service import QuizScheduler
@@ -42,6 +45,8 @@ class Tuning:
     """None reads them from the environment."""
     ops: OpsSettings | None = None
     """Health endpoint and backups; None reads them from the environment."""
+    quiz_cooldown: timedelta = timedelta(seconds=30)
+    """How long a group member waits between two /quiz of their own."""
 
 
 class RecentUpdates:
@@ -66,6 +71,26 @@ class RecentUpdates:
         return True
 
 
+class Cooldown:
+    """At most one go per key within `period` (a member's /quiz in a group)."""
+
+    def __init__(self, period: timedelta, capacity: int = 10_000) -> None:
+        self.period = period
+        self.capacity = capacity
+        self._last: OrderedDict[tuple[int, int], datetime] = OrderedDict()
+
+    def allow(self, key: tuple[int, int], now: datetime) -> bool:
+        """True (and the period starts again) unless `key` had a go within the period."""
+        last = self._last.get(key)
+        if last is not None and now - last < self.period:
+            return False
+        self._last[key] = now
+        self._last.move_to_end(key)
+        if len(self._last) > self.capacity:
+            self._last.popitem(last=False)
+        return True
+
+
 class BotData:
     """PTB creates it empty; `app.build_application` sets the configuration and
     `app.on_startup` the services that need the event loop (store, engine)."""
@@ -79,10 +104,17 @@ class BotData:
     def __init__(self) -> None:
         self.tuning = Tuning()
         self.recent = RecentUpdates()
+        self.quiz_cooldown = Cooldown(self.tuning.quiz_cooldown)
         self.store: Store | None = None
         self.judge: LLMJudge | None = None
         self.scheduler: QuizScheduler | None = None
         self._engine: Engine | None = None
+        self.updates_request: BaseRequest | None = None
+        """The getUpdates transport (its own connections, apart from the sends')."""
+        self.inbox: UpdateInbox | None = None
+        self.failed_updates: set[int] = set()
+        """Updates whose handler failed unexpectedly (set by the error handler, read and
+        cleared by the inbox, which sets them aside)."""
 
     @property
     def engine(self) -> Engine:
@@ -96,6 +128,11 @@ class BotData:
 
     def now(self) -> datetime:
         return self.tuning.clock()
+
+    def left_unfinished(self, update: Update) -> bool:
+        """Whether the last run stored this update but stopped before finishing it: an
+        answer it recorded then may never have had its feedback."""
+        return self.inbox is not None and update.update_id in self.inbox.replayed
 
 
 QuizBot = ExtBot[CallOptions]

@@ -47,6 +47,8 @@ async def on_error(update: object, context: QuizContext) -> None:
         logger.info("%s: the button press expired before it was answered", where)
     else:
         logger.error("%s failed", where, exc_info=error)
+        if not isinstance(error, TelegramError):  # a fault of ours, not the network's
+            context.bot_data.failed_updates.add(update.update_id)  # the inbox sets it aside
         message = render.something_went_wrong()
         await _tell(update, message, message)
 

@@ -17,8 +17,9 @@ from typing import Any
 
 REDACTED = "[REDACTED]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-CHATTY_LOGGERS = ("httpx", "httpcore")
-"""Libraries whose INFO/DEBUG lines carry request URLs (and so the token)."""
+CHATTY_LOGGERS = ("httpx", "httpcore", "aiosqlite")
+"""Libraries whose INFO/DEBUG lines carry request URLs (and so the token), or every SQL
+statement's parameters (and so what people wrote)."""
 
 
 class TokenRedactor(logging.Filter):

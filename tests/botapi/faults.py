@@ -17,6 +17,9 @@ Kinds:
   happens whether or not the client is still waiting.
 - ``Fault.drop()``: perform the action, then close the connection without answering: the
   bot sees a network error although the message was delivered.
+- ``Fault.hang()``: never answer and never act; the call is recorded (status 0) once the
+  client gives up or goes away (a process killed while it waited: the action never
+  happened).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any, Literal
 
 from .errors import ApiError, server_error, too_many_requests
 
-FaultKind = Literal["error", "html_error", "slow", "slow_after", "drop"]
+FaultKind = Literal["error", "html_error", "slow", "slow_after", "drop", "hang"]
 
 NGINX_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -65,6 +68,10 @@ class Fault:
     @classmethod
     def drop(cls) -> Fault:
         return cls("drop")
+
+    @classmethod
+    def hang(cls) -> Fault:
+        return cls("hang")
 
 
 @dataclass

@@ -530,6 +530,10 @@ class BotApiServer(Injectors):
                     raise fault.api_error
                 if fault.kind == "slow":
                     await self._sleep(fault.delay)
+                if fault.kind == "hang":
+                    await self._until_gone(request)
+                    self._record(method_name, params, token, received, request, 0, None, "hang")
+                    return web.Response(status=504)  # nobody is listening any more
                 drop = fault.kind == "drop"
             if method == "getUpdates":
                 result = await self._get_updates(bot, params, request)
@@ -600,6 +604,14 @@ class BotApiServer(Injectors):
         with self._lock:
             self._calls.append(call)
         self._signal.notify()
+
+    async def _until_gone(self, request: web.Request) -> None:
+        """Wait until the client closes the connection (or the server stops)."""
+        while not self._closing:
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return
+            await self._sleep(0.05)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -26,6 +26,7 @@ from tests.telegram.conftest import (
     Clock,
     Harness,
     fast_tuning,
+    in_hand,
     settings_for,
 )
 
@@ -95,7 +96,7 @@ async def handled(app: QuizApplication, timeout: float = 5.0) -> None:
     quiet = 0
     while quiet < 3:
         await asyncio.sleep(0.02)
-        busy = not app.update_queue.empty() or app.update_processor.current_concurrent_updates
+        busy = in_hand(app)
         quiet = 0 if busy else quiet + 1
         if loop.time() > deadline:
             raise TimeoutError("the bot did not become idle")

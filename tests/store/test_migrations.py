@@ -62,6 +62,11 @@ SEED[6] = SEED[5] + (
     f" updated_at) VALUES (1, 1, 'notes', 'My notes', 'notes.md', 'deck: notes', 3, '{T}',"
     f" '{T}');"
 )
+SEED[7] = SEED[6] + (
+    "INSERT INTO inbox (update_id, kind, payload, status, received_at, finished_at)"
+    f" VALUES (1, 'message', '{{\"update_id\": 1}}', 'pending', '{T}', NULL),"
+    f" ({BIG}, 'poll', '', 'done', '{T}', '{T}');"
+)
 
 VERSIONS = [version for version, _ in migration_scripts()]
 
