@@ -29,6 +29,7 @@ from bot.telegram.identity import (
 )
 from bot.telegram.outbox import reply_html, reply_photo, send_document, send_html, send_question
 from bot.telegram.ratelimit import is_transport_failure
+from bot.telegram.reactions import COOLING_DOWN, react
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,13 @@ async def topics(update: Update, context: QuizContext) -> None:
 async def quiz(update: Update, context: QuizContext) -> None:
     message = message_of(update)
     data = context.bot_data
+    if is_group(message.chat) and not data.quiz_cooldown.allow(
+        (message.chat.id, message.from_user.id if message.from_user else 0), data.now()
+    ):
+        # Again too soon: a reaction, not a message, so the group's send budget stays
+        # for questions and answers.
+        await react(message, COOLING_DOWN)
+        return
     asked = await data.engine.ask(
         chat_key(message.chat),
         player_of(message),

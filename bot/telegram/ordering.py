@@ -1,14 +1,24 @@
-"""Updates of one chat are handled in order; different chats are handled concurrently.
+"""Updates of one person in one chat are handled in order; everything else concurrently.
 
-Concurrency keeps one slow chat (a group waiting out its 20-a-minute budget) from holding
-up everyone else. Order within a chat keeps a conversation coherent: two rating taps in
-quick succession end with the second one shown and stored.
+Concurrency keeps one slow conversation from holding up anyone else: a group waiting out
+its 20-a-minute send budget for one member's commands still grades and acknowledges
+another member's answer at once (the acknowledgement is a reaction, which that budget
+does not count). Order within a person's conversation keeps it coherent: two rating taps
+in quick succession end with the second one shown and stored. What members of one chat
+share (the open question, the scores) is kept consistent by the store's transactions.
+
+A handler that is about to wait for a send slot steps aside (`step_aside`, called by the
+rate limiter): the person's next update may start meanwhile. So a /quiz waiting out the
+group's budget holds up nobody, not even its sender's own answer; order still holds for
+everything a handler does before its first send (a rating tap's edit is not a send).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
+from contextvars import ContextVar
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -24,10 +34,35 @@ class _ChatQueue:
         self.users = 0
 
 
+class _Turn:
+    """A handler's hold on its conversation, given up at its end or when it steps aside."""
+
+    __slots__ = ("held", "lock")
+
+    def __init__(self, lock: asyncio.Lock) -> None:
+        self.lock = lock
+        self.held = True
+
+    def give_up(self) -> None:
+        if self.held:
+            self.held = False
+            self.lock.release()
+
+
+_TURN: ContextVar[_Turn | None] = ContextVar("conversation_turn", default=None)
+
+
+def step_aside() -> None:
+    """Let the current handler's conversation go on without it (it is about to wait)."""
+    turn = _TURN.get()
+    if turn is not None:
+        turn.give_up()
+
+
 class PerChatOrder(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self._chats: dict[int, _ChatQueue] = {}
+        self._chats: dict[tuple[int, int], _ChatQueue] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         key = _conversation_of(update)
@@ -37,8 +72,19 @@ class PerChatOrder(BaseUpdateProcessor):
         queue = self._chats.setdefault(key, _ChatQueue())
         queue.users += 1
         try:
-            async with queue.lock:
+            try:
+                await queue.lock.acquire()
+            except asyncio.CancelledError:
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()  # never started: no "never awaited" warning
+                raise
+            turn = _Turn(queue.lock)
+            token = _TURN.set(turn)
+            try:
                 await coroutine
+            finally:
+                _TURN.reset(token)
+                turn.give_up()
         finally:
             queue.users -= 1
             if queue.users == 0:
@@ -51,12 +97,14 @@ class PerChatOrder(BaseUpdateProcessor):
         """Nothing to release: PTB waits for updates in hand before shutting down."""
 
 
-def _conversation_of(update: object) -> int | None:
-    """The chat an update belongs to (a poll vote: the voter's private conversation)."""
+def _conversation_of(update: object) -> tuple[int, int] | None:
+    """(chat, person) of an update: a poll vote is the voter's private conversation, a
+    chat's update from no person (a channel post, a service message) the chat's own."""
     if not isinstance(update, Update):
         return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None:
+        return chat.id, user.id if user is not None else 0
+    if user is not None:
+        return user.id, user.id
     return None

@@ -32,6 +32,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram.ordering import step_aside
 from scheduler.limits import SendLimiter
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ class SharedRateLimiter(BaseRateLimiter[CallOptions]):
         for attempt in range(retries + 1):
             try:
                 if is_send and not options.paced and chat_id is not None:
+                    step_aside()  # waiting for a slot holds up no other update
                     async with self.limiter.sending(chat_id, is_group=is_group_chat_id(chat_id)):
                         return await callback(*args, **kwargs)
                 return await callback(*args, **kwargs)
