@@ -40,6 +40,7 @@ KEYS: dict[str, Key] = {
     "timezone": Key("QUIZBOT_TIMEZONE", "text"),
     "push_time": Key("QUIZBOT_PUSH_TIME", "text"),
     "log_level": Key("QUIZBOT_LOG_LEVEL", "text"),
+    "stop_grace": Key("QUIZBOT_STOP_GRACE", "number"),
     "telegram.api_url": Key("QUIZBOT_TELEGRAM_API_URL", "text"),
     "telegram.webhook_url": Key("QUIZBOT_WEBHOOK_URL", "text"),
     "telegram.listen": Key("QUIZBOT_WEBHOOK_LISTEN", "text"),

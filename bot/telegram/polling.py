@@ -105,6 +105,11 @@ class Poller:
                 await self._pause(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
+            except Exception:  # a bug must not end polling for good
+                logger.exception("getUpdates failed")
+                await self._pause(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
             if not isinstance(batch, list):
                 logger.warning("getUpdates answered something other than a list: ignored")
                 await self._pause(backoff)
