@@ -47,6 +47,7 @@ from bot.engine.streaks import (
     live_streak,
     record_answer,
 )
+from bot.engine.unconfirmed import match_unconfirmed
 from bot.errors import (
     AlreadyAnswered,
     AlreadyRevealed,
@@ -369,6 +370,7 @@ class Engine:
         *,
         source_key: str,
         reply_to_message_id: int | None = None,
+        replied_text: str | None = None,
     ) -> AnswerResult:
         """Grade and record a typed answer; the same `source_key` twice records it once.
 
@@ -376,6 +378,8 @@ class Engine:
         that arrives after the group's reveal still counts in full (points, streak and the
         player's card): updates can arrive late, and the reveal lists only the answers in
         by then. Each player answers a question once (AlreadyAnswered after that).
+        `replied_text` (the replied-to message's text) finds a question whose message id
+        is not recorded yet (`bot.engine.unconfirmed`).
         """
         opinion = None
         if self.judge is not None:
@@ -389,7 +393,9 @@ class Engine:
             duplicate = await tx.attempt_by_source(row.id, source_key)
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
-            delivery = await self._delivery_answered(tx, row, reply_to_message_id)
+            delivery = await self._delivery_answered(
+                tx, row, reply_to_message_id, replied_text, now
+            )
             question = self.catalog.by_id[delivery.question_id]
             if question.is_multiple_choice:
                 chosen = _choice_from_text(text, question)
@@ -461,11 +467,20 @@ class Engine:
             )
 
     async def _delivery_answered(
-        self, tx: Tx, chat: ChatRow, reply_to_message_id: int | None
+        self,
+        tx: Tx,
+        chat: ChatRow,
+        reply_to_message_id: int | None,
+        replied_text: str | None = None,
+        now: datetime | None = None,
     ) -> DeliveryRow:
         delivery = None
         if reply_to_message_id is not None:
             delivery = await tx.delivery_by_message(chat.id, reply_to_message_id)
+            if delivery is None and replied_text and now is not None:
+                delivery = await match_unconfirmed(
+                    tx, self.catalog, chat.id, reply_to_message_id, replied_text, now
+                )
         if delivery is None and not chat.is_group:
             delivery = await tx.open_delivery(chat.id)
         if delivery is None or delivery.question_id not in self.catalog.by_id:

@@ -548,6 +548,29 @@ class Tx(OwnDeckQueries):
         )
         return _from_row(DeliveryRow, row)
 
+    async def deliveries_without_message(
+        self, chat_id: int, *, since: datetime, until: datetime
+    ) -> list[DeliveryRow]:
+        """The chat's open questions claimed in [since, until] whose message id is not
+        known: their send is in flight, or timed out. Newest first."""
+        rows = await self._all(
+            "SELECT * FROM deliveries WHERE chat_id = ? AND message_id IS NULL"
+            " AND status IN ('claimed', 'sent', 'unknown') AND closed_at IS NULL"
+            " AND claimed_at BETWEEN ? AND ? ORDER BY claimed_at DESC, id DESC",
+            (chat_id, _ts(since), _ts(until)),
+        )
+        return [_make(DeliveryRow, row) for row in rows]
+
+    async def attach_message(self, delivery_id: int, message_id: int) -> None:
+        """Record the message a question turned out to be (seen in a reply to it); a send
+        whose outcome was unknown did arrive."""
+        await self._run(
+            "UPDATE deliveries SET message_id = ?,"
+            " status = CASE status WHEN 'unknown' THEN 'sent' ELSE status END"
+            " WHERE id = ? AND message_id IS NULL",
+            (message_id, delivery_id),
+        )
+
     async def delivery_by_poll(self, poll_id: str) -> DeliveryRow | None:
         row = await self._one("SELECT * FROM deliveries WHERE poll_id = ?", (poll_id,))
         return _from_row(DeliveryRow, row)

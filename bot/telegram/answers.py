@@ -83,6 +83,7 @@ async def group_answer(update: Update, context: QuizContext) -> None:
             data.now(),
             source_key=answer_source(message),
             reply_to_message_id=replied.message_id,
+            replied_text=replied.text or replied.caption,
         )
     except NoOpenQuestion:  # a reply to one of the bot's other messages
         return

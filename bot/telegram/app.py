@@ -282,6 +282,8 @@ class Polling:
         self.poller: Poller | None = None
 
     async def start(self, application: QuizApplication, inbox: UpdateInbox) -> None:
+        # A webhook left from webhook mode would refuse getUpdates; updates it holds stay.
+        await application.bot.delete_webhook(drop_pending_updates=False)
         last = await inbox.last_update_id()
         self.poller = Poller(
             application.bot.base_url,

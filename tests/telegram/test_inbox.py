@@ -138,3 +138,14 @@ async def test_a_repeat_of_a_stored_update_is_ignored(tmp_path: Path) -> None:
         await bot.idle()
 
     assert len(bot.sends_since(mark, ALICE)) == 1
+
+
+async def test_polling_removes_a_webhook_left_from_webhook_mode(tmp_path: Path) -> None:
+    async with api_server() as server:
+        async with webhook_harness(server, tmp_path, SECRET):
+            pass
+        async with polling_bot(server, tmp_path, OpsSettings(), scheduler=False) as bot:
+            reply = await bot.command(ALICE, "help")
+
+    assert server.calls("deleteWebhook")
+    assert "/quiz" in text_of(reply)
