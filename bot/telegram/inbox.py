@@ -25,7 +25,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 KIND_LIMIT = 40
 """Characters of an update's kind kept (the kind is a key of untrusted JSON)."""
+KEEP_HANDLED = timedelta(days=1)
+"""How long a handled update's id is kept (to recognise a late repeat of it)."""
 
 
 def kind_of(payload: dict[str, Any]) -> str:
@@ -80,6 +82,7 @@ class UpdateInbox:
         self._aside: list[int] = []
         self._flush: asyncio.Task[None] | None = None
         self._closed = False
+        self._pruned_at: datetime | None = None
 
     @property
     def busy(self) -> int:
@@ -90,6 +93,7 @@ class UpdateInbox:
         """Count what was set aside before; handle what a previous run left pending
         (before anything new arrives). The number of updates replayed."""
         self.set_aside = await self.store.set_aside_count()
+        await self._prune()
         pending = await self.store.pending()
         if pending:
             logger.info("handling %d update(s) left from the last run first", len(pending))
@@ -195,6 +199,16 @@ class UpdateInbox:
                 logger.warning("could not mark %d update(s) handled: %s", len(finished.done), error)
                 self._give_back(finished)
                 return
+        if self._pruned_at is None or self.clock() - self._pruned_at > KEEP_HANDLED / 24:
+            await self._prune()
+
+    async def _prune(self) -> None:
+        """Forget the ids of updates handled over `KEEP_HANDLED` ago (about hourly)."""
+        self._pruned_at = now = self.clock()
+        try:
+            await self.store.prune(now - KEEP_HANDLED)
+        except Exception as error:  # only housekeeping: next time
+            logger.warning("could not prune the inbox: %s", error)
 
     # -- stop -------------------------------------------------------------------------------
 
