@@ -130,7 +130,7 @@ def load_set() -> list[Labelled]:
 
 # --- graders ----------------------------------------------------------------------------
 
-_SEMANTIC_SWITCHES = ("semantic", "use_semantic")
+_SEMANTIC_SWITCHES = ("by_meaning", "semantic")
 """Keyword arguments of `grade` that would turn the semantic layer on or off."""
 
 
