@@ -99,3 +99,22 @@ async def test_a_captured_interaction_is_handled_without_an_unhandled_error(
 
     assert trouble(caplog) == []
     assert after.reply["content"], "the bot still answers"
+
+
+async def test_an_interaction_without_a_user_is_reported_not_crashed(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord's own example elides the user ("user": {}); the error report must still
+    get written and answered, not die inside the error handler."""
+    (item,) = [item for item in CORPUS if item.name.endswith(":link")]
+    payload = as_captured(item.copy())
+    payload["user"] = {}
+    payload["data"] = {"id": "1", "name": "streak", "type": 1}
+
+    exchange = await harness.deliver(payload)
+
+    assert exchange.reply["content"] == "Something went wrong, try again."
+    lost = [r for r in caplog.records if "never retrieved" in r.getMessage()]
+    assert lost == []
+    [report] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "by user None" in report.getMessage()
