@@ -57,7 +57,7 @@ def parse_hhmm(text: str) -> time:
     """Parse `HH:MM` (24-hour clock) or raise ValueError naming the expected form."""
     match = _HHMM.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a time of day in HH:MM form (e.g. 09:00)")
+        raise ValueError(f"{_quoted(text.strip())} is not a time of day in HH:MM form (e.g. 09:00)")
     return time(int(match.group(1)), int(match.group(2)))
 
 

@@ -38,6 +38,8 @@ FIELD_MAX = 1024
 FOOTER_MAX = 2048
 CONTENT_MAX = 2000
 TOPICS_SHOWN = 40
+ECHO_MAX = 100
+"""Characters of what someone typed that a reply repeats."""
 REVEAL_LINES = 10
 MEDALS = ("🥇", "🥈", "🥉")
 
@@ -313,7 +315,8 @@ def reminders(enabled: bool) -> str:
 
 
 def unknown_filter(error: UnknownFilter) -> str:
-    lines = [f"Nothing matches **{discord.utils.escape_markdown(error.text)}**."]
+    shown = clip(error.text, ECHO_MAX)
+    lines = [f"Nothing matches **{discord.utils.escape_markdown(shown)}**."]
     if error.closest:
         lines.append("Closest: " + ", ".join(f"`{name}`" for name in error.closest))
     if error.decks:

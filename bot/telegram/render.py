@@ -29,6 +29,8 @@ from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncat
 
 ECHO_LIMIT = 300
 """Characters of a player's answer repeated back in feedback."""
+ECHO_FILTER = 100
+"""Characters of a /quiz filter repeated back when nothing matches it."""
 REVEAL_LINES = 10
 MEDALS = ("🥇", "🥈", "🥉")
 RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
@@ -454,7 +456,7 @@ def quiz_error(error: QuizError) -> str:
 
 
 def unknown_filter(error: UnknownFilter) -> str:
-    lines = [f"Nothing matches <b>{escape(error.text)}</b>."]
+    lines = [f"Nothing matches <b>{escape(truncate(error.text, ECHO_FILTER))}</b>."]
     if error.closest:
         lines.append("Closest: " + ", ".join(f"<code>{escape(c)}</code>" for c in error.closest))
     if error.decks:

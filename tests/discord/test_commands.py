@@ -130,6 +130,16 @@ async def test_unknown_topic_lists_topics(harness: Harness) -> None:
     )
 
 
+async def test_a_huge_unknown_topic_is_echoed_short_and_keeps_its_bold_closed(
+    harness: Harness,
+) -> None:
+    refused = await harness.command("quiz", p.string_option("topic", "*q" * 3000))
+
+    first = refused.callbacks[0]["data"]["content"].splitlines()[0]
+    assert first.startswith("Nothing matches **\\*q\\*q") and first.endswith("…**.")
+    assert len(first) < 300
+
+
 async def test_a_fault_is_logged_with_context_and_answered_politely(
     harness: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:

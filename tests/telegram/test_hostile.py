@@ -124,3 +124,14 @@ async def test_a_formula_in_a_group_title_is_text_in_the_csv_export(bot: Harness
     (row,) = csv_rows(document)[1:]
     assert row[-1] == "'" + title
     assert row[6] == "'-1 mean hides outliers"
+
+
+@pytest.mark.parametrize(("command", "args"), [("time", "9" * 5000), ("quiz", "nosuch" * 900)])
+async def test_huge_arguments_get_short_replies(
+    bot: Harness, command: str, args: str, errors: pytest.LogCaptureFixture
+) -> None:
+    reply = await bot.command(ALICE, command, args)
+
+    assert len(text_of(reply)) < 600
+    assert args[:200] not in text_of(reply)
+    assert error_records(errors) == []
