@@ -18,10 +18,12 @@ from bot.decks.importer import (
     NoteQuestion,
     bonus_lines,
     draft_key_points,
+    import_notes,
     match_terms,
     normalize_question,
     parse_notes,
     plan_import,
+    render_deck,
     run_import,
     validate_deck_id,
 )
@@ -1126,3 +1128,30 @@ def run_update(notes: Path, out: Path) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
     code = run_import(notes, "dmls", out, None, stdout, stderr=stderr, update=True)
     return code, stdout.getvalue(), stderr.getvalue()
+
+
+# --- the entry point for scripts --------------------------------------------------------
+
+
+def test_import_notes_returns_the_deck_the_command_writes(tmp_path: Path) -> None:
+    deck = import_notes(READING.read_text(encoding="utf-8"), "dmls")
+    out = tmp_path / "dmls.yaml"
+    import_to(READING, out, deck="dmls")
+    assert deck == load(out)
+    assert render_deck(deck) == out.read_text(encoding="utf-8")
+    assert deck.title == "DMLS / AIE"
+    assert import_notes(JOB_PLAN.read_text(encoding="utf-8"), "jobs", title="Plan").title == "Plan"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "deck_id", "message"),
+    [
+        ("### ❓ What is RAG?\n✅ Answer: retrieval.\n", "Bad Id", "invalid deck id"),
+        ("# Notes\nNo questions here.\n", "notes", "no questions with answers found"),
+    ],
+)
+def test_import_notes_refuses_a_bad_id_or_notes_without_questions(
+    markdown: str, deck_id: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        import_notes(markdown, deck_id)

@@ -20,10 +20,14 @@ The work is split into pure steps, one module each, each usable on its own:
 - `rendering.render_deck` / `render_questions` turn questions into readable YAML;
 - `command.run_import` is the command: it reads and writes files, validates the result
   with the deck loader before writing anything, and reports.
+
+For scripts (benchmarks, tests), `import_notes(markdown, deck_id)` returns the Deck the
+command would write for new notes, and `render_deck(deck)` its YAML (see `convert`).
 """
 
 from bot.decks.importer.answers import clean_answer
 from bot.decks.importer.command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_import
+from bot.decks.importer.convert import import_notes
 from bot.decks.importer.keypoints import bonus_lines, draft_key_points
 from bot.decks.importer.markdown import clean_question, detect_language, normalize_question
 from bot.decks.importer.parsing import NoteQuestion, ParsedNotes, parse_notes
@@ -50,6 +54,7 @@ __all__ = [
     "clean_question",
     "detect_language",
     "draft_key_points",
+    "import_notes",
     "match_terms",
     "merge_into",
     "normalize_question",
