@@ -32,6 +32,10 @@ POINT_WIDTH = 120
 _BONUS = re.compile(
     r"^(?:加分点?|额外加分|bonus(?:\s+points?)?|extra credit)\s*(?:[:：→]|->)?\s*", re.IGNORECASE
 )
+_LEAD_IN = re.compile(
+    r"^(?:你?可以(?:提到|举例|说明)?|提到|you (?:could|can|might) (?:mention|add))\s*[:：]?\s*",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?<=[。！？；])")
 _CLAUSE_END = re.compile(
     r"[,;](?=\s)|[，；、]|\s(?=→|—|->)|\s(?=(?:and|but|or|so|which|while|whereas|because)\s)"
@@ -72,8 +76,13 @@ def _is_bonus(text: str) -> bool:
 
 
 def bonus_lines(answer: str) -> list[str]:
-    """The answer's bonus lines ("加分：vLLM", "🚀 加分点 → ..."), without their marker."""
-    return [_BONUS.sub("", text, count=1) for _, text in _lines(answer) if _is_bonus(text)]
+    """The answer's bonus lines ("加分：vLLM", "🚀 加分点 → ..."), without their marker or
+    a lead-in such as "你可以提到"."""
+    return [
+        _LEAD_IN.sub("", _BONUS.sub("", text, count=1), count=1)
+        for _, text in _lines(answer)
+        if _is_bonus(text)
+    ]
 
 
 def _lines(answer: str) -> Iterator[tuple[str, str]]:
