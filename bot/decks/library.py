@@ -101,6 +101,9 @@ class DeckLibrary:
         self.own: dict[int, OwnDeck] = {deck.row_id: deck for deck in own}
         self.combined = Catalog((*bundled.decks, *(deck.stored for deck in self.own.values())))
         self._bundled_ids = {deck.deck for deck in bundled.decks}
+        self._by_owner: dict[int, list[OwnDeck]] = {}
+        for deck in sorted(self.own.values(), key=lambda d: (d.deck.deck, d.row_id)):
+            self._by_owner.setdefault(deck.owner_id, []).append(deck)
         self._views: dict[tuple[str, ...], Catalog] = {}
 
     def with_deck(self, deck: OwnDeck) -> DeckLibrary:
@@ -116,11 +119,10 @@ class DeckLibrary:
         return deck_id in self._bundled_ids
 
     def owned_by(self, owner_ids: Iterable[int]) -> list[OwnDeck]:
-        owners = set(owner_ids)
-        return sorted(
-            (d for d in self.own.values() if d.owner_id in owners),
-            key=lambda d: (d.deck.deck, d.row_id),
-        )
+        found = [
+            deck for owner in dict.fromkeys(owner_ids) for deck in self._by_owner.get(owner, [])
+        ]
+        return sorted(found, key=lambda d: (d.deck.deck, d.row_id))
 
     def chosen_keys(self, choice: Sequence[str] | None, owner_id: int | None) -> tuple[str, ...]:
         """The keys a chat uses, known ones only: the default when there is no choice or
