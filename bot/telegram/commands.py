@@ -27,7 +27,14 @@ from bot.telegram.identity import (
     replies_to_bot,
     thread_of,
 )
-from bot.telegram.outbox import reply_html, reply_photo, send_document, send_html, send_question
+from bot.telegram.outbox import (
+    reply_html,
+    reply_photo,
+    send_document,
+    send_html,
+    send_photo,
+    send_question,
+)
 from bot.telegram.ratelimit import is_transport_failure
 from bot.telegram.reactions import COOLING_DOWN, react
 
@@ -70,6 +77,8 @@ async def start(update: Update, context: QuizContext) -> None:
             now=data.now(),
         )
         await reply_html(message, render.answer_privately(question), quote=False)
+    elif context.args and context.args[0] == render.STATS_PAYLOAD:  # from /stats in a group
+        await stats(update, context)
     elif context.args and context.args[0] == render.EXPORT_PAYLOAD:  # from /export in a group
         player = player_of(message)
         history = await data.engine.history(player) if player else []
@@ -185,6 +194,8 @@ async def streak(update: Update, context: QuizContext) -> None:
 
 
 async def stats(update: Update, context: QuizContext) -> None:
+    """Your progress, with its chart. Asked in a group, it goes to you privately (one's
+    stats are nobody else's business), and the group gets a one-line note."""
     message = message_of(update)
     player = player_of(message)
     if player is None:
@@ -193,25 +204,42 @@ async def stats(update: Update, context: QuizContext) -> None:
     data = context.bot_data
     now, key = data.now(), chat_key(message.chat)
     progress = await data.engine.stats(player, now, key)
-    await _stats_image(message, context, player, now, key)
-    await reply_html(message, render.stats(progress))
+    if not is_group(message.chat):
+        await _stats_image(message, context, player, now, key)
+        await reply_html(message, render.stats(progress))
+        return
+    try:
+        await _stats_image(message, context, player, now, key, chat_id=player.external_id)
+        await send_html(context.bot, player.external_id, render.stats(progress))
+    except Forbidden:  # they never started the bot (or blocked it)
+        await reply_html(message, render.stats_needs_start(context.bot.username))
+        return
+    await reply_html(message, render.stats_sent_privately())
 
 
 async def _stats_image(
-    message: Message, context: QuizContext, player: PlayerKey, now: datetime, key: ChatKey
+    message: Message,
+    context: QuizContext,
+    player: PlayerKey,
+    now: datetime,
+    key: ChatKey,
+    *,
+    chat_id: int | None = None,
 ) -> None:
-    """The /stats chart as a photo. If it cannot be drawn or Telegram refuses it, that is
-    logged and the text stats (sent next) stand alone."""
+    """The /stats chart as a photo (in reply, or to `chat_id`). If it cannot be drawn or
+    Telegram refuses it, that is logged and the text stats (sent next) stand alone."""
     try:
         chart = await context.bot_data.engine.stats_chart_data(player, now, key)
         png = await render_stats(chart)
     except Exception:
         logger.exception("drawing the /stats image failed")
         return
+    caption = render.stats_caption(stats_caption(chart))
     try:
-        await reply_photo(
-            message, png, filename="stats.png", caption=render.stats_caption(stats_caption(chart))
-        )
+        if chat_id is None:
+            await reply_photo(message, png, filename="stats.png", caption=caption)
+        else:
+            await send_photo(context.bot, chat_id, png, filename="stats.png", caption=caption)
     except BadRequest as error:
         logger.error("Telegram refused the /stats image: %s", error)
 

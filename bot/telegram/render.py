@@ -381,6 +381,21 @@ def export_empty() -> str:
     return "📄 No answers to export yet: try /quiz."
 
 
+STATS_PAYLOAD = "stats"
+
+
+def stats_sent_privately() -> str:
+    return "📬 I sent your progress to you privately."
+
+
+def stats_needs_start(bot_username: str) -> str:
+    return (
+        "🔒 Your progress is yours, so I send it privately, but I can only message you "
+        f"after you start a chat with me: {deep_link(bot_username, STATS_PAYLOAD)} "
+        "(press Start and it arrives)."
+    )
+
+
 def export_sent_privately() -> str:
     return "📬 I sent your answer history to you privately."
 

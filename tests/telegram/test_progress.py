@@ -106,14 +106,31 @@ async def test_stats_keeps_the_text_when_the_chart_cannot_be_drawn(
     assert "drawing the /stats image failed" in caplog.text
 
 
-async def test_stats_in_a_group_is_the_players_own(bot: Harness, group: int) -> None:
+async def test_stats_in_a_group_go_to_the_player_privately(bot: Harness, group: int) -> None:
     await group_round(bot, group, {ALICE: GOOD_ANSWER})
 
-    photo, text = await run(bot, group, "stats", from_user=ALICE)
+    photo, text, note = await run(bot, group, "stats", from_user=ALICE)
 
-    assert png_of(photo).startswith(PNG_MAGIC) and photo.chat_id == group
+    assert png_of(photo).startswith(PNG_MAGIC) and photo.chat_id == ALICE
     assert photo.result["caption"].startswith("Alice")
-    assert "Answers: 1" in text_of(text)
+    assert text.chat_id == ALICE and "Answers: 1" in text_of(text)
+    assert note.chat_id == group and text_of(note) == "📬 I sent your progress to you privately."
+
+
+async def test_stats_in_a_group_link_to_a_private_chat_first(bot: Harness, group: int) -> None:
+    await group_round(bot, group, {ALICE: GOOD_ANSWER})
+    bot.server.block(ALICE, reason="bot can't initiate conversation with a user")
+
+    sends = await run(bot, group, "stats", from_user=ALICE)
+
+    (note,) = [call for call in sends if call.chat_id == group]
+    assert "t.me/quiz_test_bot?start=stats" in str(note.params["text"])
+    assert [call for call in sends if call.chat_id == ALICE] == []
+
+    bot.server.unblock(ALICE)  # they follow the link and press Start
+    started = await run(bot, ALICE, "start", "stats")
+    assert [call.method for call in started] == ["sendMessage", "sendPhoto", "sendMessage"]
+    assert "Answers: 1" in text_of(started[-1])
 
 
 # -- /leaderboard image ------------------------------------------------------------------
