@@ -41,6 +41,22 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
     await services.engine.question_sent(asked.delivery_id, services.clock(), message_id=message_id)
 
 
+SKIP_IN_SERVER = "In a server channel the answer comes at the reveal (or an admin's /reveal)."
+
+
+async def skip(interaction: discord.Interaction[Any]) -> None:
+    """In a DM: give up on the open question and see its model answer."""
+    if in_server(interaction):
+        await send(interaction, content=SKIP_IN_SERVER, ephemeral=True)
+        return
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=False):
+        question = await services.engine.skip(chat_of(interaction), services.clock())
+    await send(
+        interaction, content=render.clip(f"⏭ Skipped.\n\n{render.model_answer(question)}", 2000)
+    )
+
+
 async def reveal(interaction: discord.Interaction[Any]) -> None:
     """Reveal the newest open question's model answer in this channel, and who answered."""
     services = services_of(interaction)

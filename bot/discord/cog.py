@@ -27,6 +27,10 @@ class QuizCog(commands.Cog):
     async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         await asking.quiz(interaction, topic)
 
+    @app_commands.command(name="skip", description="Skip the open question and see its answer.")
+    async def skip(self, interaction: discord.Interaction[Any]) -> None:
+        await asking.skip(interaction)
+
     @app_commands.command(name="streak", description="Your answer streak.")
     async def streak(self, interaction: discord.Interaction[Any]) -> None:
         await progress.streak(interaction)
@@ -36,11 +40,11 @@ class QuizCog(commands.Cog):
         await progress.stats(interaction)
 
     @app_commands.command(name="leaderboard", description="This channel's top players.")
-    @app_commands.describe(period="This week (default) or all time")
+    @app_commands.describe(period="This week (default) or all time", image="As a picture")
     async def leaderboard(
-        self, interaction: discord.Interaction[Any], period: Period = "week"
+        self, interaction: discord.Interaction[Any], period: Period = "week", image: bool = False
     ) -> None:
-        await progress.leaderboard(interaction, period)
+        await progress.leaderboard(interaction, period, image=image)
 
     @app_commands.command(name="export", description="Your answer history as a CSV file.")
     async def export(self, interaction: discord.Interaction[Any]) -> None:

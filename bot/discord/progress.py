@@ -17,6 +17,7 @@ from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.replies import deferring, send
 from bot.progress.export import export_filename, history_csv
+from bot.progress.leaderboard_chart import render_leaderboard
 from bot.progress.stats_chart import render_stats
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ Period = Literal["week", "all"]
 Switch = Literal["on", "off"]
 
 STATS_IMAGE = "stats.png"
+LEADERBOARD_IMAGE = "leaderboard.png"
 
 DM_LEADERBOARD = (
     "Leaderboards belong to server channels: run /leaderboard in a channel where the quiz "
@@ -62,16 +64,32 @@ async def stats(interaction: discord.Interaction[Any]) -> None:
     await send(interaction, embed=embed, file=chart, ephemeral=private)
 
 
-async def leaderboard(interaction: discord.Interaction[Any], period: Period) -> None:
+async def leaderboard(
+    interaction: discord.Interaction[Any], period: Period, *, image: bool = False
+) -> None:
+    """The channel's ranking, as an embed or (`image`) as the leaderboard picture; the
+    embed stands in if the picture cannot be drawn."""
     if not in_server(interaction):
         await send(interaction, content=DM_LEADERBOARD)
         return
     services = services_of(interaction)
+    png = None
     async with deferring(interaction, ephemeral=False):
-        board = await services.engine.leaderboard(
+        chart = await services.engine.leaderboard_chart_data(
             chat_of(interaction), period, services.clock(), player_of(interaction.user)
         )
-    await send(interaction, embed=render.leaderboard(board))
+        if image:
+            try:
+                png = await render_leaderboard(chart)
+            except Exception:
+                log.exception("Drawing the /leaderboard image failed")
+    embed = render.leaderboard(chart.board)
+    if png is None:
+        await send(interaction, embed=embed)
+        return
+    embed.set_image(url=f"attachment://{LEADERBOARD_IMAGE}")
+    picture = discord.File(io.BytesIO(png), filename=LEADERBOARD_IMAGE)
+    await send(interaction, embed=embed, file=picture)
 
 
 async def topics(interaction: discord.Interaction[Any]) -> None:

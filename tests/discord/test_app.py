@@ -52,7 +52,7 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     commands = {command["name"]: command for command in api.commands}
     assert set(commands) == {
         *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
-        *("export", "forgetme", "decks", "deck"),
+        *("export", "forgetme", "decks", "deck", "skip"),
     }
     assert [option["name"] for option in commands["deck"]["options"]] == [
         "upload",

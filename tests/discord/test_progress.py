@@ -229,3 +229,35 @@ async def test_the_sender_puts_the_note_above_a_pushed_question(
 
     message = harness.api.messages[sent.message_id]
     assert message["content"] == f"🎯 {NO_HISTORY_NOTE}"
+
+
+# -- /leaderboard image and /skip -------------------------------------------------------
+
+
+async def test_leaderboard_image_attaches_the_picture_for_everyone(harness: Harness) -> None:
+    await answered_in_channel(harness)
+
+    board = await harness.command(
+        "leaderboard", {"name": "image", "type": 5, "value": True}, who=p.BOB
+    )
+
+    assert not board.ephemeral
+    (picture,) = uploads_of(harness, board)
+    assert picture.filename == "leaderboard.png" and picture.data.startswith(PNG_MAGIC)
+    embed = board.reply["embeds"][0]
+    assert embed["image"]["url"] == "attachment://leaderboard.png"
+    assert "Alice" in embed["description"]
+
+
+async def test_skip_in_a_dm_shows_the_answer_and_in_a_server_points_to_the_reveal(
+    harness: Harness,
+) -> None:
+    await harness.dm_command("quiz", p.string_option("topic", "latency"))
+    skipped = await harness.dm_command("skip")
+    assert "Skipped" in skipped.texts and "p95 and p99" in skipped.texts
+
+    again = await harness.dm_command("skip")
+    assert "No question" in again.texts or "no question" in again.texts.lower()
+
+    in_server = await harness.command("skip")
+    assert in_server.ephemeral and "reveal" in in_server.texts
