@@ -192,4 +192,4 @@ def test_imported_key_points_recognise_right_answers_in_other_words_and_nothing_
             wrong.append(grade(off, question.key_points, question.question).score)
             assert wrong[-1] <= 0.2, (question.question, off, wrong[-1])
     assert sum(right) / len(right) >= 0.8
-    assert sum(wrong) / len(wrong) <= 0.1
+    assert sum(wrong) / len(wrong) <= 0.05
