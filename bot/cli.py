@@ -196,6 +196,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
         return _run(args, settings)
     print("TELEGRAM_BOT_TOKEN is not set: starting the quiz in this terminal.\n")
     args.user = None
+    args.decks = None
     return _console(args, settings)
 
 

@@ -108,6 +108,33 @@ def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
     assert run.stderr == ""
 
 
+def test_start_without_a_token_plays_the_console_quiz(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QUIZBOT_DB": str(tmp_path / "quiz.db"),
+        "QUIZBOT_CONTENT": str(FIXTURES / "mini.yaml"),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "start"],
+        input="The mean hides outliers, so p99 shows the tail\n\n4\n/quit\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "TELEGRAM_BOT_TOKEN is not set: starting the quiz in this terminal." in run.stdout
+    assert "Bye!" in run.stdout
+    assert "Traceback" not in run.stderr
+    with sqlite3.connect(tmp_path / "quiz.db") as db:
+        assert db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
+
+
 def test_console_refuses_to_start_on_a_broken_deck(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("deck: x\ntitle: t\nquestions: []\n", encoding="utf-8")
