@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -28,7 +26,7 @@ from bot.engine.results import PlayerKey
 from bot.telegram.admin import ensure_admin
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, message_of, player_key, player_of
-from bot.telegram.keyboards import MAX_CALLBACK_BYTES, VERSION
+from bot.telegram.keyboards import ConfirmButton, parse_confirm
 from bot.telegram.markup import escape
 from bot.telegram.outbox import reply_html
 
@@ -37,28 +35,10 @@ logger = logging.getLogger(__name__)
 HTML = wording.Markup(
     escape=escape, bold=lambda t: f"<b>{t}</b>", code=lambda t: f"<code>{t}</code>"
 )
-_REMOVE = re.compile(rf"{VERSION}:deckrm:([1-9][0-9]{{0,17}}):(yes|no)")
-
-
-@dataclass(frozen=True, slots=True)
-class RemoveButton:
-    row_id: int
-    confirm: bool
-
-    def encode(self) -> str:
-        data = f"{VERSION}:deckrm:{self.row_id}:{'yes' if self.confirm else 'no'}"
-        assert len(data.encode()) <= MAX_CALLBACK_BYTES
-        return data
-
-
-def parse_remove(data: object) -> RemoveButton | None:
-    if not isinstance(data, str) or not (match := _REMOVE.fullmatch(data)):
-        return None
-    return RemoveButton(int(match[1]), match[2] == "yes")
 
 
 def is_remove_data(data: object) -> bool:
-    return parse_remove(data) is not None
+    return parse_confirm("deckrm", data) is not None
 
 
 # -- upload ------------------------------------------------------------------------------
@@ -183,10 +163,10 @@ async def _ask_remove(message: Message, context: QuizContext, deck_id: str) -> N
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Remove", callback_data=RemoveButton(target.row_id, True).encode()
+                    "🗑 Remove", callback_data=ConfirmButton("deckrm", target.row_id, True).encode()
                 ),
                 InlineKeyboardButton(
-                    "Keep", callback_data=RemoveButton(target.row_id, False).encode()
+                    "Keep", callback_data=ConfirmButton("deckrm", target.row_id, False).encode()
                 ),
             ]
         ]
@@ -198,13 +178,13 @@ async def remove_button(update: Update, context: QuizContext) -> None:
     """Remove / Keep under the /deck remove question."""
     query = update.callback_query
     assert query is not None
-    button = parse_remove(query.data)
+    button = parse_confirm("deckrm", query.data)
     assert button is not None, "registered for deck removal data only"
     if button.confirm:
         data = context.bot_data
         try:
             target = await owndecks.remove_own_deck(
-                data.engine, player_key(query.from_user), button.row_id
+                data.engine, player_key(query.from_user), button.subject
             )
         except NotOwnDeck:
             await query.answer("This button is not for you, or the deck is gone.", show_alert=True)

@@ -4,6 +4,7 @@ Callback data is a small versioned format, colon-separated, numeric ids only:
 
     v1:rate:<attempt id>:<rating 1-4>    rate one's own recall of an answer
     v1:dm:<delivery id>                  send me this group question's answer privately
+    v1:<action>:<id>:yes|no              confirm or cancel a destructive action (forget, deckrm)
 
 At most 64 bytes (Telegram's limit); parsed strictly with a full-match pattern, so any
 other data (an old format, a forged value) is simply not ours.
@@ -24,6 +25,28 @@ _ID = r"([1-9][0-9]{0,17})"
 _RATE = re.compile(rf"{VERSION}:rate:{_ID}:([1-4])")
 _ANSWER_BY_DM = re.compile(rf"{VERSION}:dm:{_ID}")
 _MARK = "✓ "
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmButton:
+    """Yes or no to a destructive action about one numeric subject (a person, a deck)."""
+
+    action: str
+    subject: int
+    confirm: bool
+
+    def encode(self) -> str:
+        data = f"{VERSION}:{self.action}:{self.subject}:{'yes' if self.confirm else 'no'}"
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES
+        return data
+
+
+def parse_confirm(action: str, data: object) -> ConfirmButton | None:
+    """The confirmation `data` carries for `action`, or None when it is not one."""
+    pattern = rf"{VERSION}:{re.escape(action)}:{_ID}:(yes|no)"
+    if not isinstance(data, str) or not (match := re.fullmatch(pattern, data)):
+        return None
+    return ConfirmButton(action, int(match[1]), match[2] == "yes")
 
 
 @dataclass(frozen=True, slots=True)

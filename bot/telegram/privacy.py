@@ -11,9 +11,6 @@ A button pressed by anyone else does nothing.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
@@ -21,31 +18,12 @@ from bot.engine.privacy import Forgotten
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import is_group, player_key, player_of
-from bot.telegram.keyboards import MAX_CALLBACK_BYTES, VERSION
+from bot.telegram.keyboards import ConfirmButton, parse_confirm
 from bot.telegram.outbox import reply_html
-
-_FORGET = re.compile(rf"{VERSION}:forget:([1-9][0-9]{{0,17}}):(yes|no)")
-
-
-@dataclass(frozen=True, slots=True)
-class ForgetButton:
-    user_id: int
-    confirm: bool
-
-    def encode(self) -> str:
-        data = f"{VERSION}:forget:{self.user_id}:{'yes' if self.confirm else 'no'}"
-        assert len(data.encode()) <= MAX_CALLBACK_BYTES
-        return data
-
-
-def parse_forget(data: object) -> ForgetButton | None:
-    if not isinstance(data, str) or not (match := _FORGET.fullmatch(data)):
-        return None
-    return ForgetButton(int(match[1]), match[2] == "yes")
 
 
 def is_forget_data(data: object) -> bool:
-    return parse_forget(data) is not None
+    return parse_confirm("forget", data) is not None
 
 
 def confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
@@ -53,9 +31,12 @@ def confirm_keyboard(user_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Yes, delete everything", callback_data=ForgetButton(user_id, True).encode()
+                    "🗑 Yes, delete everything",
+                    callback_data=ConfirmButton("forget", user_id, True).encode(),
                 ),
-                InlineKeyboardButton("Cancel", callback_data=ForgetButton(user_id, False).encode()),
+                InlineKeyboardButton(
+                    "Cancel", callback_data=ConfirmButton("forget", user_id, False).encode()
+                ),
             ]
         ]
     )
@@ -100,11 +81,11 @@ async def forget_button(update: Update, context: QuizContext) -> None:
     """Yes / Cancel under the /forgetme question."""
     query = update.callback_query
     assert query is not None
-    button = parse_forget(query.data)
+    button = parse_confirm("forget", query.data)
     if button is None:  # no data or none of ours: PTB lets it through
         await query.answer(render.expired_button())
         return
-    if query.from_user.id != button.user_id:
+    if query.from_user.id != button.subject:
         await query.answer(NOT_YOURS, show_alert=True)
         return
     if button.confirm:
