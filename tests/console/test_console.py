@@ -12,6 +12,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def play(db: Path, script: str, *, user: str = "ann") -> subprocess.CompletedProcess[str]:
+    return quizbot(db, script, "console", "--user", user)
+
+
+def quizbot(db: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `quizbot ARGS` on the mini deck with no token, `script` as its input."""
     env = {
         **os.environ,
         "QUIZBOT_DB": str(db),
@@ -20,7 +25,7 @@ def play(db: Path, script: str, *, user: str = "ann") -> subprocess.CompletedPro
     }
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", user],
+        [sys.executable, "-m", "bot", *args],
         input=script,
         capture_output=True,
         text=True,
@@ -109,22 +114,10 @@ def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
 
 
 def test_start_without_a_token_plays_the_console_quiz(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QUIZBOT_DB": str(tmp_path / "quiz.db"),
-        "QUIZBOT_CONTENT": str(FIXTURES / "mini.yaml"),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "start"],
-        input="The mean hides outliers, so p99 shows the tail\n\n4\n/quit\n",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        check=False,
+    run = quizbot(
+        tmp_path / "quiz.db",
+        "The mean hides outliers, so p99 shows the tail\n\n4\n/quit\n",
+        "start",
     )
 
     assert run.returncode == 0, run.stderr
