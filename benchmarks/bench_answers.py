@@ -166,7 +166,7 @@ async def run(*, quick: bool) -> dict[str, Any]:
 
 
 async def _attempts(db_path: Path) -> int:
-    from bot.store.store import Store
+    from bot.store import Store
 
     store = await Store.open(db_path)
     try:

@@ -33,7 +33,7 @@ from benchmarks import quizbot
 from benchmarks.apiserver import ServerProcess
 from benchmarks.seed import seed_chats, split
 from benchmarks.stats import median
-from bot.store.store import Store
+from bot.store import Store
 from bot.telegram.app import running
 from scheduler.limits import Limits
 from tests.botapi import RateLimits

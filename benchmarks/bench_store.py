@@ -22,7 +22,7 @@ from bot.decks.catalog import Catalog
 from bot.engine.clock import ALL_TIME, week_period
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
-from bot.store.store import NewAttempt, Store
+from bot.store import NewAttempt, Store
 
 FIXTURE_DECK = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "mini.yaml"
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -66,7 +66,7 @@ async def _write_rates(folder: Path, count: int) -> tuple[float, float, int]:
     store = await Store.open(folder / "store.db")
     try:
         async with store.write() as tx:
-            chat = await tx.ensure_chat(
+            chat = await tx.chats.upsert(
                 "telegram",
                 -1001,
                 kind="group",
@@ -75,12 +75,12 @@ async def _write_rates(folder: Path, count: int) -> tuple[float, float, int]:
                 push_time="09:00",
                 now=NOW,
             )
-            user = await tx.ensure_user("telegram", 1, "bench", NOW)
+            user = await tx.users.upsert("telegram", 1, "bench", NOW)
         periods = (ALL_TIME, week_period(NOW, "UTC"))
         started = time.perf_counter()
         for index in range(count):
             async with store.write() as tx:
-                await tx.add_attempt(
+                await tx.attempts.add(
                     NewAttempt(
                         user_id=user.id,
                         chat_id=chat.id,
@@ -95,11 +95,11 @@ async def _write_rates(folder: Path, count: int) -> tuple[float, float, int]:
                         answered_at=NOW,
                     )
                 )
-                await tx.add_points(chat.id, user.id, periods, 10, NOW)
+                await tx.scores.add_points(chat.id, user.id, periods, 10, NOW)
         store_rate = count / (time.perf_counter() - started)
         async with store.read() as tx:
-            summary = await tx.user_attempt_summary(user.id)
-        lost = count - sum(int(row["n"]) for row in summary)
+            summary = await tx.attempts.summary_by_question(user.id)
+        lost = count - sum(row.answers for row in summary)
     finally:
         await store.close()
     raw_rate = await _raw_rate(folder / "raw.db", count)
@@ -154,7 +154,7 @@ async def _seed_group(store: Store, members: int, attempts: int) -> None:
     """A group with `members` players and `attempts` answers, written in bulk."""
     rng = random.Random(11)
     async with store.write() as tx:
-        chat = await tx.ensure_chat(
+        chat = await tx.chats.upsert(
             "telegram",
             -100_200,
             kind="group",

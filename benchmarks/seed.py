@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.store.store import Store
+from bot.store import Store
 
 PLATFORM = "telegram"
 FIRST_USER = 200_000_001

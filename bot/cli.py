@@ -25,7 +25,7 @@ from bot.startup import (
     database_problem,
     report,
 )
-from bot.store.store import DatabaseUnavailable
+from bot.store import DatabaseUnavailable
 
 TELEGRAM_TOKEN_HELP = """\
 quizbot run: TELEGRAM_BOT_TOKEN is not set.

@@ -15,7 +15,7 @@ from bot.ops.engine import MeteredEngine
 from bot.ops.llm import LLMJudge, LLMSettings
 from bot.ops.metrics import Metrics
 from bot.startup import decks_loaded
-from bot.store.store import Store
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import ConfigError
-from bot.store.store import DatabaseUnavailable
+from bot.store import DatabaseUnavailable
 from bot.telegram.logging import TokenRedactor
 
 if TYPE_CHECKING:

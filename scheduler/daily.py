@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from bot.engine.clock import local_day
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked
-from bot.store.store import ChatRow
+from bot.store import ChatRow
 from scheduler.deliveries import Deliveries
 from scheduler.pool import run_pool
 from scheduler.slots import Slot

@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.engine.quiz import Engine
 from bot.engine.reminders import ReminderDue
 from bot.engine.results import Asked, Reveal
-from bot.store.store import ChatRow, SentMark
+from bot.store import ChatRow, SentMark
 from scheduler.batching import Coalescer
 from scheduler.dispatch import Dispatcher, Outcome
 from scheduler.sending import ChatTarget, ReminderStreak, Sender, SentMessage

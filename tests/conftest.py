@@ -10,7 +10,7 @@ import pytest
 
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import FIXTURES
 
 

@@ -26,7 +26,7 @@ from bot.decks.upload import MAX_DECKS, DeckRejected, ParsedUpload, sample_key_p
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
 from bot.errors import QuizError
-from bot.store.store import ChatRow, Tx, UserRow
+from bot.store import ChatRow, UnitOfWork, UserRow
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ async def load_own_decks(engine: Engine) -> int:
     """Load every stored own deck into the engine's library (at start); returns how many.
     A stored deck the loader now refuses is left out and logged, never fatal."""
     async with engine.store.read() as tx:
-        rows = await tx.all_own_decks()
+        rows = await tx.own_decks.all()
     decks = []
     for row in rows:
         try:
@@ -120,12 +120,12 @@ async def save_upload(
     async with engine.store.write() as tx:
         if chat is not None:
             await engine._chat(tx, chat, now, is_group=False, owner=player)
-        user = await tx.ensure_user(player.platform, player.external_id, player.display_name, now)
-        if await tx.own_deck_named(user.id, deck.deck) is None:
-            count = await tx.count_own_decks(user.id)
+        user = await tx.users.upsert(player.platform, player.external_id, player.display_name, now)
+        if await tx.own_decks.find_named(user.id, deck.deck) is None:
+            count = await tx.own_decks.count(user.id)
             if count >= MAX_DECKS:
                 raise DeckRejected("too_many_decks", limit=MAX_DECKS, count=count)
-        row_id, created = await tx.save_own_deck(
+        row_id, created = await tx.own_decks.save(
             user.id,
             deck.deck,
             title=deck.title,
@@ -135,8 +135,10 @@ async def save_upload(
             now=now,
         )
         own = OwnDeck(row_id, user.id, user.display_name, deck)
-        kept = 0 if created else await tx.cards_on(user.id, [q.id for q in own.stored.questions])
-        total = await tx.count_own_decks(user.id)
+        kept = (
+            0 if created else await tx.cards.count_on(user.id, [q.id for q in own.stored.questions])
+        )
+        total = await tx.own_decks.count(user.id)
     engine.library = engine.library.with_deck(own)
     return SavedDeck(
         deck_id=deck.deck,
@@ -150,10 +152,10 @@ async def save_upload(
     )
 
 
-async def _users(tx: Tx, people: Sequence[PlayerKey]) -> list[UserRow]:
+async def _users(tx: UnitOfWork, people: Sequence[PlayerKey]) -> list[UserRow]:
     found = []
     for person in people:
-        user = await tx.user(person.platform, person.external_id)
+        user = await tx.users.find(person.platform, person.external_id)
         if user is not None:
             found.append(user)
     return found
@@ -200,9 +202,9 @@ async def chat_decks(
     """What a chat can use (bundled decks and the `owners`' own decks), marking those in
     use (also own decks chosen earlier by someone no longer among the owners)."""
     async with engine.store.read() as tx:
-        row = await tx.chat(chat.platform, chat.external_id)
+        row = await tx.chats.find(chat.platform, chat.external_id)
         users = await _users(tx, owners)
-        me = await tx.user(viewer.platform, viewer.external_id) if viewer else None
+        me = await tx.users.find(viewer.platform, viewer.external_id) if viewer else None
     return _entries(engine, row, [u.id for u in users], me.id if me else None)
 
 
@@ -253,14 +255,14 @@ async def _choose(
             owner=None if is_group else chooser,
         )
         users = await _users(tx, owners)
-        me = await tx.user(chooser.platform, chooser.external_id) if chooser else None
+        me = await tx.users.find(chooser.platform, chooser.external_id) if chooser else None
         if ids is None:  # /deck all
             own = [d.key for d in engine.library.owned_by([u.id for u in users])]
             keys = None if not is_group else [ALL_BUNDLED, *own]
         else:
             keys = _resolve(engine, ids, users, me.id if me else None)
-        await tx.set_chat_decks(row.id, dump_choice(keys))
-        row = await tx.chat_by_id(row.id) or row
+        await tx.chats.set_decks(row.id, dump_choice(keys))
+        row = await tx.chats.find_by_id(row.id) or row
     return _entries(engine, row, [u.id for u in users], me.id if me else None)
 
 
@@ -302,8 +304,8 @@ async def deck_to_remove(engine: Engine, player: PlayerKey, deck_id: str) -> Dec
     """The player's own deck with this id (what the confirmation asks about); raises
     NotOwnDeck."""
     async with engine.store.read() as tx:
-        user = await tx.user(player.platform, player.external_id)
-        row = await tx.own_deck_named(user.id, deck_id.strip().casefold()) if user else None
+        user = await tx.users.find(player.platform, player.external_id)
+        row = await tx.own_decks.find_named(user.id, deck_id.strip().casefold()) if user else None
     if row is None:
         raise NotOwnDeck(deck_id)
     return DeckToRemove(row.id, row.deck, row.questions)
@@ -313,10 +315,10 @@ async def remove_own_deck(engine: Engine, player: PlayerKey, row_id: int) -> Dec
     """Delete an own deck (after the owner confirmed) and all progress on its questions;
     raises NotOwnDeck unless `player` owns it (a forged or stale button)."""
     async with engine.store.write() as tx:
-        user = await tx.user(player.platform, player.external_id)
-        row = await tx.own_deck(row_id)
+        user = await tx.users.find(player.platform, player.external_id)
+        row = await tx.own_decks.find(row_id)
         if user is None or row is None or row.owner_id != user.id:
             raise NotOwnDeck(row.deck if row else "")
-        await tx.delete_own_deck(row.id, own_prefix(row.id))
+        await tx.own_decks.delete_with_progress(row.id, own_prefix(row.id))
     engine.library = engine.library.without([row_id])
     return DeckToRemove(row.id, row.deck, row.questions)

@@ -61,17 +61,17 @@ from bot.progress import recap, weak
 from bot.progress.chart_data import LeaderboardChartData, StatsChartData, stats_chart_data
 from bot.progress.export import HistoryRow
 from bot.progress.recap import Recap, RecapDue
-from bot.store.store import (
+from bot.store import (
     AttemptRow,
-    BatchReads,
     ChatRow,
     DeliveryRow,
     NewAttempt,
     NewDelivery,
     ScoreRow,
+    SelectionReads,
     SentMark,
     Store,
-    Tx,
+    UnitOfWork,
     UserRow,
 )
 
@@ -139,7 +139,7 @@ class Engine:
 
     async def _chat(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         chat: ChatKey,
         now: datetime,
         *,
@@ -147,7 +147,7 @@ class Engine:
         title: str = "",
         owner: PlayerKey | None = None,
     ) -> ChatRow:
-        row = await tx.ensure_chat(
+        row = await tx.chats.upsert(
             chat.platform,
             chat.external_id,
             kind="group" if is_group else "private",
@@ -157,13 +157,13 @@ class Engine:
             now=now,
         )
         if owner is not None and not row.is_group and row.owner_id is None:
-            user = await tx.ensure_user(owner.platform, owner.external_id, owner.display_name, now)
-            await tx.set_chat_owner(row.id, user.id)
-            row = await tx.chat_by_id(row.id) or row
+            user = await tx.users.upsert(owner.platform, owner.external_id, owner.display_name, now)
+            await tx.chats.set_owner(row.id, user.id)
+            row = await tx.chats.find_by_id(row.id) or row
         return row
 
-    async def _known_chat(self, tx: Tx, chat: ChatKey) -> ChatRow:
-        row = await tx.chat(chat.platform, chat.external_id)
+    async def _known_chat(self, tx: UnitOfWork, chat: ChatKey) -> ChatRow:
+        row = await tx.chats.find(chat.platform, chat.external_id)
         if row is None:
             raise NoOpenQuestion("No question has been asked here yet: try /quiz.")
         return row
@@ -195,7 +195,7 @@ class Engine:
             )
             user = None
             if player is not None:
-                user = await tx.ensure_user(
+                user = await tx.users.upsert(
                     player.platform, player.external_id, player.display_name, now
                 )
             timezone = self._timezone_of(None if row.is_group else user, row)
@@ -205,13 +205,21 @@ class Engine:
                 drill, note = await self._weak_drill(tx, user, now, self._view(row))
                 filter_text = None
             question_id, is_review = await self._choose(
-                tx, row, user, filter_text, now, day, timezone, on_request=True, only=drill
+                tx.selection,
+                row,
+                user,
+                filter_text,
+                now,
+                day,
+                timezone,
+                on_request=True,
+                only=drill,
             )
             if not row.is_group:
-                previous = await tx.open_delivery(row.id)
+                previous = await tx.deliveries.find_open(row.id)
                 if previous is not None:
-                    await tx.close_delivery(previous.id, now)
-            delivery = await tx.add_delivery(
+                    await tx.deliveries.close(previous.id, now)
+            delivery = await tx.deliveries.claim(
                 row.id,
                 question_id,
                 kind="asked",
@@ -231,24 +239,24 @@ class Engine:
         finds it with `unsent_daily` and finishes it instead of asking again.
         """
         async with self.store.write() as tx:
-            row = await tx.chat_by_id(chat_id)
+            row = await tx.chats.find_by_id(chat_id)
             if row is None or not row.active or not row.subscribed:
                 return None
             day = local_day(now, row.timezone)
-            if await tx.daily_delivery(row.id, day.isoformat()) is not None:
+            if await tx.deliveries.find_daily(row.id, day.isoformat()) is not None:
                 return None
-            owner = await tx.user_by_id(row.owner_id) if row.owner_id else None
+            owner = await tx.users.find_by_id(row.owner_id) if row.owner_id else None
             try:
                 question_id, is_review = await self._choose(
-                    tx, row, owner, None, now, day, row.timezone, on_request=False
+                    tx.selection, row, owner, None, now, day, row.timezone, on_request=False
                 )
             except NothingToAsk:
                 return None
             if not row.is_group:
-                previous = await tx.open_delivery(row.id)
+                previous = await tx.deliveries.find_open(row.id)
                 if previous is not None:
-                    await tx.close_delivery(previous.id, now)
-            delivery = await tx.add_delivery(
+                    await tx.deliveries.close(previous.id, now)
+            delivery = await tx.deliveries.claim(
                 row.id,
                 question_id,
                 kind="daily",
@@ -263,10 +271,10 @@ class Engine:
     async def unsent_daily(self) -> list[tuple[Asked, ChatRow]]:
         """Daily questions claimed but never marked sent (the bot stopped in between)."""
         async with self.store.read() as tx:
-            claims = await tx.unsent_claims()
+            claims = await tx.deliveries.unsent_daily_claims()
             result = []
             for delivery in claims:
-                row = await tx.chat_by_id(delivery.chat_id)
+                row = await tx.chats.find_by_id(delivery.chat_id)
                 if row is None or delivery.question_id not in self.catalog.by_id:
                     continue
                 result.append((self._asked(delivery, row, False, row.thread_id), row))
@@ -282,14 +290,14 @@ class Engine:
         poll_id: str | None = None,
     ) -> None:
         async with self.store.write() as tx:
-            await tx.mark_sent(
+            await tx.deliveries.mark_sent(
                 delivery_id, message_id=message_id, now=now, thread_id=thread_id, poll_id=poll_id
             )
 
     async def question_not_sent(self, delivery_id: int, *, outcome_unknown: bool) -> None:
         """A send failed ('failed'), or timed out and may have arrived ('unknown')."""
         async with self.store.write() as tx:
-            await tx.mark_delivery(delivery_id, "unknown" if outcome_unknown else "failed")
+            await tx.deliveries.set_status(delivery_id, "unknown" if outcome_unknown else "failed")
 
     def _reveal_at(self, chat: ChatRow, now: datetime) -> datetime | None:
         if not chat.is_group:
@@ -313,7 +321,7 @@ class Engine:
 
     async def _choose(
         self,
-        tx: Tx,
+        reads: SelectionReads,
         chat: ChatRow,
         user: UserRow | None,
         filter_text: str | None,
@@ -337,21 +345,21 @@ class Engine:
         if chat.is_group or user is None:
             chosen = selection.for_group(
                 candidates,
-                last_asked=await tx.last_delivered(chat.id),
-                missed=await tx.members_missed(chat.id, selection.MISSED_BELOW),
+                last_asked=await reads.last_delivered(chat.id),
+                missed=await reads.members_missed(chat.id, selection.MISSED_BELOW),
                 today=day,
             )
             is_review = False
         else:
             due_by = day_end(day, timezone)
-            due = [question_id for question_id, _ in await tx.due_cards(user.id, due_by)]
-            by_due = [question_id for question_id, _, _ in await tx.cards_of(user.id)]
+            due = [question_id for question_id, _ in await reads.due_cards(user.id, due_by)]
+            by_due = [question_id for question_id, _, _ in await reads.cards_of(user.id)]
             chosen = selection.for_person(
                 candidates,
                 due=due,
                 by_due=by_due,
-                known=set(by_due) | await tx.questions_attempted(user.id),
-                seen_today=await tx.questions_asked_on(user.id, chat.id, day.isoformat()),
+                known=set(by_due) | await reads.questions_attempted(user.id),
+                seen_today=await reads.questions_asked_on(user.id, chat.id, day.isoformat()),
                 on_request=on_request,
             )
             is_review = chosen in set(by_due)
@@ -387,10 +395,10 @@ class Engine:
         advice = ""
         async with self.store.write() as tx:
             row = await self._known_chat(tx, chat)
-            user = await tx.ensure_user(
+            user = await tx.users.upsert(
                 player.platform, player.external_id, player.display_name, now
             )
-            duplicate = await tx.attempt_by_source(row.id, source_key)
+            duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
             delivery = await self._delivery_answered(
@@ -418,7 +426,7 @@ class Engine:
         """The judge's word on the answer to the question this answer is for, if any."""
         assert self.judge is not None
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is None:
                 return None
             try:
@@ -437,18 +445,18 @@ class Engine:
         """Record a vote in a quiz poll as an attempt."""
         source_key = f"poll:{poll_id}:{player.external_id}"
         async with self.store.write() as tx:
-            delivery = await tx.delivery_by_poll(poll_id)
+            delivery = await tx.deliveries.find_by_poll(poll_id)
             if delivery is None or delivery.question_id not in self.catalog.by_id:
                 raise NoOpenQuestion("That poll is not one of this quiz's questions.")
-            row = await tx.chat_by_id(delivery.chat_id)
+            row = await tx.chats.find_by_id(delivery.chat_id)
             assert row is not None
-            user = await tx.ensure_user(
+            user = await tx.users.upsert(
                 player.platform, player.external_id, player.display_name, now
             )
-            duplicate = await tx.attempt_by_source(row.id, source_key)
+            duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
-            if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+            if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
                 raise AlreadyAnswered("You already answered this question.")
             question = self.catalog.by_id[delivery.question_id]
             chosen = option_ids[0] if option_ids else None
@@ -468,7 +476,7 @@ class Engine:
 
     async def _delivery_answered(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         chat: ChatRow,
         reply_to_message_id: int | None,
         replied_text: str | None = None,
@@ -476,13 +484,13 @@ class Engine:
     ) -> DeliveryRow:
         delivery = None
         if reply_to_message_id is not None:
-            delivery = await tx.delivery_by_message(chat.id, reply_to_message_id)
+            delivery = await tx.deliveries.find_by_message(chat.id, reply_to_message_id)
             if delivery is None and replied_text and now is not None:
                 delivery = await match_unconfirmed(
                     tx, self.catalog, chat.id, reply_to_message_id, replied_text, now
                 )
         if delivery is None and not chat.is_group:
-            delivery = await tx.open_delivery(chat.id)
+            delivery = await tx.deliveries.find_open(chat.id)
         if delivery is None or delivery.question_id not in self.catalog.by_id:
             raise NoOpenQuestion(
                 "Reply to a question to answer it."
@@ -493,7 +501,7 @@ class Engine:
 
     async def _record(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         chat: ChatRow,
         user: UserRow,
         delivery: DeliveryRow,
@@ -504,18 +512,18 @@ class Engine:
         source_key: str,
         chosen: int | None,
     ) -> AnswerResult:
-        if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+        if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
             raise AlreadyAnswered("You already answered this question.")
         day = local_day(now, self._timezone_of(user, chat))
         on_its_day = delivery.kind == "daily" and (
             local_day(now, chat.timezone).isoformat() == delivery.local_day
         )
         points = points_for(result.score, daily_on_its_day=on_its_day)
-        if chat.is_group and await tx.peeked(delivery.id, user.id):
+        if chat.is_group and await tx.attempts.peeked(delivery.id, user.id):
             points = 0  # they read the model answer first (Answer by DM)
         change = record_answer(_streak_state(user), day)
         state = change.state
-        await tx.save_streak(
+        await tx.users.save_streak(
             user.id,
             current=state.current,
             longest=state.longest,
@@ -523,7 +531,7 @@ class Engine:
             freezes=state.freezes,
             frozen_days=[d.isoformat() for d in change.frozen_days],
         )
-        attempt = await tx.add_attempt(
+        attempt = await tx.attempts.add(
             NewAttempt(
                 user_id=user.id,
                 chat_id=chat.id,
@@ -540,13 +548,13 @@ class Engine:
         )
         if chat.is_group:
             periods = (ALL_TIME, week_period(now, chat.timezone))
-            await tx.add_points(chat.id, user.id, periods, points, now)
+            await tx.scores.add_points(chat.id, user.id, periods, points, now)
         rating = srs.proposed_rating(result.score, multiple_choice=question.is_multiple_choice)
         if result.gradable or question.is_multiple_choice:
-            card_before = await tx.card(user.id, question.id)
+            card_before = await tx.cards.find(user.id, question.id)
             reviewed = srs.review(card_before, rating, now)
-            await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
-            await tx.add_review(
+            await tx.cards.save(user.id, question.id, reviewed.card_json, reviewed.due)
+            await tx.cards.add_review(
                 user_id=user.id,
                 question_id=question.id,
                 attempt_id=attempt.id,
@@ -556,7 +564,7 @@ class Engine:
                 now=now,
             )
         if not chat.is_group:
-            await tx.close_delivery(delivery.id, now)
+            await tx.deliveries.close(delivery.id, now)
         return AnswerResult(
             attempt_id=attempt.id,
             delivery_id=delivery.id,
@@ -574,7 +582,7 @@ class Engine:
         )
 
     async def _replay(
-        self, tx: Tx, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
+        self, tx: UnitOfWork, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
     ) -> AnswerResult:
         """The result of an attempt recorded before (a repeated update): nothing changes."""
         question = self.catalog.by_id.get(attempt.question_id)
@@ -586,7 +594,7 @@ class Engine:
             result = _choice_grade(question, chosen)
         else:
             result = grade(attempt.answer, question.key_points, question.question)
-        review = await tx.review_for_attempt(attempt.id)
+        review = await tx.cards.review_for_attempt(attempt.id)
         proposed = (
             srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
         )
@@ -609,24 +617,24 @@ class Engine:
     ) -> RatingResult:
         """The player's own recall rating for an attempt, replacing the proposed one."""
         async with self.store.write() as tx:
-            attempt = await tx.attempt(attempt_id)
-            user = await tx.user(player.platform, player.external_id)
+            attempt = await tx.attempts.find(attempt_id)
+            user = await tx.users.find(player.platform, player.external_id)
             if attempt is None or user is None or attempt.user_id != user.id:
                 raise UnknownAttempt("That answer is not yours to rate.")
             question = self.catalog.by_id.get(attempt.question_id)
-            review = await tx.review_for_attempt(attempt.id)
+            review = await tx.cards.review_for_attempt(attempt.id)
             if question is None or review is None:
                 raise UnknownAttempt("That answer cannot be rated.")
-            latest = await tx.latest_review(user.id, attempt.question_id)
+            latest = await tx.cards.latest_review(user.id, attempt.question_id)
             reviewed_at = datetime.fromisoformat(attempt.answered_at)
             if latest is not None and latest.id == review.id:
                 reviewed = srs.review(review.card_before, rating, reviewed_at)
-                await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
+                await tx.cards.save(user.id, question.id, reviewed.card_json, reviewed.due)
                 card_after, due = reviewed.card_json, reviewed.due
             else:  # a later review already built on this one: keep the card, log the rating
                 card_after = review.card_after
                 due = srs.card_from_json(review.card_after, now).due
-            await tx.override_review(review.id, int(rating), card_after, now)
+            await tx.cards.override_review(review.id, int(rating), card_after, now)
         return RatingResult(
             attempt_id=attempt.id,
             question=question,
@@ -640,12 +648,12 @@ class Engine:
         """Close the open question in a chat; the adapter shows its answer."""
         async with self.store.write() as tx:
             row = await self._known_chat(tx, chat)
-            delivery = await tx.open_delivery(row.id)
+            delivery = await tx.deliveries.find_open(row.id)
             if delivery is None or delivery.question_id not in self.catalog.by_id:
                 raise NoOpenQuestion("No question is open: try /quiz.")
-            await tx.close_delivery(delivery.id, now)
+            await tx.deliveries.close(delivery.id, now)
             if row.is_group:
-                await tx.mark_revealed(delivery.id, now)
+                await tx.deliveries.mark_revealed(delivery.id, now)
         return self.catalog.by_id[delivery.question_id]
 
     # -- reveal ------------------------------------------------------------------------
@@ -657,12 +665,12 @@ class Engine:
         async with self.store.write() as tx:
             row = await self._known_chat(tx, chat)
             if message_id is not None:
-                delivery = await tx.delivery_by_message(row.id, message_id)
+                delivery = await tx.deliveries.find_by_message(row.id, message_id)
             else:
-                delivery = await tx.open_delivery(row.id)
+                delivery = await tx.deliveries.find_open(row.id)
             if delivery is None or delivery.question_id not in self.catalog.by_id:
                 raise NoOpenQuestion("There is no question waiting for its answer here.")
-            if not await tx.mark_revealed(delivery.id, now):
+            if not await tx.deliveries.mark_revealed(delivery.id, now):
                 raise AlreadyRevealed("That answer was already revealed.")
             return await self._reveal_of(tx, delivery, row)
 
@@ -670,16 +678,16 @@ class Engine:
         """Reveal every group question whose reveal time has come (once each)."""
         reveals = []
         async with self.store.write() as tx:
-            for delivery in await tx.reveals_due(now):
-                row = await tx.chat_by_id(delivery.chat_id)
+            for delivery in await tx.deliveries.reveals_due(now):
+                row = await tx.chats.find_by_id(delivery.chat_id)
                 if row is None or delivery.question_id not in self.catalog.by_id:
                     continue
-                if await tx.mark_revealed(delivery.id, now):
+                if await tx.deliveries.mark_revealed(delivery.id, now):
                     reveals.append(await self._reveal_of(tx, delivery, row))
         return reveals
 
-    async def _reveal_of(self, tx: Tx, delivery: DeliveryRow, chat: ChatRow) -> Reveal:
-        attempts = await tx.attempts_for_delivery(delivery.id)
+    async def _reveal_of(self, tx: UnitOfWork, delivery: DeliveryRow, chat: ChatRow) -> Reveal:
+        attempts = await tx.attempts.on_delivery_with_names(delivery.id)
         entries = tuple(
             RevealEntry(display_name=name, score=attempt.score, points=attempt.points)
             for attempt, name in attempts
@@ -700,8 +708,8 @@ class Engine:
         self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
     ) -> StreakInfo:
         async with self.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
         if user is None:
             return StreakInfo(0, 0, 0, answered_today=False, at_risk=False)
         return _streak_info(_streak_state(user), local_day(now, self._timezone_of(user, row)))
@@ -710,11 +718,11 @@ class Engine:
         self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
     ) -> UserStats:
         async with self.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
-            summary = await tx.user_attempt_summary(user.id) if user else []
-            due = await tx.due_cards(user.id, now) if user else []
-        by_question = {r["question_id"]: (r["n"], r["avg_score"]) for r in summary}
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
+            summary = await tx.attempts.summary_by_question(user.id) if user else []
+            due = await tx.cards.due_cards(user.id, now) if user else []
+        by_question = {r.question_id: (r.answers, r.average_score) for r in summary}
         # Replies to a question with nothing to grade against score 0 without meaning it:
         # they count as answered but stay out of averages and mastery.
         graded = {
@@ -761,14 +769,14 @@ class Engine:
     ) -> Leaderboard:
         """A group's ranking this local week ('week', from Monday) or for all time ('all')."""
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is None:
                 return Leaderboard("all" if period == "all" else "week", (), None, 0)
             key = ALL_TIME if period == "all" else week_period(now, row.timezone)
-            top = await tx.top_scores(row.id, key, LEADERBOARD_SIZE)
-            user = await tx.user(player.platform, player.external_id) if player else None
-            mine = await tx.score_of(row.id, key, user.id) if user else None
-            members = await tx.count_scores(row.id, key)
+            top = await tx.scores.top(row.id, key, LEADERBOARD_SIZE)
+            user = await tx.users.find(player.platform, player.external_id) if player else None
+            mine = await tx.scores.rank_of(row.id, key, user.id) if user else None
+            members = await tx.scores.count(row.id, key)
         me_id = user.id if user else None
         entries = tuple(
             _leader_entry(rank, score, now, row.timezone, score.user_id == me_id)
@@ -786,14 +794,14 @@ class Engine:
     async def chat_topics(self, chat: ChatKey) -> list[tuple[str, int]]:
         """The topics of the decks a chat uses."""
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         return self._view(row).topics()
 
     # -- settings ----------------------------------------------------------------------
 
     async def settings(self, chat: ChatKey) -> ChatSettings | None:
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         return _settings(row) if row else None
 
     async def set_push_time(
@@ -805,8 +813,8 @@ class Engine:
             raise InvalidSetting(str(exc)) from None
         async with self.store.write() as tx:
             row = await self._chat(tx, chat, now, is_group=is_group)
-            await tx.set_chat_schedule(row.id, push_time, row.timezone)
-            row = await tx.chat_by_id(row.id)
+            await tx.chats.set_schedule(row.id, push_time, row.timezone)
+            row = await tx.chats.find_by_id(row.id)
         self._schedule_changed()
         assert row is not None
         return _settings(row)
@@ -827,13 +835,13 @@ class Engine:
             raise InvalidSetting(str(exc)) from None
         async with self.store.write() as tx:
             row = await self._chat(tx, chat, now, is_group=is_group)
-            await tx.set_chat_schedule(row.id, row.push_time, timezone)
+            await tx.chats.set_schedule(row.id, row.push_time, timezone)
             if player is not None and not is_group:
-                user = await tx.ensure_user(
+                user = await tx.users.upsert(
                     player.platform, player.external_id, player.display_name, now
                 )
-                await tx.set_user_timezone(user.id, timezone)
-            row = await tx.chat_by_id(row.id)
+                await tx.users.set_timezone(user.id, timezone)
+            row = await tx.chats.find_by_id(row.id)
         self._schedule_changed()
         assert row is not None
         return _settings(row)
@@ -850,8 +858,8 @@ class Engine:
     ) -> ChatSettings:
         async with self.store.write() as tx:
             row = await self._chat(tx, chat, now, is_group=is_group, title=title, owner=owner)
-            await tx.set_chat_subscribed(row.id, subscribed)
-            row = await tx.chat_by_id(row.id)
+            await tx.chats.set_subscribed(row.id, subscribed)
+            row = await tx.chats.find_by_id(row.id)
         self._schedule_changed()
         assert row is not None
         return _settings(row)
@@ -859,25 +867,25 @@ class Engine:
     async def set_chat_active(self, chat: ChatKey, active: bool) -> None:
         """A chat the bot was removed from or blocked in (or let back into)."""
         async with self.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.set_chat_active(row.id, active)
+                await tx.chats.set_active(row.id, active)
         self._schedule_changed()
 
     async def chat_moved(self, chat: ChatKey, new_external_id: int) -> None:
         """A group got a new id (Telegram's upgrade to a supergroup): history follows it."""
         async with self.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.move_chat(row.id, new_external_id)
+                await tx.chats.move_and_merge(row.id, new_external_id)
         self._schedule_changed()
 
     async def set_reminders(self, player: PlayerKey, enabled: bool, now: datetime) -> None:
         async with self.store.write() as tx:
-            user = await tx.ensure_user(
+            user = await tx.users.upsert(
                 player.platform, player.external_id, player.display_name, now
             )
-            await tx.set_user_reminders(user.id, enabled)
+            await tx.users.set_reminders(user.id, enabled)
 
     def _schedule_changed(self) -> None:
         for listener in self.schedule_listeners:
@@ -886,8 +894,8 @@ class Engine:
     async def open_question(self, chat: ChatKey) -> Asked | None:
         """The question still waiting for an answer in a chat, if any (to show it again)."""
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
-            delivery = await tx.open_delivery(row.id) if row else None
+            row = await tx.chats.find(chat.platform, chat.external_id)
+            delivery = await tx.deliveries.find_open(row.id) if row else None
         if row is None or delivery is None or delivery.question_id not in self.catalog.by_id:
             return None
         return self._asked(delivery, row, False, delivery.thread_id)
@@ -897,24 +905,26 @@ class Engine:
     async def schedule_slots(self, platform: str) -> list[tuple[str, str, int]]:
         """(push_time, timezone, chats) of every slot of a platform's subscribed chats."""
         async with self.store.read() as tx:
-            return await tx.schedule_slots(platform)
+            return await tx.chats.schedule_slots(platform)
 
     async def chats_to_push(
         self, platform: str, push_time: str, timezone: str, day: date
     ) -> list[ChatRow]:
         """A slot's subscribed, active chats that have no daily question for `day` yet."""
         async with self.store.read() as tx:
-            return await tx.slot_chats_undelivered(platform, push_time, timezone, day.isoformat())
+            return await tx.chats.awaiting_daily_in_slot(
+                platform, push_time, timezone, day.isoformat()
+            )
 
     async def reveals_due_for(self, platform: str, now: datetime) -> list[Reveal]:
         """`reveals_due` for one platform's chats (each platform runs its own bot)."""
         reveals = []
         async with self.store.write() as tx:
-            for delivery in await tx.reveals_due_on(platform, now):
-                row = await tx.chat_by_id(delivery.chat_id)
+            for delivery in await tx.deliveries.reveals_due_on(platform, now):
+                row = await tx.chats.find_by_id(delivery.chat_id)
                 if row is None or delivery.question_id not in self.catalog.by_id:
                     continue
-                if await tx.mark_revealed(delivery.id, now):
+                if await tx.deliveries.mark_revealed(delivery.id, now):
                     reveals.append(await self._reveal_of(tx, delivery, row))
         return reveals
 
@@ -926,12 +936,12 @@ class Engine:
         utc_day = utc(now).date()
         earliest = utc_day - timedelta(days=MAX_FREEZES + 3)
         async with self.store.read() as tx:
-            candidates = await tx.reminder_candidates(
+            candidates = await tx.users.reminder_candidates(
                 platform, utc_day.isoformat(), earliest.isoformat()
             )
             due = []
             for user, chat_id, reminded in candidates:
-                chat = await tx.chat_by_id(chat_id)
+                chat = await tx.chats.find_by_id(chat_id)
                 if chat is None:
                     continue
                 local_now = now.astimezone(ZoneInfo(self._timezone_of(user, chat)))
@@ -955,7 +965,7 @@ class Engine:
     async def mark_reminded(self, user_id: int, day: date) -> bool:
         """Claim a player's reminder for their local `day`; False if already reminded."""
         async with self.store.write() as tx:
-            return await tx.claim_reminder(user_id, day.isoformat())
+            return await tx.users.claim_reminder(user_id, day.isoformat())
 
     # -- for the Telegram adapter ------------------------------------------------------
 
@@ -966,10 +976,12 @@ class Engine:
         there is no such question. Adapters check who may see or answer it there."""
         async with self.store.read() as tx:
             if delivery_id is not None:
-                delivery = await tx.delivery(delivery_id)
+                delivery = await tx.deliveries.find(delivery_id)
             else:
-                delivery = await tx.delivery_by_poll(poll_id) if poll_id is not None else None
-            row = await tx.chat_by_id(delivery.chat_id) if delivery is not None else None
+                delivery = (
+                    await tx.deliveries.find_by_poll(poll_id) if poll_id is not None else None
+                )
+            row = await tx.chats.find_by_id(delivery.chat_id) if delivery is not None else None
         return ChatKey(row.platform, row.external_id) if row is not None else None
 
     async def delivered_question(
@@ -994,19 +1006,19 @@ class Engine:
             async with self.store.write() as tx:
                 delivery = await self._delivery_in(tx, delivery_id, chat)
                 if delivery is not None:
-                    user = await tx.ensure_user(
+                    user = await tx.users.upsert(
                         viewer.platform, viewer.external_id, viewer.display_name, now
                     )
-                    if await tx.attempt_for_delivery(delivery.id, user.id) is None:
-                        await tx.add_peek(delivery.id, user.id, now)
+                    if await tx.attempts.find_for_delivery(delivery.id, user.id) is None:
+                        await tx.attempts.record_peek(delivery.id, user.id, now)
         if delivery is None or delivery.question_id not in self.catalog.by_id:
             raise NoOpenQuestion("That question is no longer available.")
         return self.catalog.by_id[delivery.question_id]
 
     @staticmethod
-    async def _delivery_in(tx: Tx, delivery_id: int, chat: ChatKey) -> DeliveryRow | None:
-        delivery = await tx.delivery(delivery_id)
-        row = await tx.chat(chat.platform, chat.external_id)
+    async def _delivery_in(tx: UnitOfWork, delivery_id: int, chat: ChatKey) -> DeliveryRow | None:
+        delivery = await tx.deliveries.find(delivery_id)
+        row = await tx.chats.find(chat.platform, chat.external_id)
         return (
             delivery
             if row is not None and delivery is not None and delivery.chat_id == row.id
@@ -1016,9 +1028,9 @@ class Engine:
     async def set_chat_thread(self, chat: ChatKey, thread_id: int | None) -> None:
         """The forum topic a group's daily question goes to (None: the general topic)."""
         async with self.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.set_chat_thread(row.id, thread_id)
+                await tx.chats.set_thread(row.id, thread_id)
 
     # -- progress: images, weekly recap, weak-topic drill, export ------------------------
 
@@ -1027,11 +1039,11 @@ class Engine:
     ) -> StatsChartData:
         """What the /stats image shows (12-week calendar, mastery, streaks), in one read."""
         async with self.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
-            summary = await tx.user_attempt_summary(user.id) if user else []
-            days = await tx.answered_days(user.id) if user else []
-            frozen = await tx.frozen_days(user.id) if user else []
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
+            summary = await tx.attempts.summary_by_question(user.id) if user else []
+            days = await tx.attempts.answered_days(user.id) if user else []
+            frozen = await tx.users.frozen_days(user.id) if user else []
         today = local_day(now, self._timezone_of(user, row))
         state = _streak_state(user) if user else StreakState()
         return stats_chart_data(
@@ -1040,7 +1052,7 @@ class Engine:
             streak=_streak_info(state, today),
             last_active_day=state.last_day,
             questions=self._view(row).questions,
-            summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
+            summary={r.question_id: (int(r.answers), float(r.average_score)) for r in summary},
             answered_days=days,
             frozen_days=frozen,
         )
@@ -1051,7 +1063,7 @@ class Engine:
         """The `leaderboard` ranking with what its image needs: the group's title and week."""
         board = await self.leaderboard(chat, period, now, player)
         async with self.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         today = local_day(now, row.timezone if row else self.defaults.timezone)
         return LeaderboardChartData(
             board=board,
@@ -1064,22 +1076,22 @@ class Engine:
         """The player's weakest topics (lowest scores or recall), weakest first; empty
         when they have answered nothing gradable yet."""
         async with self.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
+            user = await tx.users.find(player.platform, player.external_id)
             return await self._weakest_topics(tx, user, now) if user else []
 
     async def _weakest_topics(
-        self, tx: Tx, user: UserRow, now: datetime, view: Catalog | None = None
+        self, tx: UnitOfWork, user: UserRow, now: datetime, view: Catalog | None = None
     ) -> list[str]:
-        summary = await tx.user_attempt_summary(user.id)
-        cards = await tx.cards_of(user.id)
-        averages = {r["question_id"]: float(r["avg_score"]) for r in summary}
+        summary = await tx.attempts.summary_by_question(user.id)
+        cards = await tx.cards.cards_of(user.id)
+        averages = {r.question_id: float(r.average_score) for r in summary}
         recall = {question_id: srs.retrievability(card, now) for question_id, card, _ in cards}
         questions = (view or self.catalog).questions
         strengths = weak.topic_strengths(questions, averages, recall)
         return weak.weakest(strengths)
 
     async def _weak_drill(
-        self, tx: Tx, user: UserRow | None, now: datetime, view: Catalog
+        self, tx: UnitOfWork, user: UserRow | None, now: datetime, view: Catalog
     ) -> tuple[set[str] | None, str]:
         """The drill's questions among the chat's decks (None: no history, ask from
         everything) and its note."""
@@ -1092,13 +1104,13 @@ class Engine:
     async def recap_groups(self, platform: str) -> list[ChatRow]:
         """The groups that get a weekly recap: a platform's subscribed, active groups."""
         async with self.store.read() as tx:
-            return [row for row, _ in await tx.recap_candidates(platform)]
+            return [row for row, _ in await tx.recaps.candidates(platform)]
 
     async def recaps_due(self, platform: str, now: datetime) -> list[RecapDue]:
         """Groups whose weekly recap is due now: Monday in their timezone, their push
         time passed, last week not recapped yet."""
         async with self.store.read() as tx:
-            candidates = await tx.recap_candidates(platform)
+            candidates = await tx.recaps.candidates(platform)
         due = []
         for row, recapped in candidates:
             week = recap.recap_due(
@@ -1113,26 +1125,26 @@ class Engine:
     async def claim_recap(self, chat_id: int, week: date) -> bool:
         """Claim a group's recap of the week starting `week`; False if already claimed."""
         async with self.store.write() as tx:
-            return await tx.claim_recap(chat_id, week.isoformat())
+            return await tx.recaps.claim(chat_id, week.isoformat())
 
     async def weekly_recap(self, chat_id: int, now: datetime) -> Recap | None:
         """The recap of a group's previous local week (the one before the week holding
         `now`); None if nobody answered there that week."""
         async with self.store.read() as tx:
-            row = await tx.chat_by_id(chat_id)
+            row = await tx.chats.find_by_id(chat_id)
             if row is None or not row.is_group:
                 return None
             this_week = week_start(local_day(now, row.timezone))
             last_week = this_week - timedelta(days=7)
             start = day_end(last_week - timedelta(days=1), row.timezone)
             end = day_end(this_week - timedelta(days=1), row.timezone)
-            answers, players = await tx.chat_activity_between(row.id, start, end)
+            answers, players = await tx.recaps.activity_between(row.id, start, end)
             if not answers:
                 return None
-            top = await tx.top_scores(row.id, week_period(start, row.timezone), recap.TOP_MEMBERS)
-            members = await tx.chat_members(row.id)
-            scores = await tx.chat_question_scores_between(row.id, start, end)
-            firsts = await tx.first_deliveries(row.id)
+            top = await tx.scores.top(row.id, week_period(start, row.timezone), recap.TOP_MEMBERS)
+            members = await tx.scores.members(row.id)
+            scores = await tx.recaps.question_scores_between(row.id, start, end)
+            firsts = await tx.recaps.first_sent_days(row.id)
         view = self._view(row)
         try:
             deck = {q.id for q in view.select(row.question_filter)}
@@ -1170,24 +1182,24 @@ class Engine:
     async def history(self, player: PlayerKey) -> list[HistoryRow]:
         """The player's own answers, oldest first, for /export."""
         async with self.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            rows = await tx.user_history(user.id) if user else []
+            user = await tx.users.find(player.platform, player.external_id)
+            rows = await tx.attempts.history(user.id) if user else []
         history = []
         for r in rows:
-            question = self.catalog.by_id.get(r["question_id"])
+            question = self.catalog.by_id.get(r.question_id)
             history.append(
                 HistoryRow(
-                    answered_at=r["answered_at"],
-                    local_day=r["local_day"],
+                    answered_at=r.answered_at,
+                    local_day=r.local_day,
                     deck=self.catalog.deck_of[question.id].deck if question else "",
                     topic=question.topic if question else "",
-                    question_id=r["question_id"],
+                    question_id=r.question_id,
                     question=question.question if question else "",
-                    answer=r["answer"],
-                    score=float(r["score"]),
-                    points=int(r["points"]),
-                    rating=srs.Rating(r["rating"]).label if r["rating"] else "",
-                    chat="private" if r["chat_kind"] == "private" else r["chat_title"] or "group",
+                    answer=r.answer,
+                    score=float(r.score),
+                    points=int(r.points),
+                    rating=srs.Rating(r.rating).label if r.rating else "",
+                    chat="private" if r.chat_kind == "private" else r.chat_title or "group",
                 )
             )
         return history
@@ -1199,10 +1211,10 @@ class Engine:
         answers, ratings, cards, leaderboard totals, streak and freezes, their private
         chats and their name. Forgetting twice finds nothing the second time."""
         async with self.store.write() as tx:
-            user = await tx.user(player.platform, player.external_id)
+            user = await tx.users.find(player.platform, player.external_id)
             if user is None:
                 return Forgotten(found=False)
-            counts = await tx.forget_user(user.id)  # own decks go with the user row
+            counts = await tx.users.delete_all_data(user.id)  # own decks go with the user row
         self.library = self.library.without(d.row_id for d in self.library.owned_by([user.id]))
         if counts["chats"]:
             self._schedule_changed()  # a subscribed private chat left its slot
@@ -1223,15 +1235,16 @@ class Engine:
         if not ids:
             return {}
         async with self.store.write() as tx:
-            rows = await tx.chats_by_ids(ids)
+            rows = await tx.chats.find_by_ids(ids)
             live = [rows[i] for i in ids if i in rows and rows[i].active and rows[i].subscribed]
             days = {row.id: local_day(now, row.timezone) for row in live}
-            claimed = await tx.daily_claimed([(row.id, days[row.id].isoformat()) for row in live])
+            claimed = await tx.deliveries.chats_with_daily(
+                [(row.id, days[row.id].isoformat()) for row in live]
+            )
             live = [row for row in live if row.id not in claimed]
-            owners = await tx.users_by_ids(sorted({r.owner_id for r in live if r.owner_id}))
+            owners = await tx.users.find_by_ids(sorted({r.owner_id for r in live if r.owner_id}))
             owner_of = {row.id: owners.get(row.owner_id) if row.owner_id else None for row in live}
-            reads = await BatchReads.load(
-                tx,
+            reads = await tx.load_selection(
                 groups=[row.id for row in live if row.is_group or owner_of[row.id] is None],
                 people=[
                     (owner.id, row.id, days[row.id].isoformat())
@@ -1257,9 +1270,11 @@ class Engine:
                     continue
                 except Exception:  # one chat's bad settings never stop the others
                     logger.exception("choosing the daily question of chat %s failed", row.id)
-            previous = await tx.open_deliveries([i for i in chosen if not rows[i].is_group])
-            await tx.close_deliveries([delivery.id for delivery in previous.values()], now)
-            deliveries = await tx.add_deliveries(
+            previous = await tx.deliveries.find_open_many(
+                [i for i in chosen if not rows[i].is_group]
+            )
+            await tx.deliveries.close_many([delivery.id for delivery in previous.values()], now)
+            deliveries = await tx.deliveries.claim_many(
                 [
                     NewDelivery(
                         chat_id=chat_id,
@@ -1283,7 +1298,7 @@ class Engine:
         """`question_sent` for many deliveries in one unit of work."""
         if marks:
             async with self.store.write() as tx:
-                await tx.mark_sent_many(marks)
+                await tx.deliveries.mark_sent_many(marks)
 
 
 def _settings(row: ChatRow) -> ChatSettings:

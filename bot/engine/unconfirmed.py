@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timedelta
 
 from bot.decks.catalog import Catalog
-from bot.store.store import DeliveryRow, Tx
+from bot.store import DeliveryRow, UnitOfWork
 
 LOOKBACK = timedelta(days=1)
 """How old a question without a message id may be and still be matched."""
@@ -31,7 +31,7 @@ def shows_question(question_text: str, message_text: str) -> bool:
 
 
 async def match_unconfirmed(
-    tx: Tx,
+    tx: UnitOfWork,
     catalog: Catalog,
     chat_id: int,
     message_id: int,
@@ -40,10 +40,10 @@ async def match_unconfirmed(
 ) -> DeliveryRow | None:
     """The chat's recent question, still without a message id, that message
     `message_id` (showing `replied_text`) is; records the id. None if none."""
-    candidates = await tx.deliveries_without_message(chat_id, since=now - LOOKBACK, until=now)
+    candidates = await tx.deliveries.without_message(chat_id, since=now - LOOKBACK, until=now)
     for delivery in candidates:  # newest first
         question = catalog.by_id.get(delivery.question_id)
         if question is not None and shows_question(question.question, replied_text):
-            await tx.attach_message(delivery.id, message_id)
+            await tx.deliveries.attach_message(delivery.id, message_id)
             return delivery
     return None

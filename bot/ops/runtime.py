@@ -22,7 +22,7 @@ from bot.ops.backups import DailyBackup
 from bot.ops.health import HealthServer, HealthSources
 from bot.ops.metrics import Metrics, PrometheusMetrics
 from bot.ops.settings import OpsSettings
-from bot.store.store import Store
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def store_check(store: Store) -> Callable[[], Awaitable[None]]:
         if problem is not None:
             raise DatabaseNotWritable(problem)
         async with store.read() as tx:
-            await tx.ping()
+            await tx.health.ping()
 
     return check
 
@@ -62,7 +62,7 @@ def store_write_probe(
 
     async def probe() -> None:
         async with store.write() as tx:
-            await tx.touch_health_probe(clock())
+            await tx.health.touch_probe(clock())
 
     return probe
 

@@ -1,10 +1,11 @@
-"""The SQL of the update inbox (migration 7): updates stored before they are acknowledged.
+"""The update inbox (migration 7): updates stored before they are acknowledged.
 
-`InboxStore` wraps the bot's `Store`: each call is one unit of work in `Store.write()` or
-`Store.read()`, so inbox writes share the store's group commit with everything else. A
-batch of fetched updates is one transaction, and the handled marks that piled up since
-the last write ride along in it (`receive(..., finished=...)`), so acknowledging a batch
-usually costs one commit, not one per update.
+`InboxRepository` holds the statements, one unit of work's. `InboxStore` wraps the bot's
+`Store`: each call is one unit of work in `Store.write()` or `Store.read()`, so inbox
+writes share the store's group commit with everything else. A batch of fetched updates
+is one transaction, and the handled marks that piled up since the last write ride along
+in it (`receive(..., finished=...)`), so acknowledging a batch usually costs one commit,
+not one per update.
 """
 
 from __future__ import annotations
@@ -12,8 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.store.store import Store, Tx, _ts
+from bot.store import sqlite as sql
+from bot.store.session import Session
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
 
 PENDING, DONE, SET_ASIDE = "pending", "done", "set_aside"
 
@@ -37,6 +43,59 @@ class Finished:
         return bool(self.done or self.set_aside)
 
 
+class InboxRepository:
+    __slots__ = ("_s",)
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def add_new(self, row: InboxRow, received_at: str) -> bool:
+        """Store an update unless its id is stored already; whether it was new."""
+        stored = await self._s.one(
+            "INSERT INTO inbox (update_id, kind, payload, received_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
+            " RETURNING update_id",
+            (row.update_id, row.kind, row.payload, received_at),
+        )
+        return stored is not None
+
+    async def mark_finished(self, finished: Finished, when: str) -> None:
+        """Mark updates handled (their content is dropped) or set aside (kept for a look)."""
+        if finished.done:
+            await self._s.many(
+                "UPDATE inbox SET status = ?, payload = '', finished_at = ?"
+                " WHERE update_id = ? AND status = ?",
+                [(DONE, when, update_id, PENDING) for update_id in finished.done],
+            )
+        if finished.set_aside:
+            await self._s.many(
+                "UPDATE inbox SET status = ?, finished_at = ? WHERE update_id = ? AND status = ?",
+                [(SET_ASIDE, when, update_id, PENDING) for update_id in finished.set_aside],
+            )
+
+    async def pending(self) -> list[InboxRow]:
+        rows = await self._s.all(
+            "SELECT update_id, kind, payload FROM inbox WHERE status = ? ORDER BY update_id",
+            (PENDING,),
+        )
+        return [InboxRow(int(r["update_id"]), str(r["kind"]), str(r["payload"])) for r in rows]
+
+    async def last_update_id(self) -> int | None:
+        row = await self._s.one("SELECT max(update_id) AS last FROM inbox")
+        return None if row is None or row["last"] is None else int(row["last"])
+
+    async def set_aside_count(self) -> int:
+        row = await self._s.one("SELECT count(*) AS n FROM inbox WHERE status = ?", (SET_ASIDE,))
+        return int(row["n"]) if row else 0
+
+    async def prune(self, before: str) -> int:
+        return await self._s.far_run(
+            "DELETE FROM inbox WHERE status = ? AND finished_at < ?"
+            " AND update_id < (SELECT max(update_id) FROM inbox)",
+            (DONE, before),
+        )
+
+
 class InboxStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -46,67 +105,37 @@ class InboxStore:
     ) -> list[int]:
         """Store new updates (and the `finished` marks) in one transaction; the ids that
         were not stored before, in the order given. A repeat (same update_id) is ignored."""
-        received = _ts(now)
+        received = sql.ts(now)
         new: list[int] = []
         async with self.store.write() as tx:
             for row in rows:
-                stored = await tx._one(
-                    "INSERT INTO inbox (update_id, kind, payload, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
-                    " RETURNING update_id",
-                    (row.update_id, row.kind, row.payload, received),
-                )
-                if stored is not None:
+                if await tx.inbox.add_new(row, received):
                     new.append(row.update_id)
-            await _mark(tx, finished, received)
+            await tx.inbox.mark_finished(finished, received)
         return new
 
     async def finish(self, finished: Finished, now: datetime) -> None:
         """Mark updates handled (their content is dropped) or set aside (kept for a look)."""
         if finished:
             async with self.store.write() as tx:
-                await _mark(tx, finished, _ts(now))
+                await tx.inbox.mark_finished(finished, sql.ts(now))
 
     async def pending(self) -> list[InboxRow]:
         """Updates stored but not yet handled, oldest first."""
         async with self.store.read() as tx:
-            rows = await tx._all(
-                "SELECT update_id, kind, payload FROM inbox WHERE status = ? ORDER BY update_id",
-                (PENDING,),
-            )
-        return [InboxRow(int(r["update_id"]), str(r["kind"]), str(r["payload"])) for r in rows]
+            return await tx.inbox.pending()
 
     async def last_update_id(self) -> int | None:
         """The highest update id ever stored (the next fetch starts after it)."""
         async with self.store.read() as tx:
-            row = await tx._one("SELECT max(update_id) AS last FROM inbox")
-        return None if row is None or row["last"] is None else int(row["last"])
+            return await tx.inbox.last_update_id()
 
     async def set_aside_count(self) -> int:
         async with self.store.read() as tx:
-            row = await tx._one("SELECT count(*) AS n FROM inbox WHERE status = ?", (SET_ASIDE,))
-        return int(row["n"]) if row else 0
+            return await tx.inbox.set_aside_count()
 
     async def prune(self, before: datetime) -> int:
         """Forget handled updates finished before `before`, keeping the newest id (where
         the next fetch resumes); the number removed."""
         async with self.store.write() as tx:
-            return await tx._far_run(
-                "DELETE FROM inbox WHERE status = ? AND finished_at < ?"
-                " AND update_id < (SELECT max(update_id) FROM inbox)",
-                (DONE, _ts(before)),
-            )
-
-
-async def _mark(tx: Tx, finished: Finished, when: str) -> None:
-    if finished.done:
-        await tx._many(
-            "UPDATE inbox SET status = ?, payload = '', finished_at = ?"
-            " WHERE update_id = ? AND status = ?",
-            [(DONE, when, update_id, PENDING) for update_id in finished.done],
-        )
-    if finished.set_aside:
-        await tx._many(
-            "UPDATE inbox SET status = ?, finished_at = ? WHERE update_id = ? AND status = ?",
-            [(SET_ASIDE, when, update_id, PENDING) for update_id in finished.set_aside],
-        )
+            return await tx.inbox.prune(sql.ts(before))

@@ -49,8 +49,8 @@ from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.runtime import open_judge
 from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api, decks_loaded
+from bot.store import Store
 from bot.store.inbox import InboxStore
-from bot.store.store import Store
 from bot.telegram import answers, commands, decks, groups, privacy, render
 from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error

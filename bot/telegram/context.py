@@ -18,7 +18,7 @@ from bot.engine.quiz import Engine
 from bot.ops.llm import LLMJudge
 from bot.ops.runtime import Ops
 from bot.ops.settings import OpsSettings
-from bot.store.store import Store
+from bot.store import Store
 from bot.telegram.inbox import UpdateInbox
 from bot.telegram.ratelimit import CallOptions, RetryPolicy
 from scheduler.limits import Limits, SendLimiter

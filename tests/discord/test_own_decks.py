@@ -39,7 +39,7 @@ async def upload(
 
 async def stored(engine: Engine) -> list[tuple[str, int]]:
     async with engine.store.read() as tx:
-        return [(row.deck, row.questions) for row in await tx.all_own_decks()]
+        return [(row.deck, row.questions) for row in await tx.own_decks.all()]
 
 
 async def test_an_attached_csv_becomes_the_senders_deck(harness: Harness, engine: Engine) -> None:

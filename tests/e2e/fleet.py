@@ -1,7 +1,7 @@
 """A fleet of subscribed chats for the end-to-end fan-out tests, and how to count what
 reached the test Bot API server.
 
-The chats are written through the store's own `Tx` calls (the ones the engine uses), in
+The chats are written through the store's own `UnitOfWork` calls (the ones the engine uses), in
 one transaction. Their push times and timezones are chosen so the daily push fell a few
 minutes before `now` while it is around noon in every chat's timezone: the start-up
 catch-up sends every question at once, whatever the time of day the test runs, never
@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.store.store import Store
+from bot.store import Store
 from tests.botapi import BotApiServer, RecordedCall
 
 PLATFORM = "telegram"
@@ -83,7 +83,7 @@ async def seed(db_path: Path, fleet: Fleet, now: datetime) -> None:
             for index, external_id in enumerate(fleet.chats):
                 push_time, timezone = fleet.slots[index % len(fleet.slots)]
                 is_group = external_id < 0
-                chat = await tx.ensure_chat(
+                chat = await tx.chats.upsert(
                     PLATFORM,
                     external_id,
                     kind="group" if is_group else "private",
@@ -93,11 +93,11 @@ async def seed(db_path: Path, fleet: Fleet, now: datetime) -> None:
                     now=now,
                 )
                 if not is_group:
-                    owner = await tx.ensure_user(
+                    owner = await tx.users.upsert(
                         PLATFORM, external_id, f"Player {external_id}", now
                     )
-                    await tx.set_chat_owner(chat.id, owner.id)
-                await tx.set_chat_subscribed(chat.id, True)
+                    await tx.chats.set_owner(chat.id, owner.id)
+                await tx.chats.set_subscribed(chat.id, True)
     finally:
         await store.close()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
-from bot.store.store import SentMark, Store
+from bot.store import SentMark, Store
 from tests.scheduler.fakes import subscribe
 
 PEOPLE = range(1, 9)

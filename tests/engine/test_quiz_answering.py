@@ -168,7 +168,7 @@ async def test_a_vote_in_an_unknown_poll_is_refused(engine: Engine, now: datetim
 async def subscribed_group_daily(engine: Engine, now: datetime) -> int:
     await engine.set_subscribed(GROUP, True, now, is_group=True)
     async with engine.store.read() as tx:
-        row = await tx.chat(GROUP.platform, GROUP.external_id)
+        row = await tx.chats.find(GROUP.platform, GROUP.external_id)
     assert row is not None
     daily = await engine.claim_daily(row.id, now)
     assert daily is not None

@@ -223,7 +223,7 @@ async def test_a_missed_question_counts_its_members_private_answers(
 
 async def chat_id(engine: Engine, chat: ChatKey) -> int:
     async with engine.store.read() as tx:
-        row = await tx.chat(chat.platform, chat.external_id)
+        row = await tx.chats.find(chat.platform, chat.external_id)
     assert row is not None
     return row.id
 

@@ -193,7 +193,7 @@ async def test_a_group_of_ten_thousand_ranks_the_asker(
 ) -> None:
     await answer_in_group(engine, ALICE, now)  # Alice: 10 points
     async with engine.store.read() as tx:
-        row = await tx.chat(GROUP.platform, GROUP.external_id)
+        row = await tx.chats.find(GROUP.platform, GROUP.external_id)
     assert row is not None
     # Everyone else got there an hour before Alice, so ties rank ahead of her.
     others = seed_members(

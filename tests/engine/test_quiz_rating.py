@@ -11,15 +11,15 @@ from bot.engine import srs
 from bot.engine.quiz import Engine
 from bot.engine.srs import Rating
 from bot.errors import UnknownAttempt
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import ALICE, ALICE_DM, BOB, FIXTURES, ask_and_send, practise, reply
 
 
 async def card_due(store: Store, question_id: str) -> datetime:
     async with store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        cards = {q: due for q, _, due in await tx.cards_of(user.id)}
+        cards = {q: due for q, _, due in await tx.cards.cards_of(user.id)}
     return datetime.fromisoformat(cards[question_id])
 
 
@@ -104,6 +104,6 @@ async def test_an_answer_with_nothing_to_grade_leaves_no_card(
     with pytest.raises(UnknownAttempt):
         await engine.rate(result.attempt_id, ALICE, Rating.GOOD, now)
     async with store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        assert await tx.cards_of(user.id) == []
+        assert await tx.cards.cards_of(user.id) == []

@@ -8,7 +8,7 @@ import pytest
 
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import ALICE, ALICE_DM, FIXTURES, ask_and_send, practise, reply
 
 LATENCY = "DMLS ch1.2 latency"

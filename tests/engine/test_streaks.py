@@ -20,7 +20,7 @@ from bot.engine.streaks import (
     live_streak,
     record_answer,
 )
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import ALICE, ALICE_DM, ask_and_send, at_local, full_answer, practise, reply
 
 MONDAY = date(2025, 3, 3)
@@ -178,9 +178,9 @@ async def test_local_days_follow_daylight_saving_changes(
     results = [await practise(engine, ALICE, at_local(m, zone)) for m in moments]
     assert [r.streak.current for r in results] == [1, 2, 2, 3]
     async with store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        days = await tx.answered_days(user.id)
+        days = await tx.attempts.answered_days(user.id)
     assert days == [(before.isoformat(), 1), (change_day, 2), (after.isoformat(), 1)]
 
 
@@ -267,9 +267,9 @@ async def test_the_answer_after_a_missed_day_reports_the_frozen_day(
     assert back.frozen_days == (day(7),)
     assert (back.streak.current, back.streak.freezes, back.broken_streak) == (8, 0, 0)
     async with store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        assert await tx.frozen_days(user.id) == [day(7).isoformat()]
+        assert await tx.users.frozen_days(user.id) == [day(7).isoformat()]
 
 
 async def test_the_answer_after_a_lost_streak_reports_its_length(

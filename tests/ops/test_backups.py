@@ -18,7 +18,7 @@ from bot.ops.backups import (
     newest_backup,
     next_backup,
 )
-from bot.store.store import Store
+from bot.store import Store
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 AT = time(3, 0)
@@ -87,7 +87,7 @@ async def test_run_once_copies_the_live_database_and_rotates(tmp_path: Path) -> 
     db = tmp_path / "quizbot.db"
     store = await Store.open(db)
     async with store.write() as tx:
-        await tx.ensure_user("telegram", 1, "Ann", NOW)
+        await tx.users.upsert("telegram", 1, "Ann", NOW)
     folder = tmp_path / "backups"
     folder.mkdir()
     for old in names(5)[1:]:

@@ -19,7 +19,7 @@ from bot.ops.metrics import Metrics, PrometheusMetrics
 from bot.ops.probe import healthz_url, probe
 from bot.ops.runtime import Ops, make_metrics, store_check
 from bot.ops.settings import OpsSettings
-from bot.store.store import Store
+from bot.store import Store
 
 
 class Switch:

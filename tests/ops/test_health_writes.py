@@ -20,7 +20,7 @@ import pytest
 from bot.ops.probe import check_endpoint
 from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.settings import OpsSettings
-from bot.store.store import Store
+from bot.store import Store
 from tests.ops.test_health import get
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -80,7 +80,7 @@ async def test_a_deleted_database_file_is_unhealthy_and_refuses_to_commit(
     }
     with pytest.raises(sqlite3.OperationalError, match="missing"):
         async with store.write() as tx:  # an answer that nobody could read back
-            await tx.touch_health_probe(NOW)
+            await tx.health.touch_probe(NOW)
     assert ops.health is not None
     out, err = io.StringIO(), io.StringIO()
     url = f"http://127.0.0.1:{ops.health.port}/healthz"
@@ -92,13 +92,13 @@ async def test_a_failing_write_is_unhealthy_until_a_write_works_again(
     ops: Ops, store: Store
 ) -> None:
     async with store.read() as tx:
-        pages = (await tx._one("PRAGMA page_count"))[0]
+        pages = (await tx.session.one("PRAGMA page_count"))[0]
     await store._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
 
     with pytest.raises(sqlite3.OperationalError, match="full"):
         async with store.write() as tx:  # an answer with a long text needs a new page
-            await tx._run("CREATE TABLE filler (x TEXT)")
-            await tx._run("INSERT INTO filler VALUES (?)", ("x" * 100_000,))
+            await tx.session.run("CREATE TABLE filler (x TEXT)")
+            await tx.session.run("INSERT INTO filler VALUES (?)", ("x" * 100_000,))
 
     body = await eventually(ops, 503)
     assert body["database"] == {

@@ -24,7 +24,7 @@ from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
 from bot.engine.results import AnswerResult
 from bot.ops.llm import LLMJudge, LLMSettings, parse_reply
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import ALICE, ALICE_DM, ask_and_send, reply
 
 # Covers "The mean hides slow outliers" in other words, a little below the embedded

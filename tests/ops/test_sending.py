@@ -12,7 +12,7 @@ from bot.engine.results import Asked
 from bot.ops.engine import MeteredEngine
 from bot.ops.metrics import PrometheusMetrics
 from bot.ops.sending import MeteredSender
-from bot.store.store import Store
+from bot.store import Store
 from scheduler.sending import (
     ChatMoved,
     ChatTarget,

@@ -12,7 +12,7 @@ import pytest
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
 from bot.progress.fonts import Fonts, chart_fonts, discover
-from bot.store.store import Store
+from bot.store import Store
 from tests.conftest import FIXTURES
 
 TIMINGS: dict[str, list[tuple[float, float]]] = {}

@@ -17,7 +17,7 @@ from bot.decks.catalog import Catalog
 from bot.decks.model import Question
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
-from bot.store.store import Store
+from bot.store import Store
 from tests.helpers import ask_and_send, full_answer, reply, wrong_answer
 
 ROOT = Path(__file__).resolve().parents[2]

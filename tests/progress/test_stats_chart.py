@@ -24,7 +24,7 @@ from bot.progress.stats_chart import (
     stats_png,
     title_text,
 )
-from bot.store.store import Store
+from bot.store import Store
 from tests.progress.conftest import Seeded
 from tests.progress.images import (
     close,
@@ -82,9 +82,9 @@ async def test_the_calendar_shows_answers_the_streak_and_a_frozen_day(
     streak_cells = [cell for cell in heatmap.cells if cell.in_streak]
     assert len(streak_cells) == data.streak.current + 1  # answered days and the frozen one
     async with alice_engine.store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        days = await tx.answered_days(user.id)
+        days = await tx.attempts.answered_days(user.id)
     in_window = sum(n for day, n in days if day >= heatmap.first_day.isoformat())
     assert sum(cell.answers for cell in heatmap.cells) == in_window
 

@@ -139,10 +139,10 @@ def test_the_note_lists_the_topics() -> None:
 
 async def strengths_of(engine: Engine, now: datetime) -> list[TopicStrength]:
     async with engine.store.read() as tx:
-        user = await tx.user(ALICE.platform, ALICE.external_id)
+        user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None
-        summary = await tx.user_attempt_summary(user.id)
-        cards = await tx.cards_of(user.id)
-    averages = {r["question_id"]: r["avg_score"] for r in summary}
+        summary = await tx.attempts.summary_by_question(user.id)
+        cards = await tx.cards.cards_of(user.id)
+    averages = {r.question_id: r.average_score for r in summary}
     recall = {q: srs.retrievability(card, now) for q, card, _ in cards}
     return topic_strengths(engine.catalog.questions, averages, recall)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey
-from bot.store.store import Store
+from bot.store import Store
 from scheduler.service import QuizScheduler
 from scheduler.slots import Slot
 from tests.scheduler.fakes import FakeClock, FakeSender, minutes, subscribe, utc
@@ -35,7 +35,7 @@ def sent_at(sender: FakeSender, external_id: int) -> list[datetime]:
 
 async def chat_id(store: Store, external_id: int) -> int:
     async with store.read() as tx:
-        row = await tx.chat("telegram", external_id)
+        row = await tx.chats.find("telegram", external_id)
     assert row is not None
     return row.id
 

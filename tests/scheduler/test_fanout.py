@@ -10,7 +10,7 @@ import pytest
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey
-from bot.store.store import Store
+from bot.store import Store
 from scheduler.sending import (
     ChatMoved,
     ChatTarget,
@@ -42,7 +42,7 @@ async def statuses(store: Store) -> dict[int, str]:
 
 async def chat_row_active(store: Store, external_id: int) -> bool:
     async with store.read() as tx:
-        row = await tx.chat("telegram", external_id)
+        row = await tx.chats.find("telegram", external_id)
     assert row is not None
     return bool(row.active)
 
@@ -186,7 +186,7 @@ async def test_a_claim_left_unsent_from_an_earlier_day_is_abandoned(
 ) -> None:
     await subscribe(engine, 1, clock())
     async with store.read() as tx:
-        row = await tx.chat("telegram", 1)
+        row = await tx.chats.find("telegram", 1)
     assert row is not None
     assert await engine.claim_daily(row.id, NINE) is not None  # then the bot died
     clock.set(utc("2025-03-04 08:00"))
@@ -209,7 +209,7 @@ async def test_unsent_claims_of_another_platform_are_left_alone(
     discord = ChatKey("discord", 1)
     await engine.set_subscribed(discord, True, clock(), is_group=True)
     async with store.read() as tx:
-        row = await tx.chat("discord", 1)
+        row = await tx.chats.find("discord", 1)
     assert row is not None
     assert await engine.claim_daily(row.id, NINE) is not None
     clock.set(utc("2025-03-03 09:10"))
@@ -228,7 +228,7 @@ async def test_finishing_unsent_claims_first_waits_out_the_last_second_before_th
 ) -> None:
     await subscribe(engine, 1, clock())
     async with store.read() as tx:
-        row = await tx.chat("telegram", 1)
+        row = await tx.chats.find("telegram", 1)
     assert row is not None
     assert await engine.claim_daily(row.id, NINE) is not None  # then the bot died
     clock.set(utc("2025-03-03 09:05"))

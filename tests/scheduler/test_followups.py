@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
-from bot.store.store import Store
+from bot.store import Store
 from scheduler.sending import ChatUnreachable, RetryLater
 from scheduler.service import QuizScheduler
 from tests.helpers import reply
@@ -47,7 +47,7 @@ async def test_reveals_of_another_platform_are_not_taken(
     discord = ChatKey("discord", -1)
     await engine.set_subscribed(discord, True, clock(), is_group=True)
     async with store.read() as tx:
-        row = await tx.chat("discord", -1)
+        row = await tx.chats.find("discord", -1)
     assert row is not None
     asked = await engine.claim_daily(row.id, utc("2025-03-03 09:00"))
     assert asked is not None
@@ -69,7 +69,7 @@ async def test_a_rate_limited_reveal_is_retried_and_a_blocked_group_deactivated(
     await scheduler.tick(utc("2025-03-03 13:00"))
     assert [sent.target.external_id for sent in sender.reveals] == [-1]
     async with store.read() as tx:
-        blocked = await tx.chat("telegram", -2)
+        blocked = await tx.chats.find("telegram", -2)
     assert blocked is not None
     assert not blocked.active
 

@@ -10,7 +10,7 @@ from bot.engine.quiz import Engine
 from bot.engine.reminders import reminder_due
 from bot.engine.results import ChatKey, PlayerKey
 from bot.engine.streaks import StreakState
-from bot.store.store import Store
+from bot.store import Store
 from tests.scheduler.fakes import utc
 
 EVENING = time(20, 0)
@@ -62,9 +62,9 @@ async def player_with_streak(
         ChatKey("telegram", number), utc("2025-03-01 00:00"), is_group=False, owner=player
     )
     async with store.write() as tx:
-        user = await tx.user("telegram", number)
+        user = await tx.users.find("telegram", number)
         assert user is not None
-        await tx.save_streak(
+        await tx.users.save_streak(
             user.id, current=5, longest=5, last_active_day=last_day, freezes=freezes
         )
 

@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey
-from bot.store.store import Store
+from bot.store import Store
 from scheduler.service import TICK_JOB, QuizScheduler
 from scheduler.settings import SchedulerSettings
 from scheduler.slots import Slot

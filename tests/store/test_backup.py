@@ -9,8 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.store import Store
 from bot.store.backup import BackupError, backup_database
-from bot.store.store import Store
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -19,7 +19,7 @@ async def _store_with_users(path: Path, names: list[str]) -> Store:
     store = await Store.open(path)
     async with store.write() as tx:
         for number, name in enumerate(names, start=1):
-            await tx.ensure_user("telegram", number, name, NOW)
+            await tx.users.upsert("telegram", number, name, NOW)
     return store
 
 
@@ -54,7 +54,7 @@ async def test_restoring_a_backup_brings_back_everything_as_it_was(tmp_path: Pat
     store = await _store_with_users(live, ["Ann", "Bo"])
     await backup_database(live, tmp_path / "copy.db")
     async with store.write() as tx:
-        await tx.ensure_user("telegram", 3, "Cy", NOW)
+        await tx.users.upsert("telegram", 3, "Cy", NOW)
     await store.close()
     assert _names(live) == ["Ann", "Bo", "Cy"]
 

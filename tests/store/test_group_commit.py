@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.store import Store
+from bot.store import Store
 
 
 def names_on_disk(db_path: Path) -> set[str]:
@@ -36,7 +36,7 @@ async def write_user(
     store: Store, number: int, now: datetime, db_path: Path, seen: dict[int, bool]
 ) -> None:
     async with store.write() as tx:
-        await tx.ensure_user("telegram", number, f"user {number}", now)
+        await tx.users.upsert("telegram", number, f"user {number}", now)
         await asyncio.sleep(0)  # let the others queue up meanwhile
     seen[number] = f"user {number}" in names_on_disk(db_path)
 
@@ -57,7 +57,7 @@ async def test_a_lone_writer_commits_at_once(
 ) -> None:
     commits = count_commits(store, monkeypatch)
     async with store.write() as tx:
-        await tx.ensure_user("telegram", 1, "Ann", now)
+        await tx.users.upsert("telegram", 1, "Ann", now)
     assert names_on_disk(db_path) == {"Ann"}
     assert len(commits) == 1
 
@@ -67,12 +67,12 @@ async def test_a_failing_unit_rolls_back_only_itself(
 ) -> None:
     async def good(number: int) -> None:
         async with store.write() as tx:
-            await tx.ensure_user("telegram", number, f"good {number}", now)
+            await tx.users.upsert("telegram", number, f"good {number}", now)
             await asyncio.sleep(0)
 
     async def bad() -> None:
         async with store.write() as tx:
-            await tx.ensure_user("telegram", 99, "bad", now)
+            await tx.users.upsert("telegram", 99, "bad", now)
             raise RuntimeError("boom")
 
     results = await asyncio.gather(good(1), bad(), good(2), good(3), return_exceptions=True)
@@ -88,7 +88,7 @@ async def test_a_cancelled_writer_leaves_the_store_usable(
 
     async def stuck() -> None:
         async with store.write() as tx:
-            await tx.ensure_user("telegram", 1, "never", now)
+            await tx.users.upsert("telegram", 1, "never", now)
             started.set()
             await asyncio.sleep(3600)
 
@@ -100,7 +100,7 @@ async def test_a_cancelled_writer_leaves_the_store_usable(
         await task
     await asyncio.gather(*others)
     async with store.write() as tx:
-        await tx.ensure_user("telegram", 9, "after", now)
+        await tx.users.upsert("telegram", 9, "after", now)
     assert names_on_disk(db_path) == {"user 2", "user 3", "user 4", "user 5", "after"}
 
 
@@ -109,7 +109,7 @@ async def test_reads_see_only_committed_data(store: Store, now: datetime) -> Non
 
     async def write(number: int) -> None:
         async with store.write() as tx:
-            await tx.ensure_user("telegram", number, f"user {number}", now)
+            await tx.users.upsert("telegram", number, f"user {number}", now)
             await asyncio.sleep(0)
 
     async def read() -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.store import Store
 from bot.store.inbox import Finished, InboxRow, InboxStore
-from bot.store.store import Store
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -59,5 +59,5 @@ async def test_pruning_forgets_old_handled_ids_but_keeps_where_to_resume(
 
 async def _contents(store: Store) -> dict[int, tuple[str, str]]:
     async with store.read() as tx:
-        rows = await tx._all("SELECT update_id, status, payload FROM inbox")
+        rows = await tx.session.all("SELECT update_id, status, payload FROM inbox")
     return {int(r["update_id"]): (str(r["status"]), str(r["payload"])) for r in rows}

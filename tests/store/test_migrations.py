@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.store import LATEST_VERSION, Store, migration_scripts
+from bot.store import LATEST_VERSION, Store, migration_scripts
 
 T = "2025-03-03T09:00:00.000000+00:00"
 BIG = 2**63 - 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from bot.store.store import BUSY_TIMEOUT_MS, NewAttempt, SchemaTooNew, Store
+from bot.store import BUSY_TIMEOUT_MS, NewAttempt, SchemaTooNew, Store, UnitOfWork
 
 LARGEST_ID = 2**63 - 1
 SUPERGROUP_ID = -1001234567890
@@ -27,7 +28,7 @@ async def test_the_database_is_in_wal_mode(store: Store, db_path: Path) -> None:
 async def test_foreign_keys_are_enforced(store: Store, now: datetime) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         async with store.write() as tx:
-            await tx.add_delivery(
+            await tx.deliveries.claim(
                 404, "mini-latency", kind="asked", local_day="2025-03-03", now=now
             )
 
@@ -53,7 +54,7 @@ async def test_a_write_is_committed_when_its_block_ends(
     store: Store, db_path: Path, now: datetime
 ) -> None:
     async with store.write() as tx:
-        await tx.ensure_user("telegram", 1, "Ann", now)
+        await tx.users.upsert("telegram", 1, "Ann", now)
     with connect(db_path) as other:
         assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
 
@@ -61,16 +62,16 @@ async def test_a_write_is_committed_when_its_block_ends(
 async def test_a_write_that_fails_leaves_nothing_behind(store: Store, now: datetime) -> None:
     with pytest.raises(RuntimeError):
         async with store.write() as tx:
-            await tx.ensure_user("telegram", 1, "Ann", now)
+            await tx.users.upsert("telegram", 1, "Ann", now)
             raise RuntimeError("boom")
     async with store.read() as tx:
-        assert await tx.user("telegram", 1) is None
+        assert await tx.users.find("telegram", 1) is None
 
 
 async def test_a_naive_datetime_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="naive"):
         async with store.write() as tx:
-            await tx.ensure_user("telegram", 1, "Ann", datetime(2025, 3, 3, 9, 0))
+            await tx.users.upsert("telegram", 1, "Ann", datetime(2025, 3, 3, 9, 0))
 
 
 async def test_times_are_stored_in_utc_whatever_offset_they_came_with(
@@ -78,12 +79,12 @@ async def test_times_are_stored_in_utc_whatever_offset_they_came_with(
 ) -> None:
     tokyo = now.astimezone(timezone(timedelta(hours=9)))
     async with store.write() as tx:
-        user = await tx.ensure_user("telegram", 1, "Ann", tokyo)
-        await tx.save_card(user.id, "mini-latency", "{}", tokyo + timedelta(minutes=30))
+        user = await tx.users.upsert("telegram", 1, "Ann", tokyo)
+        await tx.cards.save(user.id, "mini-latency", "{}", tokyo + timedelta(minutes=30))
     async with store.read() as tx:
         # Stored as text, a +09:00 time would sort before an earlier UTC one.
-        assert await tx.due_cards(user.id, now) == []
-        assert await tx.due_cards(user.id, now + timedelta(minutes=30)) == [
+        assert await tx.cards.due_cards(user.id, now) == []
+        assert await tx.cards.due_cards(user.id, now + timedelta(minutes=30)) == [
             ("mini-latency", "2025-03-03T09:30:00.000000+00:00")
         ]
 
@@ -91,7 +92,7 @@ async def test_times_are_stored_in_utc_whatever_offset_they_came_with(
 @pytest.mark.parametrize("external_id", [LARGEST_ID, SUPERGROUP_ID, -LARGEST_ID - 1])
 async def test_chat_and_user_ids_are_64_bit(store: Store, now: datetime, external_id: int) -> None:
     async with store.write() as tx:
-        chat = await tx.ensure_chat(
+        chat = await tx.chats.upsert(
             "telegram",
             external_id,
             kind="group",
@@ -100,16 +101,18 @@ async def test_chat_and_user_ids_are_64_bit(store: Store, now: datetime, externa
             push_time="09:00",
             now=now,
         )
-        user = await tx.ensure_user("telegram", external_id, "Ann", now)
-        delivery = await tx.add_delivery(
+        user = await tx.users.upsert("telegram", external_id, "Ann", now)
+        delivery = await tx.deliveries.claim(
             chat.id, "mini-latency", kind="asked", local_day="2025-03-03", now=now
         )
         assert delivery is not None
-        await tx.mark_sent(delivery.id, message_id=external_id, thread_id=external_id, now=now)
+        await tx.deliveries.mark_sent(
+            delivery.id, message_id=external_id, thread_id=external_id, now=now
+        )
     async with store.read() as tx:
-        assert (await tx.chat("telegram", external_id)) == chat
-        assert (await tx.user("telegram", external_id)) == user
-        found = await tx.delivery_by_message(chat.id, external_id)
+        assert (await tx.chats.find("telegram", external_id)) == chat
+        assert (await tx.users.find("telegram", external_id)) == user
+        found = await tx.deliveries.find_by_message(chat.id, external_id)
         assert found is not None
         assert found.thread_id == external_id
 
@@ -119,7 +122,7 @@ async def test_a_telegram_chat_and_a_discord_channel_with_one_number_are_two_cha
 ) -> None:
     async with store.write() as tx:
         rows = [
-            await tx.ensure_chat(
+            await tx.chats.upsert(
                 platform,
                 42,
                 kind="group",
@@ -131,24 +134,24 @@ async def test_a_telegram_chat_and_a_discord_channel_with_one_number_are_two_cha
             for platform in ("telegram", "discord")
         ]
         users = [
-            await tx.ensure_user(platform, 42, platform, now)
+            await tx.users.upsert(platform, 42, platform, now)
             for platform in ("telegram", "discord")
         ]
     assert rows[0].id != rows[1].id
     assert users[0].id != users[1].id
     async with store.read() as tx:
-        discord = await tx.chat("discord", 42)
+        discord = await tx.chats.find("discord", 42)
     assert discord is not None
     assert discord.title == "discord"
 
 
 async def test_a_chat_keeps_its_settings_when_seen_again(store: Store, now: datetime) -> None:
     async with store.write() as tx:
-        first = await tx.ensure_chat(
+        first = await tx.chats.upsert(
             "telegram", 7, kind="group", title="Old", timezone="UTC", push_time="09:00", now=now
         )
-        await tx.set_chat_schedule(first.id, "07:30", "Europe/Berlin")
-        again = await tx.ensure_chat(
+        await tx.chats.set_schedule(first.id, "07:30", "Europe/Berlin")
+        again = await tx.chats.upsert(
             "telegram", 7, kind="group", title="New", timezone="UTC", push_time="09:00", now=now
         )
     assert (again.id, again.title, again.push_time, again.timezone) == (
@@ -161,19 +164,19 @@ async def test_a_chat_keeps_its_settings_when_seen_again(store: Store, now: date
 
 async def test_a_chat_has_one_daily_delivery_per_local_day(store: Store, now: datetime) -> None:
     async with store.write() as tx:
-        chat = await tx.ensure_chat(
+        chat = await tx.chats.upsert(
             "telegram", 7, kind="group", title="", timezone="UTC", push_time="09:00", now=now
         )
-        first = await tx.add_delivery(
+        first = await tx.deliveries.claim(
             chat.id, "mini-latency", kind="daily", local_day="2025-03-03", now=now
         )
-        second = await tx.add_delivery(
+        second = await tx.deliveries.claim(
             chat.id, "mini-batching", kind="daily", local_day="2025-03-03", now=now
         )
-        asked = await tx.add_delivery(
+        asked = await tx.deliveries.claim(
             chat.id, "mini-batching", kind="asked", local_day="2025-03-03", now=now
         )
-        tomorrow = await tx.add_delivery(
+        tomorrow = await tx.deliveries.claim(
             chat.id, "mini-batching", kind="daily", local_day="2025-03-04", now=now
         )
     assert first is not None
@@ -184,10 +187,10 @@ async def test_a_chat_has_one_daily_delivery_per_local_day(store: Store, now: da
 
 async def test_one_platform_message_is_one_attempt(store: Store, now: datetime) -> None:
     async with store.write() as tx:
-        chat = await tx.ensure_chat(
+        chat = await tx.chats.upsert(
             "telegram", 7, kind="private", title="", timezone="UTC", push_time="09:00", now=now
         )
-        user = await tx.ensure_user("telegram", 7, "Ann", now)
+        user = await tx.users.upsert("telegram", 7, "Ann", now)
         attempt = NewAttempt(
             user_id=user.id,
             chat_id=chat.id,
@@ -201,10 +204,10 @@ async def test_one_platform_message_is_one_attempt(store: Store, now: datetime) 
             local_day="2025-03-03",
             answered_at=now,
         )
-        await tx.add_attempt(attempt)
+        await tx.attempts.add(attempt)
     with pytest.raises(sqlite3.IntegrityError):
         async with store.write() as tx:
-            await tx.add_attempt(attempt)
+            await tx.attempts.add(attempt)
 
 
 async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
@@ -251,13 +254,13 @@ def plan(db_path: Path, statement: str) -> str:
     return "\n".join(row[-1] for row in rows)
 
 
-async def traced(store: Store, call: str, *args: object) -> list[str]:
-    """The SQL statements (parameters bound) that one Tx method runs."""
+async def traced(store: Store, call: Callable[[UnitOfWork], Awaitable[object]]) -> list[str]:
+    """The SQL statements (parameters bound) that one repository method runs."""
     statements: list[str] = []
     async with store.read() as tx:
         await tx.conn.set_trace_callback(statements.append)
         try:
-            await getattr(tx, call)(*args)
+            await call(tx)
         finally:
             await tx.conn.set_trace_callback(None)
     return statements
@@ -265,7 +268,7 @@ async def traced(store: Store, call: str, *args: object) -> list[str]:
 
 async def test_the_top_ten_is_read_off_the_ranking_index(store: Store, db_path: Path) -> None:
     await seed_scores(db_path, 10_000)
-    (statement,) = await traced(store, "top_scores", 1, "all", 10)
+    (statement,) = await traced(store, lambda tx: tx.scores.top(1, "all", 10))
     query_plan = plan(db_path, statement)
     assert "INDEX scores_ranking" in query_plan
     assert "TEMP B-TREE" not in query_plan  # no sort: rows come in ranking order
@@ -274,7 +277,7 @@ async def test_the_top_ten_is_read_off_the_ranking_index(store: Store, db_path: 
 
 async def test_a_members_rank_is_counted_on_the_ranking_index(store: Store, db_path: Path) -> None:
     await seed_scores(db_path, 10_000)
-    statements = await traced(store, "score_of", 1, "all", 5000)
+    statements = await traced(store, lambda tx: tx.scores.rank_of(1, "all", 5000))
     assert len(statements) == 2
     for statement in statements:
         query_plan = plan(db_path, statement)
@@ -289,8 +292,8 @@ async def test_ranks_agree_between_the_top_list_and_a_members_own_rank(
 ) -> None:
     await seed_scores(db_path, 500)
     async with store.read() as tx:
-        top = await tx.top_scores(1, "all", 500)
-        ranks = [await tx.score_of(1, "all", row.user_id) for row in top[:40]]
+        top = await tx.scores.top(1, "all", 500)
+        ranks = [await tx.scores.rank_of(1, "all", row.user_id) for row in top[:40]]
     assert [rank for rank, _ in filter(None, ranks)] == list(range(1, 41))
 
 
@@ -299,10 +302,10 @@ async def test_moving_a_chat_onto_one_seen_first_keeps_both_histories(
 ) -> None:
     """A group upgraded to a supergroup the bot already saw: nothing may be dropped."""
     async with store.write() as tx:
-        old = await tx.ensure_chat(
+        old = await tx.chats.upsert(
             "telegram", -42, kind="group", title="g", timezone="UTC", push_time="09:00", now=now
         )
-        new = await tx.ensure_chat(
+        new = await tx.chats.upsert(
             "telegram",
             SUPERGROUP_ID,
             kind="group",
@@ -311,13 +314,13 @@ async def test_moving_a_chat_onto_one_seen_first_keeps_both_histories(
             push_time="09:00",
             now=now,
         )
-        user = await tx.ensure_user("telegram", 7, "Ann", now)
+        user = await tx.users.upsert("telegram", 7, "Ann", now)
         for chat in (old, new):
-            delivery = await tx.add_delivery(
+            delivery = await tx.deliveries.claim(
                 chat.id, "mini-latency", kind="daily", local_day="2026-11-22", now=now
             )
             assert delivery is not None
-            await tx.add_attempt(
+            await tx.attempts.add(
                 NewAttempt(
                     user_id=user.id,
                     chat_id=chat.id,
@@ -332,12 +335,12 @@ async def test_moving_a_chat_onto_one_seen_first_keeps_both_histories(
                     answered_at=now,
                 )
             )
-        await tx.move_chat(old.id, SUPERGROUP_ID)
+        await tx.chats.move_and_merge(old.id, SUPERGROUP_ID)
 
     async with store.read() as tx:
-        moved = await tx.chat("telegram", SUPERGROUP_ID)
-        summary = await tx.user_attempt_summary(user.id)
-        days = await tx.questions_seen(old.id, "2026-11-22")
+        moved = await tx.chats.find("telegram", SUPERGROUP_ID)
+        summary = await tx.attempts.summary_by_question(user.id)
+        days = set(await tx.deliveries.last_delivered(old.id))
     assert moved is not None and moved.id == old.id
-    assert summary[0]["n"] == 2
+    assert summary[0].answers == 2
     assert days == {"mini-latency"}
