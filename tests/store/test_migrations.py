@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import LATEST_VERSION, Store, migration_scripts
+from bot.store import LATEST_VERSION, SchemaTooNew, Store, migration_scripts
 
 T = "2025-03-03T09:00:00.000000+00:00"
 BIG = 2**63 - 1
@@ -148,3 +148,10 @@ async def test_a_database_at_any_version_upgrades_to_the_latest_keeping_its_rows
         keep = [new_columns.index(column) for column in columns]  # fails if a column went
         kept = sorted((tuple(row[i] for i in keep) for row in new_rows), key=repr)
         assert kept == rows, f"rows of {table} changed"
+
+
+async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 9999")
+    with pytest.raises(SchemaTooNew, match="9999"):
+        await Store.open(db_path)

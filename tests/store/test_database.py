@@ -1,0 +1,104 @@
+"""The database: connection settings, and units of work committed whole or not at all."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store import BUSY_TIMEOUT_MS, NewAttempt, Store
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A second, independent connection to the database file (as another process has)."""
+    return sqlite3.connect(path, timeout=0, isolation_level=None)
+
+
+async def test_the_database_is_in_wal_mode(store: Store, db_path: Path) -> None:
+    with connect(db_path) as other:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_foreign_keys_are_enforced(store: Store, now: datetime) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.write() as tx:
+            await tx.deliveries.claim(
+                404, "mini-latency", kind="asked", local_day="2025-03-03", now=now
+            )
+
+
+async def test_the_connection_waits_for_a_busy_database(store: Store) -> None:
+    async with store.read() as tx, tx.conn.execute("PRAGMA busy_timeout") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    assert row[0] == BUSY_TIMEOUT_MS > 0
+
+
+async def test_a_write_holds_the_write_lock_from_its_start(store: Store, db_path: Path) -> None:
+    with connect(db_path) as other:
+        async with store.write():
+            # Nothing written yet: a deferred BEGIN would not hold the lock at this point.
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+
+
+async def test_a_write_is_committed_when_its_block_ends(
+    store: Store, db_path: Path, now: datetime
+) -> None:
+    async with store.write() as tx:
+        await tx.users.upsert("telegram", 1, "Ann", now)
+    with connect(db_path) as other:
+        assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
+
+
+async def test_a_write_that_fails_leaves_nothing_behind(store: Store, now: datetime) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.write() as tx:
+            await tx.users.upsert("telegram", 1, "Ann", now)
+            raise RuntimeError("boom")
+    async with store.read() as tx:
+        assert await tx.users.find("telegram", 1) is None
+
+
+async def test_a_unit_of_work_that_fails_rolls_back_every_repositorys_writes(
+    store: Store, db_path: Path, now: datetime
+) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with store.write() as tx:
+            chat = await tx.chats.upsert(
+                "telegram", 7, kind="group", title="g", timezone="UTC", push_time="09:00", now=now
+            )
+            user = await tx.users.upsert("telegram", 1, "Ann", now)
+            delivery = await tx.deliveries.claim(
+                chat.id, "mini-latency", kind="daily", local_day="2025-03-03", now=now
+            )
+            assert delivery is not None
+            await tx.attempts.add(
+                NewAttempt(
+                    user_id=user.id,
+                    chat_id=chat.id,
+                    question_id="mini-latency",
+                    delivery_id=delivery.id,
+                    source_key="msg:1",
+                    answer="p99",
+                    score=1.0,
+                    covered=(0,),
+                    points=10,
+                    local_day="2025-03-03",
+                    answered_at=now,
+                )
+            )
+            await tx.scores.add_points(chat.id, user.id, ["all"], 10, now)
+            await tx.cards.save(user.id, "mini-latency", "{}", now)
+            raise RuntimeError("boom")
+    with connect(db_path) as other:
+        for table in ("chats", "users", "deliveries", "attempts", "scores", "cards"):
+            assert other.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    async with store.write() as tx:  # and the store is usable afterwards
+        await tx.users.upsert("telegram", 1, "Ann", now)
+    with connect(db_path) as other:
+        assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
