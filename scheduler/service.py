@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from scheduler.daily import DailyPush, Tally
 from scheduler.deliveries import Deliveries
@@ -43,11 +44,6 @@ log = logging.getLogger(__name__)
 TICK_JOB = "tick"
 
 
-def utc_now() -> datetime:
-    """The wall clock, read only here, at the edge (the default `clock`)."""
-    return datetime.now(UTC)
-
-
 class QuizScheduler:
     def __init__(
         self,
@@ -56,7 +52,7 @@ class QuizScheduler:
         *,
         settings: SchedulerSettings | None = None,
         limiter: SendLimiter | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.engine = engine
         self.settings = settings or SchedulerSettings()

@@ -11,15 +11,15 @@ import contextlib
 import getpass
 import hashlib
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from bot import deck_wording
 from bot.console import render
 from bot.engine import owndecks
+from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
@@ -55,17 +55,13 @@ def player_for(name: str | None) -> PlayerKey:
     return PlayerKey(PLATFORM, int.from_bytes(digest[:8], "big") >> 1, display)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class ConsoleSession:
     engine: Engine
     player: PlayerKey
     stdin: TextIO
     stdout: TextIO
-    clock: Callable[[], datetime] = _utc_now
+    clock: Clock = utc_now
     asked_count: int = 0
     topic_filter: str | None = None
     chart_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))

@@ -26,7 +26,7 @@ from discord.ext import commands
 from bot.config import ConfigError, Settings
 from bot.discord.answering import AnswerButton, ChoiceButton, RateButton
 from bot.discord.cog import QuizCog
-from bot.discord.context import Clock, Services, utc_now
+from bot.discord.context import Services
 from bot.discord.decks import DeckCog, RemoveButton
 from bot.discord.errors import QuizTree
 from bot.discord.invite import TOKEN_HELP, invite_url
@@ -34,6 +34,7 @@ from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
 from bot.discord.redact import configure_logging
 from bot.discord.sender import DiscordSender
+from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from bot.ops.runtime import Ops, store_check, store_write_probe
 from bot.ops.sending import MeteredSender

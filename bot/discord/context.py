@@ -7,24 +7,17 @@ apart from other platforms by the platform string.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
 
 from bot.discord.notices import PauseNotices
+from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
 
 PLATFORM = "discord"
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,23 @@
-"""Local days and weeks. Every function takes the moment explicitly; none reads the clock."""
+"""Local days and weeks, and the one wall clock.
+
+Every day and week function takes the moment explicitly and none reads the clock: the
+engine is given `now`. `utc_now` is the wall clock the edges (adapters, the scheduler,
+backups) read and pass in; tests give them a fixed `Clock` instead.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+Clock = Callable[[], datetime]
+"""Where an edge of the bot reads the time: `utc_now`, or a test's fixed clock."""
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC. Only the edges call it; the engine takes `now`."""
+    return datetime.now(UTC)
 
 
 def require_aware(moment: datetime) -> datetime:

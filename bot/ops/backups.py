@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from bot.engine.clock import Clock, utc_now
 from bot.store.backup import BackupError, backup_database
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class DailyBackup:
         *,
         keep: int,
         at: time,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         if keep < 1:

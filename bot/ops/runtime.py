@@ -15,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.engine.clock import Clock, utc_now
 from bot.ops.backups import DailyBackup
 from bot.ops.health import HealthServer, HealthSources
 from bot.ops.metrics import Metrics, PrometheusMetrics
@@ -53,9 +53,7 @@ def store_check(store: Store) -> Callable[[], Awaitable[None]]:
     return check
 
 
-def store_write_probe(
-    store: Store, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-) -> Callable[[], Awaitable[None]]:
+def store_write_probe(store: Store, clock: Clock = utc_now) -> Callable[[], Awaitable[None]]:
     """One small write, run every `WRITE_PROBE_SECONDS` while health is served: a disk
     that fills up or turns read-only shows on /healthz even when nobody plays, and a
     recovered one shows healthy again."""

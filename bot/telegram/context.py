@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -14,6 +13,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.decks.catalog import Catalog
+from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from bot.ops.llm import LLMJudge
 from bot.ops.runtime import Ops
@@ -24,12 +24,6 @@ from bot.telegram.ratelimit import CallOptions, RetryPolicy
 from scheduler.limits import Limits, SendLimiter
 from scheduler.service import QuizScheduler
 from scheduler.settings import SchedulerSettings
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
