@@ -1,9 +1,13 @@
-"""Settings read from the environment (see DESIGN.md for the contract)."""
+"""Settings read from the environment (see DESIGN.md for the contract), and `Env`, the one
+reader of environment variables every settings class uses (the bot's, the scheduler's,
+the production extras'): each mistake is a `ConfigError` that names the variable."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -80,6 +84,60 @@ def parse_timezone(name: str) -> ZoneInfo:
         raise problem from None
 
 
+class Env:
+    """Typed reads of environment variables; unset and blank mean the default."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env: Mapping[str, str] = os.environ if env is None else env
+
+    def text(self, name: str, default: str = "") -> str:
+        return self.env.get(name, "").strip() or default
+
+    def number(
+        self,
+        name: str,
+        default: float,
+        *,
+        minimum: float = 0.0,
+        unit: str = "",
+        above: bool = False,
+    ) -> float:
+        """A finite number of at least `minimum` (more than it, with `above`), in `unit`."""
+        text = self.text(name)
+        if not text:
+            return default
+        of_unit = f" of {unit}" if unit else ""
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigError(f"{name}: {text!r} is not a number{of_unit}") from None
+        if not math.isfinite(value) or value < minimum:
+            least = f"{minimum:g} or more {unit}" if unit else f"a number of at least {minimum:g}"
+            raise ConfigError(f"{name}: {text!r} must be {least}")
+        if above and value == minimum:
+            raise ConfigError(f"{name}: must be greater than {minimum:g}")
+        return value
+
+    def count(self, name: str, default: int) -> int:
+        """A whole number of at least 1."""
+        text = self.text(name)
+        if not text:
+            return default
+        if not text.isdigit() or int(text) < 1:
+            raise ConfigError(f"{name}: {text!r} is not a whole number of at least 1")
+        return int(text)
+
+    def hhmm(self, name: str, default: time) -> time:
+        """A time of day, `HH:MM`."""
+        text = self.text(name)
+        if not text:
+            return default
+        try:
+            return parse_hhmm(text)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+
+
 def _quoted(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
@@ -96,11 +154,11 @@ class Settings:
     log_level: str
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if env is None else env)
-        paths = content_paths(env.get("QUIZBOT_CONTENT", ""))
-        timezone = env.get("QUIZBOT_TIMEZONE", "UTC").strip() or "UTC"
-        push_time = env.get("QUIZBOT_PUSH_TIME", "09:00").strip() or "09:00"
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        read = Env(env)
+        paths = content_paths(read.text("QUIZBOT_CONTENT"))
+        timezone = read.text("QUIZBOT_TIMEZONE", "UTC")
+        push_time = read.text("QUIZBOT_PUSH_TIME", "09:00")
         try:
             parse_timezone(timezone)
         except ValueError as exc:
@@ -109,18 +167,16 @@ class Settings:
             parsed = parse_hhmm(push_time)
         except ValueError as exc:
             raise ConfigError(f"QUIZBOT_PUSH_TIME: {exc}") from None
-        level = env.get("QUIZBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        level = read.text("QUIZBOT_LOG_LEVEL", "INFO").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(
                 f"QUIZBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR"
             )
         return cls(
-            telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            telegram_api_url=(
-                env.get("QUIZBOT_TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
-            ).rstrip("/"),
-            discord_token=env.get("DISCORD_BOT_TOKEN", "").strip() or None,
-            db_path=Path(env.get("QUIZBOT_DB", "").strip() or "quizbot.db"),
+            telegram_token=read.text("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_url=read.text("QUIZBOT_TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/"),
+            discord_token=read.text("DISCORD_BOT_TOKEN") or None,
+            db_path=Path(read.text("QUIZBOT_DB", "quizbot.db")),
             content_paths=paths,
             default_timezone=timezone,
             default_push_time=parsed.strftime("%H:%M"),

@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
-from bot.config import ConfigError, parse_hhmm
+from bot.config import Env
 from scheduler.limits import Limits
 
 MIN_WORKERS = 4
@@ -50,52 +49,25 @@ class SchedulerSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SchedulerSettings:
-        env = os.environ if env is None else env
+        read = Env(env)
         defaults = cls()
+
+        def rate(name: str, default: float) -> float:
+            return read.number(name, default, above=True)
+
         limits = Limits(
-            per_second=_positive(env, "QUIZBOT_RATE_PER_SECOND", defaults.limits.per_second),
-            per_group_per_minute=_positive(
-                env, "QUIZBOT_RATE_PER_GROUP_PER_MINUTE", defaults.limits.per_group_per_minute
+            per_second=rate("QUIZBOT_RATE_PER_SECOND", defaults.limits.per_second),
+            per_group_per_minute=rate(
+                "QUIZBOT_RATE_PER_GROUP_PER_MINUTE", defaults.limits.per_group_per_minute
             ),
-            per_chat_per_second=_positive(
-                env, "QUIZBOT_RATE_PER_CHAT_PER_SECOND", defaults.limits.per_chat_per_second
+            per_chat_per_second=rate(
+                "QUIZBOT_RATE_PER_CHAT_PER_SECOND", defaults.limits.per_chat_per_second
             ),
         )
-        catchup_hours = _number(env, "QUIZBOT_CATCHUP_HOURS", 6.0, minimum=0.0)
         return cls(
             limits=limits,
-            catchup=timedelta(hours=catchup_hours),
-            remind_at=_hhmm(env, "QUIZBOT_REMIND_AT", defaults.remind_at),
-            workers=int(_number(env, "QUIZBOT_SEND_WORKERS", 0.0, minimum=0.0)),
-            send_timeout=_positive(env, "QUIZBOT_SEND_TIMEOUT", defaults.send_timeout),
+            catchup=timedelta(hours=read.number("QUIZBOT_CATCHUP_HOURS", 6.0)),
+            remind_at=read.hhmm("QUIZBOT_REMIND_AT", defaults.remind_at),
+            workers=int(read.number("QUIZBOT_SEND_WORKERS", 0.0)),
+            send_timeout=read.number("QUIZBOT_SEND_TIMEOUT", defaults.send_timeout, above=True),
         )
-
-
-def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigError(f"{name}: {text!r} is not a number") from None
-    if not math.isfinite(value) or value < minimum:
-        raise ConfigError(f"{name}: {text!r} must be a number of at least {minimum:g}")
-    return value
-
-
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    value = _number(env, name, default, minimum=0.0)
-    if value <= 0:
-        raise ConfigError(f"{name}: must be greater than 0")
-    return value
-
-
-def _hhmm(env: Mapping[str, str], name: str, default: time) -> time:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return parse_hhmm(text)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}") from None

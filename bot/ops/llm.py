@@ -30,7 +30,6 @@ import asyncio
 import json
 import logging
 import math
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -40,7 +39,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.config import ConfigError
+from bot.config import ConfigError, Env
 from bot.decks.model import Question
 from bot.engine.judging import Judgement, PointVerdict
 
@@ -83,8 +82,8 @@ class LLMSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings | None:
         """The judge's settings, or None when it is off; ConfigError for a bad setting."""
-        env = os.environ if env is None else env
-        url = env.get("QUIZBOT_LLM_URL", "").strip().rstrip("/")
+        read = Env(env)
+        url = read.text("QUIZBOT_LLM_URL").rstrip("/")
         if not url:
             return None
         parts = urlsplit(url)
@@ -92,10 +91,10 @@ class LLMSettings:
             raise ConfigError(
                 "QUIZBOT_LLM_URL must be an http(s) URL such as http://127.0.0.1:11434/v1"
             )
-        model = env.get("QUIZBOT_LLM_MODEL", "").strip()
+        model = read.text("QUIZBOT_LLM_MODEL")
         if not model:
             raise ConfigError("QUIZBOT_LLM_MODEL must name the model when QUIZBOT_LLM_URL is set")
-        timeout_text = env.get("QUIZBOT_LLM_TIMEOUT", "").strip()
+        timeout_text = read.text("QUIZBOT_LLM_TIMEOUT")
         timeout = DEFAULT_TIMEOUT_S
         if timeout_text:
             try:
@@ -104,7 +103,7 @@ class LLMSettings:
                 timeout = math.nan
             if not (0 < timeout <= 120):
                 raise ConfigError("QUIZBOT_LLM_TIMEOUT must be seconds, more than 0, at most 120")
-        key = env.get("QUIZBOT_LLM_API_KEY", "").strip() or None
+        key = read.text("QUIZBOT_LLM_API_KEY") or None
         return cls(url, model, key, timeout)
 
 

@@ -16,8 +16,6 @@
 
 from __future__ import annotations
 
-import math
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.config import ConfigError, parse_hhmm
+from bot.config import ConfigError, Env
 
 DEFAULT_HEALTH_HOST = "127.0.0.1"
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0:8443"
@@ -73,32 +71,30 @@ class OpsSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OpsSettings:
-        env = os.environ if env is None else env
-        port_text = _get(env, "QUIZBOT_HEALTH_PORT")
-        backup_dir = _get(env, "QUIZBOT_BACKUP_DIR")
-        webhook_url = _get(env, "QUIZBOT_WEBHOOK_URL")
-        secret = _get(env, "QUIZBOT_WEBHOOK_SECRET")
+        read = Env(env)
+        port_text = read.text("QUIZBOT_HEALTH_PORT")
+        backup_dir = read.text("QUIZBOT_BACKUP_DIR")
+        webhook_url = read.text("QUIZBOT_WEBHOOK_URL")
+        secret = read.text("QUIZBOT_WEBHOOK_SECRET")
         return cls(
             health_port=parse_port(port_text, "QUIZBOT_HEALTH_PORT") if port_text else None,
-            health_host=_get(env, "QUIZBOT_HEALTH_HOST") or DEFAULT_HEALTH_HOST,
-            max_api_silence=_seconds(env, "QUIZBOT_HEALTH_MAX_API_SILENCE", DEFAULT_API_SILENCE),
+            health_host=read.text("QUIZBOT_HEALTH_HOST", DEFAULT_HEALTH_HOST),
+            max_api_silence=read.number(
+                "QUIZBOT_HEALTH_MAX_API_SILENCE", DEFAULT_API_SILENCE, unit="seconds"
+            ),
             backup_dir=Path(backup_dir) if backup_dir else None,
-            backup_keep=_count(env, "QUIZBOT_BACKUP_KEEP", DEFAULT_BACKUP_KEEP),
-            backup_at=_hhmm(env, "QUIZBOT_BACKUP_AT", DEFAULT_BACKUP_AT),
+            backup_keep=read.count("QUIZBOT_BACKUP_KEEP", DEFAULT_BACKUP_KEEP),
+            backup_at=read.hhmm("QUIZBOT_BACKUP_AT", DEFAULT_BACKUP_AT),
             webhook_url=check_webhook_url(webhook_url, "QUIZBOT_WEBHOOK_URL")
             if webhook_url
             else None,
             webhook_listen=parse_listen(
-                _get(env, "QUIZBOT_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+                read.text("QUIZBOT_WEBHOOK_LISTEN", DEFAULT_WEBHOOK_LISTEN),
                 "QUIZBOT_WEBHOOK_LISTEN",
             ),
             webhook_secret=check_secret(secret, "QUIZBOT_WEBHOOK_SECRET") if secret else None,
-            stop_grace=_seconds(env, "QUIZBOT_STOP_GRACE", DEFAULT_STOP_GRACE),
+            stop_grace=read.number("QUIZBOT_STOP_GRACE", DEFAULT_STOP_GRACE, unit="seconds"),
         )
-
-
-def _get(env: Mapping[str, str], name: str) -> str:
-    return env.get(name, "").strip()
 
 
 def parse_port(text: str, name: str) -> int:
@@ -127,35 +123,3 @@ def check_secret(secret: str, name: str) -> str:
     if not _SECRET.fullmatch(secret):
         raise ConfigError(f"{name}: must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     return secret
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    text = _get(env, name)
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigError(f"{name}: {text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value < 0:
-        raise ConfigError(f"{name}: {text!r} must be 0 or more seconds")
-    return value
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    text = _get(env, name)
-    if not text:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise ConfigError(f"{name}: {text!r} is not a whole number of at least 1")
-    return int(text)
-
-
-def _hhmm(env: Mapping[str, str], name: str, default: time) -> time:
-    text = _get(env, name)
-    if not text:
-        return default
-    try:
-        return parse_hhmm(text)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}") from None
