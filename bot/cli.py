@@ -1,6 +1,6 @@
 """The `quizbot` command line: one entry point that wires everything.
 
-Exit codes (`bot.startup`): 0 success, 1 the work failed (invalid decks, a failed backup,
+Exit codes (`bot.exits`): 0 success, 1 the work failed (invalid decks, a failed backup,
 an unreachable API, a busy or corrupt database), 2 the command cannot start (bad usage,
 missing or rejected token, bad setting). A failure to start is one line, never a traceback.
 """
@@ -16,15 +16,9 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings
+from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE, StartupFailure
 from bot.ops.configfile import apply_config_file
-from bot.startup import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
-    StartupFailure,
-    database_problem,
-    report,
-)
+from bot.startup import database_problem, report
 from bot.store import DatabaseUnavailable
 
 TELEGRAM_TOKEN_HELP = """\

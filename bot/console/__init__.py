@@ -6,8 +6,7 @@ import sys
 
 from bot.config import Settings
 from bot.console.session import ConsoleSession, player_for
-from bot.runtime import open_engine
-from bot.startup import decks_loaded
+from bot.ops.runtime import decks_loaded, open_engine
 
 
 async def run_console(settings: Settings, user: str | None, decks: list[str] | None = None) -> int:

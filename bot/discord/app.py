@@ -32,15 +32,14 @@ from bot.discord.errors import QuizTree
 from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
-from bot.discord.redact import configure_logging
 from bot.discord.sender import DiscordSender
 from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
-from bot.ops.runtime import Ops, store_check, store_write_probe
+from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.ops.logs import configure_logging
+from bot.ops.runtime import Ops, open_engine, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
-from bot.runtime import open_engine
-from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from scheduler.service import QuizScheduler
 from scheduler.settings import SchedulerSettings
 

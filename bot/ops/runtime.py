@@ -1,5 +1,10 @@
-"""The production extras of one running bot, whatever its platform: the health and
-metrics endpoint, and the daily automatic backup. Each is off unless configured.
+"""What every running front end shares, opened and closed in one place.
+
+`open_engine` loads and checks the decks, opens the database and gives the engine (with
+the optional LLM judge and, for the chat bots, answer metrics); Telegram, Discord and the
+console all use it. `Ops` is the production extras of a chat bot, whatever its platform:
+the health and metrics endpoint, and the daily automatic backup, each off unless
+configured.
 
     ops = Ops(OpsSettings.from_env(), settings.db_path)
     ... ops.metrics goes to the adapter's hooks and the scheduler's sender ...
@@ -14,17 +19,73 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.config import Settings
+from bot.decks import Catalog
 from bot.engine.clock import Clock, utc_now
+from bot.engine.grading import warm_up
+from bot.engine.owndecks import load_own_decks
+from bot.engine.quiz import Defaults, Engine
 from bot.ops.backups import DailyBackup
+from bot.ops.engine import MeteredEngine
 from bot.ops.health import HealthServer, HealthSources
+from bot.ops.llm import LLMJudge, LLMSettings
 from bot.ops.metrics import Metrics, PrometheusMetrics
 from bot.ops.settings import OpsSettings
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+
+def decks_loaded(catalog: Catalog, paths: Iterable[Path]) -> str:
+    """What a start says about its decks: where from, and each deck's id and size."""
+    decks = ", ".join(
+        f"{deck.deck} ({len(deck.questions)} question{'' if len(deck.questions) == 1 else 's'})"
+        for deck in catalog.decks
+    )
+    where = ", ".join(str(path) for path in paths)
+    return f"decks from {where}: {decks or 'none'}"
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: Settings, metrics: Metrics | None = None, catalog: Catalog | None = None
+) -> AsyncIterator[Engine]:
+    """Load and validate the decks (ContentError if any is bad), then open the database;
+    close both (and the judge) on the way out.
+
+    With `metrics`, the engine counts the answers it records (`bot.ops.engine`). With
+    `catalog`, those decks are used as loaded (Telegram loads them before its event loop
+    starts, so a bad deck stops it before anything runs)."""
+    if catalog is None:
+        catalog = Catalog.load(settings.content_paths)
+        log.info("%s", decks_loaded(catalog, settings.content_paths))
+    warm_up()  # the grader's embeddings: read now, not at the first answer
+    judge = open_judge()
+    store = await Store.open(settings.db_path)
+    defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
+    try:
+        if metrics is not None:
+            engine: Engine = MeteredEngine(store, catalog, defaults, metrics=metrics, judge=judge)
+        else:
+            engine = Engine(store, catalog, defaults, judge=judge)
+        await load_own_decks(engine)
+        yield engine
+    finally:
+        await store.close()
+        if judge is not None:
+            await judge.close()
+
+
+def open_judge() -> LLMJudge | None:
+    """The optional LLM judge (QUIZBOT_LLM_URL); None when it is off. ConfigError for a bad
+    setting."""
+    llm = LLMSettings.from_env()
+    return LLMJudge(llm) if llm is not None else None
+
 
 POLLING_MODES = frozenset({"polling"})
 """Modes in which the bot calls the API at least every poll timeout by itself."""

@@ -17,7 +17,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -39,26 +39,21 @@ from telegram.ext import (
 
 from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
-from bot.engine.grading import warm_up
-from bot.engine.owndecks import load_own_decks
-from bot.engine.quiz import Defaults as EngineDefaults
-from bot.ops.engine import MeteredEngine
+from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.ops.logs import configure_logging, protect_secrets
 from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
-from bot.ops.runtime import Ops, store_check, store_write_probe
+from bot.ops.runtime import Ops, decks_loaded, open_engine, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
-from bot.runtime import open_judge
-from bot.startup import EXIT_FAILED, EXIT_OK, EXIT_USAGE, check_telegram_api, decks_loaded
-from bot.store import Store
 from bot.store.inbox import InboxStore
 from bot.telegram import answers, commands, decks, groups, privacy, render
+from bot.telegram.apicheck import check_telegram_api
 from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
 from bot.telegram.guards import drop_repeats
 from bot.telegram.inbox import UpdateInbox
 from bot.telegram.keyboards import is_answer_by_dm_data, is_rate_data
-from bot.telegram.logging import configure_logging, protect_secrets
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.polling import Poller
 from bot.telegram.ratelimit import SharedRateLimiter
@@ -191,17 +186,10 @@ async def _on_startup(application: QuizApplication) -> None:
     """post_init: open the database, start the engine and scheduler, publish commands."""
     data = application.bot_data
     settings = data.settings
-    data.store = await Store.open(settings.db_path)
-    warm_up()  # the grader's embeddings: read now, not at the first answer
-    data.judge = open_judge()
-    data.engine = MeteredEngine(
-        data.store,
-        data.catalog,
-        EngineDefaults(settings.default_timezone, settings.default_push_time),
-        metrics=data.ops.metrics,
-        judge=data.judge,
+    data.engine = await data.resources.enter_async_context(
+        open_engine(settings, data.ops.metrics, catalog=data.catalog)
     )
-    await load_own_decks(data.engine)
+    data.store = data.engine.store
     await _publish_commands(application.bot)
     if data.tuning.with_scheduler:
         sender = MeteredSender(
@@ -257,13 +245,10 @@ async def _stop_scheduler(application: QuizApplication) -> None:
 async def _on_shutdown(application: QuizApplication) -> None:
     """post_shutdown: close the database last."""
     data = application.bot_data
+    await data.resources.aclose()  # the engine's database and judge
     if data.store is not None:
-        await data.store.close()
         data.store = None
         logger.info("quizbot stopped")
-    if data.judge is not None:
-        await data.judge.close()
-        data.judge = None
     data.engine = None
 
 
@@ -361,7 +346,16 @@ async def serve_until_signal(application: QuizApplication, source: UpdateSource)
 
 def run(settings: Settings) -> int:
     """`quizbot run`: long polling until SIGINT/SIGTERM; returns an exit code."""
-    configure_logging(settings.log_level, [settings.telegram_token or ""])
+    return run_from(settings, Polling())
+
+
+def run_from(
+    settings: Settings, source: UpdateSource, mode: str = "polling", secrets: Sequence[str] = ()
+) -> int:
+    """Build the bot, check the Bot API once, then serve updates from `source` (mode
+    `mode` on /healthz) until SIGINT/SIGTERM; returns an exit code. `secrets` are
+    redacted from the logs along with the token."""
+    configure_logging(settings.log_level, [settings.telegram_token or "", *secrets])
     try:
         application = build_application(settings)
     except ConfigError as error:
@@ -372,4 +366,5 @@ def run(settings: Settings) -> int:
             print(issue, file=sys.stderr)
         return EXIT_FAILED
     asyncio.run(check_telegram_api(settings.telegram_token or "", settings.telegram_api_url))
-    return asyncio.run(serve_until_signal(application, Polling()))
+    application.bot_data.ops.mode = mode
+    return asyncio.run(serve_until_signal(application, source))

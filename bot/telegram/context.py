@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,6 @@ from bot.config import Settings
 from bot.decks.catalog import Catalog
 from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
-from bot.ops.llm import LLMJudge
 from bot.ops.runtime import Ops
 from bot.ops.settings import OpsSettings
 from bot.store import Store
@@ -87,7 +87,7 @@ class Cooldown:
 
 class BotData:
     """PTB creates it empty; `app.build_application` sets the configuration and
-    `app.on_startup` the services that need the event loop (store, engine)."""
+    `app._on_startup` the services that need the event loop (store, engine)."""
 
     settings: Settings
     catalog: Catalog
@@ -100,7 +100,8 @@ class BotData:
         self.recent = RecentUpdates()
         self.quiz_cooldown = Cooldown(self.tuning.quiz_cooldown)
         self.store: Store | None = None
-        self.judge: LLMJudge | None = None
+        self.resources = AsyncExitStack()
+        """What `open_engine` opened in post_init, closed in post_shutdown."""
         self.scheduler: QuizScheduler | None = None
         self._engine: Engine | None = None
         self.updates_request: BaseRequest | None = None

@@ -16,12 +16,10 @@ health endpoint and drop of repeated updates apply.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
 import secrets
-import sys
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,17 +28,13 @@ from aiohttp import StreamReader, web
 from telegram import Update
 
 from bot.config import ConfigError, Settings
-from bot.decks import ContentError
 from bot.ops.settings import Listen, OpsSettings, check_webhook_url, parse_listen
-from bot.startup import EXIT_FAILED, EXIT_USAGE, check_telegram_api
 from bot.telegram.app import (
     QuizApplication,
-    build_application,
-    serve_until_signal,
+    run_from,
     serving,
 )
 from bot.telegram.inbox import UpdateInbox
-from bot.telegram.logging import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -174,16 +168,4 @@ def running_webhook(
 
 def run_webhook(settings: Settings, webhook: Webhook) -> int:
     """`quizbot run --webhook-url URL`: serve the webhook until SIGINT/SIGTERM."""
-    configure_logging(settings.log_level, [settings.telegram_token or "", webhook.secret])
-    try:
-        application = build_application(settings)
-    except ConfigError as error:
-        print(f"quizbot: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except ContentError as error:
-        for issue in error.issues:
-            print(issue, file=sys.stderr)
-        return EXIT_FAILED
-    asyncio.run(check_telegram_api(settings.telegram_token or "", settings.telegram_api_url))
-    application.bot_data.ops.mode = "webhook"
-    return asyncio.run(serve_until_signal(application, WebhookSource(webhook)))
+    return run_from(settings, WebhookSource(webhook), mode="webhook", secrets=[webhook.secret])

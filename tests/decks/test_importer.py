@@ -11,9 +11,6 @@ import yaml
 
 from bot.decks.catalog import Catalog
 from bot.decks.importer import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
     import_notes,
     normalize_question,
     plan_import,
@@ -22,6 +19,7 @@ from bot.decks.importer import (
     validate_deck_id,
 )
 from bot.decks.loader import load_deck_text
+from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.decks.importing import (
     JOB_PLAN,
     READING,

@@ -16,7 +16,7 @@ import pytest
 from bot.discord import app
 from bot.discord.app import QuizBot, run_discord
 from bot.discord.invite import PERMISSIONS, TOKEN_HELP
-from bot.discord.redact import REDACTED, RedactSecrets
+from bot.ops.logs import REDACTED, SecretRedactor
 from tests.discord import payloads as p
 from tests.discord.conftest import settings_for
 from tests.discord.helpers import FakeDiscord, FakeSession, Harness
@@ -125,7 +125,7 @@ def test_rejected_token_exits_2(
 
 
 def test_tokens_never_reach_the_log() -> None:
-    redactor = RedactSecrets(["MTIz.secret-token"])
+    redactor = SecretRedactor(["MTIz.secret-token"])
     record = logging.LogRecord(
         "discord.http",
         logging.DEBUG,

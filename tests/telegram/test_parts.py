@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.engine.srs import Rating
+from bot.ops.logs import REDACTED, SecretRedactor
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     AnswerByDmButton,
@@ -20,7 +21,6 @@ from bot.telegram.keyboards import (
     parse_button,
     rating_keyboard,
 )
-from bot.telegram.logging import REDACTED, TokenRedactor
 from bot.telegram.markup import deck_markdown, escape, split_html, utf16_len
 from bot.telegram.ratelimit import PRE_PACED, RetryPolicy, SharedRateLimiter
 from scheduler.limits import Limits, SendLimiter
@@ -118,7 +118,7 @@ def test_split_parts_fit_parse_and_keep_the_text(pieces: list[str], limit: int) 
 
 
 def test_redactor_covers_message_arguments_and_tracebacks() -> None:
-    redactor = TokenRedactor()
+    redactor = SecretRedactor()
     redactor.add("123:SECRET")
     try:
         raise ValueError("calling https://api/bot123:SECRET/getMe")

@@ -26,7 +26,7 @@ command would write for new notes, and `render_deck(deck)` its YAML (see `conver
 """
 
 from bot.decks.importer.answers import clean_answer
-from bot.decks.importer.command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_import
+from bot.decks.importer.command import run_import
 from bot.decks.importer.convert import import_notes
 from bot.decks.importer.keypoints import bonus_lines, draft_key_points
 from bot.decks.importer.markdown import clean_question, detect_language, normalize_question
@@ -42,9 +42,6 @@ from bot.decks.importer.rendering import merge_into, render_deck, render_questio
 from bot.decks.importer.terms import match_terms
 
 __all__ = [
-    "EXIT_FAILED",
-    "EXIT_OK",
-    "EXIT_USAGE",
     "ImportPlan",
     "NoteQuestion",
     "Outcome",

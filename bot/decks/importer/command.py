@@ -18,13 +18,10 @@ from bot.decks.importer.planning import ImportPlan, free_deck_id, plan_import, v
 from bot.decks.importer.rendering import merge_into, render_deck, update_into
 from bot.decks.loader import ContentError, load_deck_text
 from bot.decks.model import Deck
+from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from bot.decks.catalog import Catalog
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 class _Failed(Exception):

@@ -1,15 +1,19 @@
-"""Logging for the Telegram bot: the token never reaches a log line.
+"""Logging for every front end, and the one redaction of secrets: no token reaches a log.
 
-The Bot API puts the token in every request URL, and httpx logs each URL at INFO. Two
-defences: httpx's request lines are silenced, and `TokenRedactor` rewrites every record
-(message, arguments and exception text) before any handler sees it. It is installed as a
-filter on the root handlers and also wraps the log record factory, so handlers added
-later (pytest's caplog, an error tracker) get redacted records too.
+The Telegram Bot API puts the token in every request URL, and httpx logs each URL at
+INFO; Discord's webhook and interaction URLs (logged at DEBUG) carry interaction tokens;
+an exception message could quote anything. Three defences: the chatty libraries' lines
+are silenced, and `SecretRedactor` rewrites every record (message, arguments, exception
+and stack text) before any handler sees it, both as a filter on the root handlers and
+through the log record factory, so handlers added later (pytest's caplog, an error
+tracker) get redacted records too. `bot.startup.report` uses the same redactor for the
+one line a failed start prints.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -20,51 +24,54 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CHATTY_LOGGERS = ("httpx", "httpcore", "aiosqlite")
 """Libraries whose INFO/DEBUG lines carry request URLs (and so the token), or every SQL
 statement's parameters (and so what people wrote)."""
+URL_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.\-]+")
+"""Discord's webhook and interaction URLs: the part after the id is a token."""
 
 
-class TokenRedactor(logging.Filter):
-    """Replaces every known secret in a record with `[REDACTED]`; never drops a record."""
+class SecretRedactor(logging.Filter):
+    """Replaces every known secret (and URL token) in text or a record with `[REDACTED]`;
+    never drops a record."""
 
-    def __init__(self) -> None:
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         super().__init__()
         self._secrets: set[str] = set()
+        for secret in secrets:
+            self.add(secret)
 
-    def add(self, secret: str) -> None:
+    def add(self, secret: str | None) -> None:
         if secret:
             self._secrets.add(secret)
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
+        # Longest first: a secret that contains another is replaced whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
-        return text
+        return URL_TOKEN.sub(rf"\g<1>{REDACTED}", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            self._redact_record(record)
-        return True
-
-    def _redact_record(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep what we can, redacted
             message = f"{record.msg} {record.args}"
-        record.msg = self.redact(message)
-        record.args = None
+        cleaned = self.redact(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
+        return True
 
 
-REDACTOR = TokenRedactor()
+REDACTOR = SecretRedactor()
 """The process-wide redactor: a logging setting, like the root handler it sits on."""
 
 _factory_wrapped = False
 
 
-def protect_secrets(secrets: Iterable[str]) -> TokenRedactor:
+def protect_secrets(secrets: Iterable[str | None]) -> SecretRedactor:
     """Redact `secrets` from every log record from now on, whatever handler emits it."""
     global _factory_wrapped
     for secret in secrets:
@@ -91,7 +98,7 @@ def _redacting_factory(
     return make_redacted_record
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+def configure_logging(level: str, secrets: Iterable[str | None] = ()) -> SecretRedactor:
     """Log to stderr at `level` (QUIZBOT_LOG_LEVEL) with `secrets` redacted."""
     root = logging.getLogger()
     if not root.handlers:
@@ -99,4 +106,4 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
         root.addHandler(handler)
     root.setLevel(level)
-    protect_secrets(secrets)
+    return protect_secrets(secrets)
