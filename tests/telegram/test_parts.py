@@ -1,8 +1,7 @@
-"""The adapter's pure parts: callback data, HTML, splitting, redaction, the retry policy."""
+"""The adapter's pure parts: callback data, HTML, splitting, the retry policy."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.engine.srs import Rating
-from bot.ops.logs import REDACTED, SecretRedactor
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     AnswerByDmButton,
@@ -112,24 +110,6 @@ def test_split_parts_fit_parse_and_keep_the_text(pieces: list[str], limit: int) 
         parse_html(part)
     plain = "".join(parse_html(part)[0] for part in parts)
     assert re.sub(r"\s", "", plain) == re.sub(r"\s", "", parse_html(text)[0])
-
-
-# -- logging -------------------------------------------------------------------------------
-
-
-def test_redactor_covers_message_arguments_and_tracebacks() -> None:
-    redactor = SecretRedactor()
-    redactor.add("123:SECRET")
-    try:
-        raise ValueError("calling https://api/bot123:SECRET/getMe")
-    except ValueError as error:
-        record = logging.LogRecord(
-            "x", logging.ERROR, __file__, 1, "url %s", ("bot123:SECRET",), (ValueError, error, None)
-        )
-    assert redactor.filter(record)
-    assert record.getMessage() == f"url bot{REDACTED}"
-    assert record.exc_text is not None
-    assert "SECRET" not in record.exc_text and REDACTED in record.exc_text
 
 
 # -- the retry policy ----------------------------------------------------------------------
