@@ -37,7 +37,6 @@ WRONG_WAY_TODAY: dict[tuple[str, str], str] = {
 OVERSIZED_TODAY: dict[str, str] = {
     # path: what removes it
     "bot/engine/quiz.py": "engine: quiz.py split into use-case modules",
-    "bot/decks/loader.py": "plumbing: the loader split by concern",
     "tests/botapi/methods.py": "plumbing: the fake Bot API's methods split by family",
     "tests/botapi/inject.py": "plumbing: the fake Bot API's injectors split by kind",
 }
