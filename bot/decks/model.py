@@ -6,6 +6,7 @@ so every description written here is what an editor shows next to the field.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -27,10 +28,27 @@ EXPLANATION_MAX = 200
 DECK_ID_MAX = 32
 QUESTION_ID_MAX = 48
 
-DECK_ID_PATTERN = r"^[a-z0-9-]+$"
+DECK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+"""Starting with a letter or digit, so that question ids made from it (the importer's
+`DECK-CHAPTER-HASH`) are valid question ids too."""
+DECK_ID_FORM = (
+    "lowercase letters, digits and '-', starting with a letter or digit, "
+    f"at most {DECK_ID_MAX} characters"
+)
 QUESTION_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 """A BCP 47 language tag such as `en`, `zh`, `zh-Hans` or `zh-Hans-CN`."""
+
+
+def deck_id_problem(deck_id: str) -> str | None:
+    """None when `deck_id` can name a deck (the rule `Deck` checks), else what is wrong.
+
+    The one deck-id rule: the loader checks it through the model, the notes importer and
+    uploads call this before they build a deck."""
+    if re.match(DECK_ID_PATTERN, deck_id) and len(deck_id) <= DECK_ID_MAX:
+        return None
+    return f"invalid deck id {deck_id!r}: use {DECK_ID_FORM}"
+
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 DeckId = Annotated[str, StringConstraints(pattern=DECK_ID_PATTERN, max_length=DECK_ID_MAX)]
@@ -168,10 +186,7 @@ class Deck(_Strict):
     """A study deck: one YAML file under content/."""
 
     deck: DeckId = Field(
-        description=(
-            "Deck id, unique across all decks: lowercase letters, digits and '-', at most "
-            f"{DECK_ID_MAX} characters. /quiz DECK filters on it."
-        )
+        description=(f"Deck id, unique across all decks: {DECK_ID_FORM}. /quiz DECK filters on it.")
     )
     title: Text = Field(description="The deck's name, as shown to players.")
     language: Language = Field(

@@ -20,15 +20,9 @@ from pathlib import PurePosixPath
 
 from bot.decks.ankipackage import anki_questions
 from bot.decks.csvdeck import csv_questions
-from bot.decks.importer import (
-    detect_language,
-    parse_notes,
-    plan_import,
-    render_deck,
-    validate_deck_id,
-)
+from bot.decks.importer import detect_language, parse_notes, plan_import, render_deck
 from bot.decks.loader import ContentError, ContentIssue, Location, load_deck_text
-from bot.decks.model import DECK_ID_MAX, Deck, Question
+from bot.decks.model import DECK_ID_MAX, Deck, Question, deck_id_problem
 from bot.errors import QuizError
 
 MAX_FILE_BYTES = 1_000_000
@@ -185,7 +179,7 @@ def parse_upload(raw: bytes, filename: str) -> ParsedUpload:
         upload = ParsedUpload(deck, text, kind)
     else:
         deck_id = stem_id(file)
-        if not deck_id or validate_deck_id(deck_id):
+        if not deck_id or deck_id_problem(deck_id):
             raise DeckRejected("no_id")
         topic = PurePosixPath(file).stem.strip() or deck_id
         if kind == "notes":

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot.decks.issues import ContentIssue, dotted
 from bot.decks.model import (
-    DECK_ID_MAX,
+    DECK_ID_FORM,
     DECK_ID_PATTERN,
     LANGUAGE_PATTERN,
     QUESTION_ID_MAX,
@@ -27,7 +27,7 @@ from bot.decks.model import (
 from bot.decks.yamlbuilder import INT_BITS, Builder
 
 _FORMS = {
-    DECK_ID_PATTERN: f"lowercase letters, digits and '-', at most {DECK_ID_MAX} characters",
+    DECK_ID_PATTERN: DECK_ID_FORM,
     QUESTION_ID_PATTERN: (
         "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, "
         f"at most {QUESTION_ID_MAX} characters"

@@ -16,9 +16,9 @@ from bot.decks.importer import (
     plan_import,
     render_deck,
     run_import,
-    validate_deck_id,
 )
 from bot.decks.loader import load_deck_text
+from bot.decks.model import deck_id_problem
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tests.decks.importing import (
     JOB_PLAN,
@@ -368,7 +368,7 @@ def test_a_suggested_deck_id_stays_within_the_length_limit(tmp_path: Path) -> No
     suggestion = re.search(r"use --deck (\S+) for a new deck", errors)
     assert suggestion is not None
     assert suggestion.group(1) == "a" * 26 + "-notes"
-    assert validate_deck_id(suggestion.group(1)) is None
+    assert deck_id_problem(suggestion.group(1)) is None
 
 
 # --- updating a deck from edited notes --------------------------------------------------

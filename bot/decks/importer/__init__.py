@@ -31,13 +31,7 @@ from bot.decks.importer.convert import import_notes
 from bot.decks.importer.keypoints import bonus_lines, draft_key_points
 from bot.decks.importer.markdown import clean_question, detect_language, normalize_question
 from bot.decks.importer.parsing import NoteQuestion, ParsedNotes, parse_notes
-from bot.decks.importer.planning import (
-    ImportPlan,
-    Outcome,
-    plan_import,
-    question_id,
-    validate_deck_id,
-)
+from bot.decks.importer.planning import ImportPlan, Outcome, plan_import, question_id
 from bot.decks.importer.rendering import merge_into, render_deck, render_questions
 from bot.decks.importer.terms import match_terms
 
@@ -61,5 +55,4 @@ __all__ = [
     "render_deck",
     "render_questions",
     "run_import",
-    "validate_deck_id",
 ]

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.decks.importer.parsing import parse_notes
-from bot.decks.importer.planning import ImportPlan, free_deck_id, plan_import, validate_deck_id
+from bot.decks.importer.planning import ImportPlan, free_deck_id, plan_import
 from bot.decks.importer.rendering import merge_into, render_deck, update_into
 from bot.decks.loader import ContentError, load_deck_text
-from bot.decks.model import Deck
+from bot.decks.model import Deck, deck_id_problem
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def _run(
     *,
     update: bool,
 ) -> int:
-    problem = validate_deck_id(deck_id)
+    problem = deck_id_problem(deck_id)
     if problem:
         raise _Failed(f"--deck: {problem}", EXIT_USAGE)
     if update and out is None:

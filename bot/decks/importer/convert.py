@@ -12,8 +12,8 @@ Nothing is read or written: no configured decks are consulted (use `plan_import`
 from __future__ import annotations
 
 from bot.decks.importer.parsing import parse_notes
-from bot.decks.importer.planning import plan_import, validate_deck_id
-from bot.decks.model import Deck
+from bot.decks.importer.planning import plan_import
+from bot.decks.model import Deck, deck_id_problem
 
 
 def import_notes(markdown: str, deck_id: str, *, title: str | None = None) -> Deck:
@@ -22,7 +22,7 @@ def import_notes(markdown: str, deck_id: str, *, title: str | None = None) -> De
     Its title is `title`, else the notes' `#` titles joined, else the deck id. Raises
     ValueError for an invalid deck id or notes without any question that has an answer.
     """
-    problem = validate_deck_id(deck_id)
+    problem = deck_id_problem(deck_id)
     if problem:
         raise ValueError(problem)
     parsed = parse_notes(markdown)

@@ -17,26 +17,13 @@ from bot.decks.importer.keypoints import draft_key_points
 from bot.decks.importer.markdown import CHAPTER_NUMBER, detect_language, normalize_question
 from bot.decks.importer.parsing import NoteQuestion
 from bot.decks.importer.terms import DeckVocabulary
-from bot.decks.model import QUESTION_ID_MAX, Deck, Question
+from bot.decks.model import DECK_ID_MAX, QUESTION_ID_MAX, Deck, Question
 
 if TYPE_CHECKING:
     from bot.decks.catalog import Catalog
 
 HASH_LENGTH = 8
 SLUG_MAX = 20
-
-_DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DECK_ID_MAX = 32
-
-
-def validate_deck_id(deck_id: str) -> str | None:
-    """None when `deck_id` can name a deck and prefix question ids, else what is wrong."""
-    if not _DECK_ID.match(deck_id) or len(deck_id) > _DECK_ID_MAX:
-        return (
-            f"invalid deck id {deck_id!r}: use lowercase letters, digits and '-', "
-            f"starting with a letter or digit, at most {_DECK_ID_MAX} characters"
-        )
-    return None
 
 
 def free_deck_id(wanted: str, taken: Iterable[str]) -> str:
@@ -47,7 +34,7 @@ def free_deck_id(wanted: str, taken: Iterable[str]) -> str:
     """
     used = set(taken)
     for suffix in ("notes", *(str(n) for n in range(2, 10_000))):
-        base = wanted[: _DECK_ID_MAX - len(suffix) - 1].rstrip("-")
+        base = wanted[: DECK_ID_MAX - len(suffix) - 1].rstrip("-")
         candidate = f"{base}-{suffix}"
         if candidate not in used:
             return candidate
