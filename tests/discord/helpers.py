@@ -34,7 +34,7 @@ from tests.discord import payloads as p
 JSON = dict[str, Any]
 EPHEMERAL = 1 << 6
 API_ROOT = "/api/v10"
-SETTLE_TIMEOUT = 5.0
+SETTLE_TIMEOUT = 30.0
 
 
 class FakeResponse:
