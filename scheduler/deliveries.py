@@ -37,13 +37,6 @@ class Deliveries:
         self.marks = Coalescer(engine.questions_sent)
         """"Sent" marks, written in batches (`question_sent` for many at once)."""
 
-    async def daily_question(self, chat: ChatRow, now: datetime) -> Outcome | None:
-        """Claim and send a chat's daily question; None if it already has today's."""
-        asked = await self.engine.claim_daily(chat.id, now)
-        if asked is None:
-            return None
-        return await self.send_claimed(asked, chat)
-
     async def claim_daily_many(self, chats: Sequence[ChatRow], now: datetime) -> dict[int, Asked]:
         """Claim many chats' daily questions at once (by chat row id); a chat missing from
         the answer already has today's, or nothing to ask."""

@@ -44,14 +44,6 @@ class Limits:
             if not getattr(self, name) > 0:
                 raise ValueError(f"Limits.{name} must be greater than 0")
 
-    def scaled(self, factor: float) -> Limits:
-        """The same limits `factor` times faster (tests and benchmarks)."""
-        return Limits(
-            self.per_second * factor,
-            self.per_group_per_minute * factor,
-            self.per_chat_per_second * factor,
-        )
-
 
 class _ChatWindow:
     __slots__ = ("is_group", "lock", "sent", "users")

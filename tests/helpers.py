@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.decks.model import Question
 from bot.engine.quiz import Engine
 from bot.engine.results import AnswerResult, Asked, ChatKey, PlayerKey
+from scheduler.limits import Limits
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -113,3 +114,12 @@ async def group_round(
         text = full_answer(asked.question) if good else wrong_answer(asked.question)
         results.append(await reply(engine, group, who, text, now, to=message_id))
     return asked, results
+
+
+def faster(limits: Limits, factor: float) -> Limits:
+    """The same send limits `factor` times faster, so that tests of rates run quickly."""
+    return Limits(
+        limits.per_second * factor,
+        limits.per_group_per_minute * factor,
+        limits.per_chat_per_second * factor,
+    )

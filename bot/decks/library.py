@@ -41,12 +41,6 @@ def own_question_id(row_id: int, question_id: str) -> str:
     return f"{OWN_PREFIX}{row_id}/{question_id}"
 
 
-def shown_question_id(question_id: str) -> str:
-    """The id as the deck's author wrote it (own decks' namespace removed)."""
-    head, slash, tail = question_id.partition("/")
-    return tail if slash and head.startswith(OWN_PREFIX) else question_id
-
-
 def own_prefix(row_id: int) -> str:
     """What every question id of an own deck starts with."""
     return f"{OWN_PREFIX}{row_id}/"

@@ -27,7 +27,6 @@ SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 """Draft 7: what the YAML language server (and so most editors) implements fully."""
 SCHEMA_ID = "urn:quizbot:deck:1"
 """Names this version of the format; change the number when a change breaks decks."""
-SCHEMA_FILE = "schema.json"
 """Its name next to the shipped decks (content/schema.json)."""
 REGENERATE = "python -m bot.decks.schema -o content/schema.json"
 

@@ -45,9 +45,6 @@ class Metrics:
     def api_call(self, ok: bool) -> None:
         """A call to the platform's API got an answer (`ok`) or failed."""
 
-    def queue_depth(self, depth: int) -> None:
-        """Updates received and not yet handled."""
-
     def watch_queue(self, depth: Callable[[], int]) -> None:
         """Read the queue depth from `depth()` whenever metrics are collected."""
 
@@ -121,9 +118,6 @@ class PrometheusMetrics(Metrics):
             self.api_success_time.set(self._last_api_success)
         else:
             self.api_errors.inc()
-
-    def queue_depth(self, depth: int) -> None:
-        self.queue.set(depth)
 
     def watch_queue(self, depth: Callable[[], int]) -> None:
         self.queue.set_function(lambda: float(depth()))

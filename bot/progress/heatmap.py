@@ -44,14 +44,6 @@ class Heatmap:
     cells: tuple[DayCell, ...]
     """Every day from `first_day` to `today` (later days of this week are left out)."""
 
-    @property
-    def most_answers(self) -> int:
-        return max((cell.answers for cell in self.cells), default=0)
-
-    @property
-    def active_days(self) -> int:
-        return sum(1 for cell in self.cells if cell.answers)
-
 
 def streak_days(
     answered: Collection[date], frozen: Collection[date], last_day: date | None, live: int

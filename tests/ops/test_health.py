@@ -145,7 +145,7 @@ async def test_metrics_are_prometheus_text(served: Served) -> None:
     for outcome in ("sent", "sent", "failed", "retried"):
         metrics.delivery(outcome)
     metrics.rate_limited()
-    metrics.queue_depth(4)
+    metrics.watch_queue(lambda: 4)
     metrics.api_call(True)
     metrics.api_call(False)
 
@@ -192,7 +192,6 @@ def test_the_default_metrics_do_nothing_and_never_fail() -> None:
     metrics.delivery("sent")
     metrics.rate_limited()
     metrics.api_call(True)
-    metrics.queue_depth(3)
     metrics.watch_queue(lambda: 1)
     assert metrics.last_api_success is None
     assert isinstance(make_metrics(OpsSettings()), Metrics)

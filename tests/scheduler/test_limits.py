@@ -180,10 +180,9 @@ def test_every_limit_holds_for_any_mix_of_chats(
             assert most_in_window(times, 60.0) <= 20
 
 
-def test_limits_must_be_positive_and_scale() -> None:
+def test_limits_must_be_positive() -> None:
     with pytest.raises(ValueError, match="per_second"):
         Limits(per_second=0)
-    assert Limits().scaled(10) == Limits(300.0, 200.0, 10.0)
 
 
 async def test_a_scaled_group_limit_keeps_its_average() -> None:

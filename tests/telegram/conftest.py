@@ -25,6 +25,7 @@ from bot.telegram.ratelimit import RetryPolicy
 from scheduler.limits import Limits
 from scheduler.settings import SchedulerSettings
 from tests.botapi import BotApiServer, RateLimits, RecordedCall
+from tests.helpers import faster
 
 TOKEN = "7000000001:AAFakeTokenForQuizbotTests_abcdefghijk"
 BOT_USERNAME = "quiz_test_bot"
@@ -188,7 +189,7 @@ def settings_for(server: BotApiServer, db_path: Path, *decks: Path) -> Settings:
 def fast_tuning(clock: Clock, *, with_scheduler: bool = False) -> Tuning:
     # The bot keeps a margin under the server's limits: at this speed a few milliseconds
     # of HTTP jitter are a large part of a window.
-    limits = Limits().scaled(SPEEDUP * 0.75)
+    limits = faster(Limits(), SPEEDUP * 0.75)
     return Tuning(
         limits=limits,
         retry=RetryPolicy(retry_after_scale=1 / SPEEDUP, server_error_backoff=0.01),

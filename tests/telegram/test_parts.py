@@ -23,6 +23,7 @@ from bot.telegram.markup import deck_markdown, escape, split_html, utf16_len
 from bot.telegram.ratelimit import PRE_PACED, RetryPolicy, SharedRateLimiter
 from scheduler.limits import Limits, SendLimiter
 from tests.botapi import parse_html
+from tests.helpers import faster
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +131,7 @@ class Calls:
 
 
 def limiter_and_policy() -> tuple[SendLimiter, SharedRateLimiter]:
-    limiter = SendLimiter(Limits().scaled(1000))
+    limiter = SendLimiter(faster(Limits(), 1000))
     policy = RetryPolicy(max_retries=3, retry_after_scale=0.001, server_error_backoff=0.001)
     return limiter, SharedRateLimiter(limiter, policy)
 
