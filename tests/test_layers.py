@@ -32,7 +32,6 @@ WRONG_WAY_TODAY: dict[tuple[str, str], str] = {
     ("bot.engine", "bot.progress"): "engine: use cases stop calling progress (issue 15)",
     ("bot.ops.ptb", "telegram"): "present: bot/ops/ptb.py moves under bot/telegram/",
     ("bot.ops.ptb", "bot.telegram"): "present: bot/ops/ptb.py moves under bot/telegram/",
-    ("bot.decks.importer", "bot.engine"): "plumbing: the importer's terms stop using grading",
 }
 OVERSIZED_TODAY: dict[str, str] = {
     # path: what removes it

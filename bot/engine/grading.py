@@ -1,6 +1,6 @@
 """Grade a free-text answer against a question's key points, in two layers.
 
-1. Terms (`bot.engine.terms`): a point whose hand-written `match` terms appear in the
+1. Terms (`bot.decks.matching`): a point whose hand-written `match` terms appear in the
    answer is covered, with full credit. Forgiving about form (case, full-width, plurals,
    small typos, CJK substrings), strict about substance (terms the question contains are
    not evidence).
@@ -25,10 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.decks.model import KeyPoint
-from bot.engine import embedding
-from bot.engine.meaning import clause_spans, judge_points, topicality
-from bot.engine.terms import (
+from bot.decks.matching import (
     Compiled,
     Memo,
     Text,
@@ -37,13 +34,15 @@ from bot.engine.terms import (
     is_echo,
     term_matches,
 )
+from bot.decks.model import KeyPoint
+from bot.engine import embedding
+from bot.engine.meaning import clause_spans, judge_points, topicality
 
 __all__ = [
     "COVERED_CREDIT",
     "TOPICAL_BONUS",
     "Grade",
     "coverage_score",
-    "echo_only_points",
     "grade",
     "warm_up",
 ]
@@ -140,23 +139,6 @@ def coverage_score(credit: float, key_points: Sequence[KeyPoint]) -> float:
     topical bonus."""
     required = sum(1 for kp in key_points if not kp.optional) or len(key_points)
     return min(1.0, credit / required) if required else 0.0
-
-
-def echo_only_points(key_points: Sequence[KeyPoint], question: str) -> tuple[int, ...]:
-    """Indexes of key points whose terms no answer can match: every term occurs in the
-    question (or is punctuation only). Points without terms are not counted.
-
-    Terms the question itself contains are not evidence (see `bot.engine.terms`); a deck
-    check can warn about such points.
-    """
-    if not key_points:
-        return ()
-    compiled = compile_points(tuple(tuple(kp.match) for kp in key_points), question)
-    return tuple(
-        i
-        for i, (kp, terms) in enumerate(zip(key_points, compiled.points, strict=True))
-        if kp.match and not terms
-    )
 
 
 def warm_up() -> bool:

@@ -27,11 +27,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot.decks.matching import Memo, analyse, compile_points, is_echo, normalize, term_matches
 from bot.decks.model import KeyPoint
 from bot.engine import embedding
 from bot.engine.grading import TOPICAL_BONUS, Grade, coverage_score
 from bot.engine.meaning import supports
-from bot.engine.terms import Memo, analyse, compile_points, is_echo, normalize, term_matches
 
 __all__ = ["ADVICE_MAX", "MIN_QUOTE_CHARS", "Judgement", "PointVerdict", "apply_judgement"]
 

@@ -34,8 +34,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.decks.matching import CJK, strip_accents, word_forms
 from bot.engine.embedding import Embeddings, Vectors
-from bot.engine.terms import CJK, strip_accents, word_forms
 
 __all__ = [
     "PointJudgement",

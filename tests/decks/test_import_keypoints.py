@@ -12,7 +12,8 @@ from bot.decks.importer import (
     match_terms,
 )
 from bot.decks.importer.terms import DeckVocabulary
-from bot.engine.grading import echo_only_points, grade
+from bot.decks.matching import echo_only_points
+from bot.engine.grading import grade
 from tests.decks.importing import (
     NOTES,
     READING,

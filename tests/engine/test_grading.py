@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.decks import Catalog
+from bot.decks.matching import echo_only_points
 from bot.decks.model import KeyPoint
-from bot.engine.grading import Grade, echo_only_points, grade
+from bot.engine.grading import Grade, grade
 
 
 def kp(*terms: str, point: str = "a point") -> KeyPoint:

@@ -12,7 +12,7 @@ how distinctive they are:
    words, and Chinese words cut by `jieba`'s dictionary (real words, not character slices).
 
 Words of the question are never terms: the grader ignores what the question already says
-(it uses the same test, `bot.engine.grading.echo_only_points`).
+(it uses the same test, `bot.decks.matching.echo_only_points`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.decks.importer.markdown import KEYCAP, LIST_MARKER, detect_language, plain_text
+from bot.decks.matching import echo_only_points
 from bot.decks.model import KeyPoint
-from bot.engine.grading import echo_only_points
 
 MAX_MATCH_TERMS = 4
 RARE_SHARE = 0.08

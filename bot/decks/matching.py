@@ -1,4 +1,6 @@
-"""The grader's first layer: a key point's hand-written ``match`` terms found in an answer.
+"""A key point's hand-written ``match`` terms found in a text: the deck format's matching
+rule, the grader's first layer (`bot.engine.grading`) and what the notes importer checks
+its drafted terms against (`echo_only_points`).
 
 A key point is covered here when any one of its terms really appears in the answer.
 Matching is forgiving about form and strict about substance:
@@ -33,10 +35,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
+
+from bot.decks.model import KeyPoint
 
 __all__ = [
     "CJK",
@@ -436,4 +441,21 @@ def _compound_is(term: Term, candidate: str) -> bool:
         and abs(len(candidate) - len(joined)) <= 2
         and _close(joined, candidate)
         and all(word in candidate for word in term.short_words)
+    )
+
+
+def echo_only_points(key_points: Sequence[KeyPoint], question: str) -> tuple[int, ...]:
+    """Indexes of key points whose terms no answer can match: every term occurs in the
+    question (or is punctuation only). Points without terms are not counted.
+
+    Terms the question itself contains are not evidence; a deck check can warn about such
+    points, and the notes importer drafts no such term.
+    """
+    if not key_points:
+        return ()
+    compiled = compile_points(tuple(tuple(kp.match) for kp in key_points), question)
+    return tuple(
+        i
+        for i, (kp, terms) in enumerate(zip(key_points, compiled.points, strict=True))
+        if kp.match and not terms
     )
