@@ -11,7 +11,7 @@ The layers, bottom to top (ARCHITECTURE.md draws them):
     ops           bot.ops            health, metrics, backups, logging, the wiring
     presentation  bot.presentation, bot.wording, bot.deck_wording
     adapters      bot.telegram, bot.discord, bot.console (never each other)
-    top           bot.cli, bot.runtime, bot.startup, bot.__main__
+    top           bot.cli, bot.startup, bot.__main__
 
 A module may import its own layer and any layer of a lower rank; two layers of the same
 rank never import each other. The chat platforms' libraries (`telegram`, `discord`) are
@@ -54,7 +54,7 @@ LAYERS = (
     Layer("telegram", 8, ("bot.telegram",), libraries=("telegram",)),
     Layer("discord", 8, ("bot.discord",), libraries=("discord",)),
     Layer("console", 8, ("bot.console",)),
-    Layer("top", 9, ("bot.cli", "bot.runtime", "bot.startup", "bot.__main__")),
+    Layer("top", 9, ("bot.cli", "bot.startup", "bot.__main__")),
 )
 BASE = LAYERS[0]
 TOP = LAYERS[-1]
