@@ -138,7 +138,7 @@ async def _leaderboard(path: Path, members: int, attempts: int, queries: int) ->
             member = rng.randrange(1, members + 1)
             player = PlayerKey("telegram", member, f"member {member}")
             started = time.perf_counter()
-            board = await engine.leaderboard(chat, "all", NOW, player)
+            board = await engine.progress.leaderboard(chat, "all", NOW, player)
             timings.append((time.perf_counter() - started) * 1000)
             rows = len(board.entries)
     finally:

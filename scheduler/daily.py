@@ -1,7 +1,7 @@
 """The daily push: which slots are due, catch-up after downtime, and each slot's fan-out.
 
 Once a day per chat, across crashes, rests on the database: every chat's question is
-claimed (`engine.claim_daily_many`, a batch of chats at a time; unique per chat and local
+claimed (`engine.daily.claim_many`, a batch of chats at a time; unique per chat and local
 day) before it is sent and marked sent after. This module decides *when* to try:
 
 - a slot is run for its most recent fire time once; a slot known at start whose fire
@@ -71,7 +71,7 @@ class DailyPush:
     async def load(self, now: datetime, *, at_start: bool = False) -> None:
         """Re-derive the slots from the database (at start, and after schedule changes)."""
         found: dict[Slot, int] = {}
-        for push_time, timezone, count in await self.engine.schedule_slots(self.platform):
+        for push_time, timezone, count in await self.engine.daily.schedule_slots(self.platform):
             try:
                 found[Slot.parse(push_time, timezone)] = count
             except ValueError:
@@ -117,7 +117,9 @@ class DailyPush:
         if now - fire < self.catchup and slot.local_day(now) == slot.local_day(fire):
             return await self._push(slot, fire)
         day = slot.local_day(fire)
-        missed = await self.engine.chats_to_push(self.platform, slot.push_time, slot.timezone, day)
+        missed = await self.engine.daily.chats_to_push(
+            self.platform, slot.push_time, slot.timezone, day
+        )
         if missed:
             log.warning(
                 "skipping the %s push of %s for %d chats: %s late, beyond the catch-up"
@@ -135,7 +137,9 @@ class DailyPush:
         concurrent sends; a batch is claimed only when the senders are ready for it, so
         at most about two batches are claimed ahead of what is sent."""
         day = slot.local_day(fire)
-        chats = await self.engine.chats_to_push(self.platform, slot.push_time, slot.timezone, day)
+        chats = await self.engine.daily.chats_to_push(
+            self.platform, slot.push_time, slot.timezone, day
+        )
         tally: Tally = Counter()
         workers = max(1, self.workers)
         batch = max(1, min(CLAIM_BATCH, workers))
@@ -181,7 +185,7 @@ class DailyPush:
         """Send the questions claimed but never sent before a crash, if still their day."""
         tally: Tally = Counter()
         live: list[tuple[Asked, ChatRow]] = []
-        for asked, chat in await self.engine.unsent_daily():
+        for asked, chat in await self.engine.daily.unsent():
             if chat.platform != self.platform:
                 continue
             if _still_due(asked, chat, now):

@@ -34,13 +34,13 @@ class Deliveries:
         self.sender = sender
         self.dispatcher = dispatcher
         self.clock = clock
-        self.marks = Coalescer(engine.questions_sent)
+        self.marks = Coalescer(engine.asking.questions_sent)
         """"Sent" marks, written in batches (`question_sent` for many at once)."""
 
     async def claim_daily_many(self, chats: Sequence[ChatRow], now: datetime) -> dict[int, Asked]:
         """Claim many chats' daily questions at once (by chat row id); a chat missing from
         the answer already has today's, or nothing to ask."""
-        return await self.engine.claim_daily_many([chat.id for chat in chats], now)
+        return await self.engine.daily.claim_many([chat.id for chat in chats], now)
 
     async def send_claimed(self, asked: Asked, chat: ChatRow) -> Outcome:
         """Send a question already claimed for `chat` and record how it went."""
@@ -62,14 +62,14 @@ class Deliveries:
                 )
             )
             return Outcome.SENT
-        await self.engine.question_not_sent(
+        await self.engine.asking.question_not_sent(
             asked.delivery_id, outcome_unknown=attempt.outcome is Outcome.UNKNOWN
         )
         return attempt.outcome
 
     async def abandon(self, asked: Asked) -> None:
         """Give up a claimed question that can no longer go out (its day is over)."""
-        await self.engine.question_not_sent(asked.delivery_id, outcome_unknown=False)
+        await self.engine.asking.question_not_sent(asked.delivery_id, outcome_unknown=False)
 
     async def reveal(self, reveal: Reveal) -> Outcome:
         target = ChatTarget(reveal.platform, reveal.chat_external_id, True, reveal.thread_id)
@@ -81,7 +81,7 @@ class Deliveries:
 
     async def reminder(self, due: ReminderDue) -> Outcome | None:
         """Claim and send a streak reminder; None if the player was reminded today."""
-        if not await self.engine.mark_reminded(due.user_id, due.local_day):
+        if not await self.engine.daily.claim_reminder(due.user_id, due.local_day):
             return None
         target = ChatTarget(due.platform, due.chat_external_id, False)
         streak = ReminderStreak(current=due.streak, freezes=due.freezes)

@@ -53,7 +53,7 @@ class Attempt(Generic[R]):
 
 
 class ChatKeeper(Protocol):
-    """The engine calls a send outcome needs (bot.engine.quiz.Engine has them)."""
+    """The engine calls a send outcome needs (`Engine.settings` has them)."""
 
     async def chat_moved(self, chat: ChatKey, new_external_id: int) -> None: ...
 

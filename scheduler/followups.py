@@ -38,7 +38,7 @@ class Followups:
         async def reveal(item: Reveal) -> None:
             tally[(await self.deliveries.reveal(item)).value] += 1
 
-        due = await self.engine.reveals_due_for(self.platform, now)
+        due = await self.engine.reveals.due(self.platform, now)
         await run_pool(due, reveal, workers=self.workers)
         if tally:
             log.info("reveals: %s", dict(tally))
@@ -52,7 +52,7 @@ class Followups:
             outcome = await self.deliveries.reminder(item)
             tally[outcome.value if outcome else "reminded before"] += 1
 
-        due = await self.engine.reminders_due(self.platform, now, self.remind_at)
+        due = await self.engine.daily.reminders_due(self.platform, now, self.remind_at)
         await run_pool(due, remind, workers=self.workers)
         if tally:
             log.info("streak reminders: %s", dict(tally))

@@ -55,7 +55,7 @@ class Recaps:
         async def send(item: RecapDue) -> None:
             tally[await self.recap(item, now)] += 1
 
-        due = await self.engine.recaps_due(self.platform, now)
+        due = await self.engine.recaps.due(self.platform, now)
         await run_pool(due, send, workers=self.workers)
         if tally:
             log.info("weekly recaps: %s", dict(tally))
@@ -63,9 +63,9 @@ class Recaps:
 
     async def recap(self, item: RecapDue, now: datetime) -> str:
         """Claim, build and send one group's recap; returns what happened."""
-        if not await self.engine.claim_recap(item.chat_id, item.week_start):
+        if not await self.engine.recaps.claim(item.chat_id, item.week_start):
             return "recapped before"
-        recap = await self.engine.weekly_recap(item.chat_id, now)
+        recap = await self.engine.recaps.weekly(item.chat_id, now)
         if recap is None:
             return "quiet week"
         sender = self.deliveries.sender

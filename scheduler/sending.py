@@ -71,7 +71,7 @@ class ChatUnreachable(SendError):
     """The bot can never send here again (403: blocked, kicked, chat deleted).
 
     The scheduler deactivates the chat; it comes back when the adapter sees the bot let
-    back in and calls `engine.set_chat_active(..., True)`.
+    back in and calls `engine.settings.set_chat_active(..., True)`.
     """
 
 

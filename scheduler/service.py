@@ -60,7 +60,7 @@ class QuizScheduler:
         """Shared with the adapter's own replies, so every message counts once."""
         self.clock = clock
         dispatcher = Dispatcher(
-            engine,
+            engine.settings,
             self.limiter,
             timeout=self.settings.send_timeout,
             max_retries=self.settings.max_retries,

@@ -54,7 +54,7 @@ def wrong_answer(question: Question) -> str:
 async def send(engine: Engine, asked: Asked, now: datetime) -> int:
     """Report the question sent, as an adapter does; returns its message id."""
     message_id = next(_message_ids)
-    await engine.question_sent(asked.delivery_id, now, message_id=message_id)
+    await engine.asking.question_sent(asked.delivery_id, now, message_id=message_id)
     return message_id
 
 
@@ -67,7 +67,7 @@ async def ask_and_send(
     is_group: bool = False,
     filter_text: str | None = None,
 ) -> tuple[Asked, int]:
-    asked = await engine.ask(chat, who, now, is_group=is_group, filter_text=filter_text)
+    asked = await engine.asking.ask(chat, who, now, is_group=is_group, filter_text=filter_text)
     return asked, await send(engine, asked, now)
 
 
@@ -81,7 +81,7 @@ async def reply(
     to: int | None = None,
 ) -> AnswerResult:
     """A reply message (each with its own source key), optionally replying to message `to`."""
-    return await engine.answer(
+    return await engine.answering.answer(
         chat, who, text, now, source_key=f"msg:{next(_message_ids)}", reply_to_message_id=to
     )
 

@@ -35,11 +35,9 @@ WRONG_WAY_TODAY: dict[tuple[str, str], str] = {
 }
 OVERSIZED_TODAY: dict[str, str] = {
     # path: what removes it
-    "bot/engine/quiz.py": "engine: quiz.py split into use-case modules",
 }
 CROWDED_TODAY: dict[str, str] = {
     # module.Class: what removes it
-    "bot.engine.quiz.Engine": "engine: use cases as modules, the facade goes",
 }
 
 

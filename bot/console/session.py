@@ -103,7 +103,7 @@ class ConsoleSession:
 
     async def run(self) -> int:
         self.say(f"Hello {self.player.display_name}! {HELP}")
-        await self.engine.open_chat(
+        await self.engine.settings.ensure_chat(
             self.chat,
             self.clock(),
             is_group=False,
@@ -119,28 +119,28 @@ class ConsoleSession:
                 continue
             if not await self._play(asked):
                 break
-        streak = await self.engine.streak(self.player, self.clock(), self.chat)
+        streak = await self.engine.progress.streak(self.player, self.clock(), self.chat)
         self.say(f"\nBye! {render.streak(streak)}")
         return 0
 
     async def _ask(self) -> Asked | None:
         if self.asked_count == 0 and self.topic_filter is None:
-            waiting = await self.engine.open_question(self.chat)
+            waiting = await self.engine.asking.open_question(self.chat)
             if waiting is not None:
                 self._played.add(waiting.question.id)
                 self.asked_count += 1
                 self.say(render.question(waiting, self.asked_count))
                 return waiting
         try:
-            asked = await self.engine.ask(
+            asked = await self.engine.asking.ask(
                 self.chat, self.player, self.clock(), is_group=False, filter_text=self.topic_filter
             )
         except UnknownFilter as exc:
             self.topic_filter = None
             closest = f" Closest: {', '.join(exc.closest)}." if exc.closest else ""
-            topics = await self.engine.chat_topics(self.chat)
+            topics = await self.engine.settings.chat_topics(self.chat)
             self.say(f"{exc}{closest} Topics:\n{render.topics(topics)}")
-            waiting = await self.engine.open_question(self.chat)
+            waiting = await self.engine.asking.open_question(self.chat)
             if waiting is not None:  # the question asked before stays open
                 self.say("Your question is still open:")
                 self.say(render.question(waiting, self.asked_count))
@@ -156,7 +156,7 @@ class ConsoleSession:
             return None
         self._played.add(asked.question.id)
         self.asked_count += 1
-        await self.engine.question_sent(asked.delivery_id, self.clock(), message_id=None)
+        await self.engine.asking.question_sent(asked.delivery_id, self.clock(), message_id=None)
         self.say(render.question(asked, self.asked_count))
         return asked
 
@@ -194,7 +194,7 @@ class ConsoleSession:
 
     async def _answer(self, asked: Asked, text: str) -> bool:
         try:
-            result = await self.engine.answer(
+            result = await self.engine.answering.answer(
                 self.chat,
                 self.player,
                 text,
@@ -208,7 +208,7 @@ class ConsoleSession:
         rating = await self._read_rating(result.proposed_rating)
         if rating is None:
             return False
-        rated = await self.engine.rate(result.attempt_id, self.player, rating, self.clock())
+        rated = await self.engine.rating.rate(result.attempt_id, self.player, rating, self.clock())
         self.say(render.rated(rated))
         return True
 
@@ -253,7 +253,7 @@ class ConsoleSession:
             return "stay"
         if name == "skip":
             try:
-                skipped = await self.engine.skip(self.chat, now)
+                skipped = await self.engine.answering.skip(self.chat, now)
                 self.say(render.skipped(skipped))
             except QuizError as exc:
                 self.say(str(exc))
@@ -262,13 +262,13 @@ class ConsoleSession:
             self.topic_filter = argument.strip() or None
             return "next"
         if name == "stats":
-            self.say(render.stats(await self.engine.stats(self.player, now, self.chat)))
+            self.say(render.stats(await self.engine.progress.stats(self.player, now, self.chat)))
         elif name == "chart":
             self.say(f"Your progress chart: {await self._chart(now)}")
         elif name == "streak":
-            self.say(render.streak(await self.engine.streak(self.player, now, self.chat)))
+            self.say(render.streak(await self.engine.progress.streak(self.player, now, self.chat)))
         elif name == "topics":
-            self.say(render.topics(await self.engine.chat_topics(self.chat)))
+            self.say(render.topics(await self.engine.settings.chat_topics(self.chat)))
         else:
             self.say(HELP)
         return "stay"
@@ -277,7 +277,7 @@ class ConsoleSession:
         """Draw the /stats image (in a worker thread) and save it; returns its path."""
         from bot.progress.stats_chart import render_stats
 
-        data = await self.engine.stats_chart_data(self.player, now, self.chat)
+        data = await self.engine.progress.stats_chart_data(self.player, now, self.chat)
         png = await render_stats(data)
         path = self.chart_dir / f"quizbot-stats-{self.player.external_id}.png"
         await asyncio.to_thread(path.write_bytes, png)
@@ -285,4 +285,4 @@ class ConsoleSession:
 
     async def _close_open_question(self, now: datetime) -> None:
         with contextlib.suppress(QuizError):
-            await self.engine.skip(self.chat, now)
+            await self.engine.answering.skip(self.chat, now)

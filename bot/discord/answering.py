@@ -195,7 +195,7 @@ async def grade_and_reply(
     private = in_server(interaction)
     async with deferring(interaction, ephemeral=private):
         try:
-            result = await services.engine.answer(
+            result = await services.engine.answering.answer(
                 chat_of(interaction),
                 player_of(interaction.user),
                 text,
@@ -217,7 +217,7 @@ async def grade_and_reply(
 async def rate(interaction: discord.Interaction[Any], attempt_id: int, rating: Rating) -> None:
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=in_server(interaction), update=True):
-        result = await services.engine.rate(
+        result = await services.engine.rating.rate(
             attempt_id, player_of(interaction.user), rating, services.clock()
         )
     await edit(interaction, content=render.rated(result), view=None)

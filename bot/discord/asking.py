@@ -19,7 +19,7 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
     """Ask a question here: in a server channel everyone may answer it, in a DM just you."""
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
-        asked = await services.engine.ask(
+        asked = await services.engine.asking.ask(
             chat_of(interaction),
             player_of(interaction.user),
             services.clock(),
@@ -36,9 +36,11 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
         )
     except Exception as error:  # not posted (or maybe posted): never left `claimed`
         unknown = isinstance(classify(error), OutcomeUnknown)
-        await services.engine.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
+        await services.engine.asking.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
         raise
-    await services.engine.question_sent(asked.delivery_id, services.clock(), message_id=message_id)
+    await services.engine.asking.question_sent(
+        asked.delivery_id, services.clock(), message_id=message_id
+    )
 
 
 SKIP_IN_SERVER = "In a server channel the answer comes at the reveal (or an admin's /reveal)."
@@ -51,7 +53,7 @@ async def skip(interaction: discord.Interaction[Any]) -> None:
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
-        question = await services.engine.skip(chat_of(interaction), services.clock())
+        question = await services.engine.answering.skip(chat_of(interaction), services.clock())
     await send(
         interaction, content=render.clip(f"⏭ Skipped.\n\n{render.model_answer(question)}", 2000)
     )
@@ -61,5 +63,5 @@ async def reveal(interaction: discord.Interaction[Any]) -> None:
     """Reveal the newest open question's model answer in this channel, and who answered."""
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
-        data = await services.engine.reveal(chat_of(interaction), services.clock())
+        data = await services.engine.reveals.reveal(chat_of(interaction), services.clock())
     await send(interaction, embed=render.reveal(data))

@@ -55,7 +55,7 @@ async def daily_off(
     target = _target(interaction, channel)
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=True):
-        await services.engine.set_subscribed(
+        await services.engine.settings.set_subscribed(
             channel_key(target.id), False, services.clock(), is_group=True, title=_title(target)
         )
     services.notices.clear(target.guild.id, target.id)
@@ -66,7 +66,7 @@ async def daily_status(
     interaction: discord.Interaction[Any], channel: discord.TextChannel | None
 ) -> None:
     target = _target(interaction, channel)
-    settings = await services_of(interaction).engine.settings(channel_key(target.id))
+    settings = await services_of(interaction).engine.settings.of(channel_key(target.id))
     await send(interaction, content=render.daily_status(target.mention, settings), ephemeral=True)
 
 
@@ -116,13 +116,13 @@ async def _subscribe(
     services: Services, chat: ChatKey, title: str, push_time: str | None, zone: str | None
 ) -> ChatSettings:
     engine, now = services.engine, services.clock()
-    await engine.set_subscribed(chat, True, now, is_group=True, title=title)
+    await engine.settings.set_subscribed(chat, True, now, is_group=True, title=title)
     if push_time is not None:
-        await engine.set_push_time(chat, push_time, now, is_group=True)
+        await engine.settings.set_push_time(chat, push_time, now, is_group=True)
     if zone is not None:
-        await engine.set_timezone(chat, zone, now, is_group=True)
-    await engine.set_chat_active(chat, True)
-    settings = await engine.settings(chat)
+        await engine.settings.set_timezone(chat, zone, now, is_group=True)
+    await engine.settings.set_chat_active(chat, True)
+    settings = await engine.settings.of(chat)
     assert settings is not None
     return settings
 

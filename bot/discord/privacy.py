@@ -112,7 +112,7 @@ async def answer_press(interaction: discord.Interaction[Any], user_id: int, conf
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=in_server(interaction), update=True):
-        forgotten = await services.engine.forget_player(
+        forgotten = await services.engine.privacy.forget_player(
             player_of(interaction.user), services.clock()
         )
     await edit(interaction, content=done(forgotten), view=None)

@@ -38,7 +38,7 @@ async def streak(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
     private = in_server(interaction)
     async with deferring(interaction, ephemeral=private):
-        info = await services.engine.streak(
+        info = await services.engine.progress.streak(
             player_of(interaction.user), services.clock(), chat_of(interaction)
         )
     await send(interaction, content=render.streak(info), ephemeral=private)
@@ -49,10 +49,12 @@ async def stats(interaction: discord.Interaction[Any]) -> None:
     private = in_server(interaction)
     player, now, chat = player_of(interaction.user), services.clock(), chat_of(interaction)
     async with deferring(interaction, ephemeral=private):
-        data = await services.engine.stats(player, now, chat)
+        data = await services.engine.progress.stats(player, now, chat)
         embed = render.stats(data)
         try:  # the chart; without it (logged), the embed stands alone
-            png = await render_stats(await services.engine.stats_chart_data(player, now, chat))
+            png = await render_stats(
+                await services.engine.progress.stats_chart_data(player, now, chat)
+            )
         except Exception:
             log.exception("Drawing the /stats image failed")
             png = None
@@ -75,7 +77,7 @@ async def leaderboard(
     services = services_of(interaction)
     png = None
     async with deferring(interaction, ephemeral=False):
-        chart = await services.engine.leaderboard_chart_data(
+        chart = await services.engine.progress.leaderboard_chart_data(
             chat_of(interaction), period, services.clock(), player_of(interaction.user)
         )
         if image:
@@ -93,7 +95,7 @@ async def leaderboard(
 
 
 async def topics(interaction: discord.Interaction[Any]) -> None:
-    items = await services_of(interaction).engine.chat_topics(chat_of(interaction))
+    items = await services_of(interaction).engine.settings.chat_topics(chat_of(interaction))
     await send(interaction, embed=render.topics(items), ephemeral=in_server(interaction))
 
 
@@ -102,7 +104,7 @@ async def export(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
     private = in_server(interaction)
     async with deferring(interaction, ephemeral=private):
-        history = await services.engine.history(player_of(interaction.user))
+        history = await services.engine.progress.history(player_of(interaction.user))
         data = await asyncio.to_thread(history_csv, history) if history else b""
     if not history:
         await send(interaction, content=render.EXPORT_EMPTY, ephemeral=private)
@@ -120,7 +122,7 @@ async def remind(interaction: discord.Interaction[Any], switch: Switch) -> None:
     """Evening streak reminders in your DMs, on or off."""
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=in_server(interaction)):
-        await services.engine.set_reminders(
+        await services.engine.settings.set_reminders(
             player_of(interaction.user), switch == "on", services.clock()
         )
     await send(

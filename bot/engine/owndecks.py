@@ -119,7 +119,7 @@ async def save_upload(
         raise DeckRejected("bundled_id", deck_id=deck.deck)
     async with engine.store.write() as tx:
         if chat is not None:
-            await engine._chat(tx, chat, now, is_group=False, owner=player)
+            await engine.context.ensure_chat(tx, chat, now, is_group=False, owner=player)
         user = await tx.users.upsert(player.platform, player.external_id, player.display_name, now)
         if await tx.own_decks.find_named(user.id, deck.deck) is None:
             count = await tx.own_decks.count(user.id)
@@ -246,7 +246,7 @@ async def _choose(
     title: str,
 ) -> list[DeckEntry]:
     async with engine.store.write() as tx:
-        row = await engine._chat(
+        row = await engine.context.ensure_chat(
             tx,
             chat,
             now,

@@ -18,14 +18,8 @@ class MeteredEngine(Engine):
     def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.metrics = metrics
+        self.answering.recorded_listeners.append(self._counted)
 
-    async def answer(self, *args: Any, **kwargs: Any) -> AnswerResult:
-        return self._counted(await super().answer(*args, **kwargs))
-
-    async def answer_choice(self, *args: Any, **kwargs: Any) -> AnswerResult:
-        return self._counted(await super().answer_choice(*args, **kwargs))
-
-    def _counted(self, result: AnswerResult) -> AnswerResult:
+    def _counted(self, result: AnswerResult) -> None:
         if not result.duplicate:
             self.metrics.answer_recorded()
-        return result

@@ -47,7 +47,7 @@ async def private_answer(update: Update, context: QuizContext) -> None:
     if player is None or message.text is None:
         return
     data = context.bot_data
-    result = await data.engine.answer(
+    result = await data.engine.answering.answer(
         chat_key(message.chat),
         player,
         message.text,
@@ -76,7 +76,7 @@ async def group_answer(update: Update, context: QuizContext) -> None:
         return
     data = context.bot_data
     try:
-        result = await data.engine.answer(
+        result = await data.engine.answering.answer(
             chat_key(message.chat),
             player,
             message.text,
@@ -112,12 +112,12 @@ async def poll_vote(update: Update, context: QuizContext) -> None:
     if vote is None or vote.user is None or not vote.option_ids:
         return  # an anonymous admin voting as the chat, or a retracted vote
     data = context.bot_data
-    chat = await data.engine.delivery_chat(poll_id=vote.poll_id)
+    chat = await data.engine.asking.delivery_chat(poll_id=vote.poll_id)
     if chat is None or not await is_member(context.bot, chat, vote.user.id):
         logger.debug("poll vote from outside the poll's chat ignored")  # a forwarded poll
         return
     try:
-        result = await data.engine.answer_choice(
+        result = await data.engine.answering.answer_choice(
             vote.poll_id, player_key(vote.user), list(vote.option_ids), data.now()
         )
     except (NoOpenQuestion, AlreadyAnswered) as error:
@@ -142,7 +142,7 @@ async def rate(update: Update, context: QuizContext) -> None:
         await query.answer(render.expired_button())
         return
     data = context.bot_data
-    result = await data.engine.rate(
+    result = await data.engine.rating.rate(
         button.attempt_id, player_key(query.from_user), button.rating, data.now()
     )
     await query.answer(f"Saved: {result.rating.label}")

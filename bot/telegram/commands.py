@@ -61,16 +61,16 @@ async def start(update: Update, context: QuizContext) -> None:
         await reply_html(message, render.group_intro(bot_username))
         return
     data = context.bot_data
-    settings = await data.engine.set_subscribed(
+    settings = await data.engine.settings.set_subscribed(
         chat_key(message.chat), True, data.now(), is_group=False, owner=player_of(message)
     )
     await reply_html(message, render.welcome(settings), quote=False)
     if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
         delivery_id = int(match[1])
-        group = await data.engine.delivery_chat(delivery_id=delivery_id)
+        group = await data.engine.asking.delivery_chat(delivery_id=delivery_id)
         user_id = message.from_user.id if message.from_user else 0
         member = group is not None and await is_member(context.bot, group, user_id)
-        question = await data.engine.delivered_question(  # refused unless a member's
+        question = await data.engine.reveals.record_peek(  # refused unless a member's
             delivery_id,
             group if group is not None and member else chat_key(message.chat),
             viewer=player_of(message),
@@ -81,7 +81,7 @@ async def start(update: Update, context: QuizContext) -> None:
         await stats(update, context)
     elif context.args and context.args[0] == render.EXPORT_PAYLOAD:  # from /export in a group
         player = player_of(message)
-        history = await data.engine.history(player) if player else []
+        history = await data.engine.progress.history(player) if player else []
         if history:
             await _send_history(context, message.chat.id, history)
         else:
@@ -95,7 +95,7 @@ async def help_command(update: Update, context: QuizContext) -> None:
 
 async def topics(update: Update, context: QuizContext) -> None:
     message = message_of(update)
-    topics_here = await context.bot_data.engine.chat_topics(chat_key(message.chat))
+    topics_here = await context.bot_data.engine.settings.chat_topics(chat_key(message.chat))
     await reply_html(message, render.topics(topics_here))
 
 
@@ -112,7 +112,7 @@ async def quiz(update: Update, context: QuizContext) -> None:
         # for questions and answers.
         await react(message, COOLING_DOWN)
         return
-    asked = await data.engine.ask(
+    asked = await data.engine.asking.ask(
         chat_key(message.chat),
         player_of(message),
         data.now(),
@@ -133,9 +133,9 @@ async def _deliver(message: Message, context: QuizContext, asked: Asked) -> None
         )
     except TelegramError as error:
         unknown = isinstance(error, NetworkError) and is_transport_failure(error)
-        await engine.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
+        await engine.asking.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
         raise
-    await engine.question_sent(
+    await engine.asking.question_sent(
         asked.delivery_id,
         context.bot_data.now(),
         message_id=sent.message_id,
@@ -150,7 +150,7 @@ async def skip(update: Update, context: QuizContext) -> None:
         await reveal(update, context)
         return
     data = context.bot_data
-    question = await data.engine.skip(chat_key(message.chat), data.now())
+    question = await data.engine.answering.skip(chat_key(message.chat), data.now())
     await reply_html(message, render.skipped(question))
 
 
@@ -165,7 +165,7 @@ async def reveal(update: Update, context: QuizContext) -> None:
         return
     data = context.bot_data
     replied = message.reply_to_message
-    revealed = await data.engine.reveal(
+    revealed = await data.engine.reveals.reveal(
         chat_key(message.chat),
         data.now(),
         message_id=replied.message_id if replied and replies_to_bot(message) else None,
@@ -189,7 +189,7 @@ async def streak(update: Update, context: QuizContext) -> None:
         await reply_html(message, render.anonymous_player())
         return
     data = context.bot_data
-    info = await data.engine.streak(player, data.now(), chat_key(message.chat))
+    info = await data.engine.progress.streak(player, data.now(), chat_key(message.chat))
     await reply_html(message, render.streak(info))
 
 
@@ -203,7 +203,7 @@ async def stats(update: Update, context: QuizContext) -> None:
         return
     data = context.bot_data
     now, key = data.now(), chat_key(message.chat)
-    progress = await data.engine.stats(player, now, key)
+    progress = await data.engine.progress.stats(player, now, key)
     if not is_group(message.chat):
         await _stats_image(message, context, player, now, key)
         await reply_html(message, render.stats(progress))
@@ -229,7 +229,7 @@ async def _stats_image(
     """The /stats chart as a photo (in reply, or to `chat_id`). If it cannot be drawn or
     Telegram refuses it, that is logged and the text stats (sent next) stand alone."""
     try:
-        chart = await context.bot_data.engine.stats_chart_data(player, now, key)
+        chart = await context.bot_data.engine.progress.stats_chart_data(player, now, key)
         png = await render_stats(chart)
     except Exception:
         logger.exception("drawing the /stats image failed")
@@ -260,7 +260,7 @@ async def leaderboard(update: Update, context: QuizContext) -> None:
         await _leaderboard_image(message, context, period)
         return
     data = context.bot_data
-    board = await data.engine.leaderboard(
+    board = await data.engine.progress.leaderboard(
         chat_key(message.chat), period, data.now(), player_of(message)
     )
     await reply_html(message, render.leaderboard(board))
@@ -269,7 +269,7 @@ async def leaderboard(update: Update, context: QuizContext) -> None:
 async def _leaderboard_image(message: Message, context: QuizContext, period: str) -> None:
     """The top 10 as a picture; the text ranking if it cannot be drawn."""
     data = context.bot_data
-    chart = await data.engine.leaderboard_chart_data(
+    chart = await data.engine.progress.leaderboard_chart_data(
         chat_key(message.chat), period, data.now(), player_of(message)
     )
     try:
@@ -290,7 +290,7 @@ async def export(update: Update, context: QuizContext) -> None:
     if player is None:
         await reply_html(message, render.anonymous_player())
         return
-    history = await context.bot_data.engine.history(player)
+    history = await context.bot_data.engine.progress.history(player)
     if not history:
         await reply_html(message, render.export_empty())
         return
@@ -343,7 +343,9 @@ async def time_command(update: Update, context: QuizContext) -> None:
         return
     if not await ensure_admin(message):
         return
-    settings = await data.engine.set_push_time(key, context.args[0], data.now(), is_group=group)
+    settings = await data.engine.settings.set_push_time(
+        key, context.args[0], data.now(), is_group=group
+    )
     await reply_html(message, render.schedule(settings, group))
 
 
@@ -356,7 +358,7 @@ async def timezone_command(update: Update, context: QuizContext) -> None:
         return
     if not await ensure_admin(message):
         return
-    settings = await data.engine.set_timezone(
+    settings = await data.engine.settings.set_timezone(
         key, context.args[0], data.now(), is_group=group, player=player_of(message)
     )
     await reply_html(message, render.schedule(settings, group))
@@ -365,7 +367,9 @@ async def timezone_command(update: Update, context: QuizContext) -> None:
 async def _show_schedule(message: Message, context: QuizContext, key: ChatKey) -> None:
     data = context.bot_data
     group = is_group(message.chat)
-    settings = await data.engine.open_chat(key, data.now(), is_group=group, title=_title(message))
+    settings = await data.engine.settings.ensure_chat(
+        key, data.now(), is_group=group, title=_title(message)
+    )
     await reply_html(message, render.schedule(settings, group))
 
 
@@ -375,7 +379,7 @@ async def subscribe(update: Update, context: QuizContext) -> None:
         return
     data = context.bot_data
     key, group = chat_key(message.chat), is_group(message.chat)
-    settings = await data.engine.set_subscribed(
+    settings = await data.engine.settings.set_subscribed(
         key,
         True,
         data.now(),
@@ -384,7 +388,7 @@ async def subscribe(update: Update, context: QuizContext) -> None:
         owner=None if group else player_of(message),
     )
     if group:  # in a forum, the daily question goes to the topic it was asked from
-        await data.engine.set_chat_thread(key, thread_of(message))
+        await data.engine.settings.set_chat_thread(key, thread_of(message))
     await reply_html(message, render.schedule(settings, group))
 
 
@@ -394,7 +398,7 @@ async def unsubscribe(update: Update, context: QuizContext) -> None:
         return
     data = context.bot_data
     group = is_group(message.chat)
-    await data.engine.set_subscribed(
+    await data.engine.settings.set_subscribed(
         chat_key(message.chat), False, data.now(), is_group=group, title=_title(message)
     )
     await reply_html(message, render.unsubscribed(group))
@@ -411,5 +415,5 @@ async def remind(update: Update, context: QuizContext) -> None:
         await reply_html(message, render.anonymous_player())
         return
     data = context.bot_data
-    await data.engine.set_reminders(player, choice == "on", data.now())
+    await data.engine.settings.set_reminders(player, choice == "on", data.now())
     await reply_html(message, render.reminders(choice == "on"))

@@ -98,9 +98,13 @@ async def _tell(update: Update, html_text: str, plain_text: str) -> None:
 
 async def _deactivate(update: Update, context: QuizContext) -> None:
     if update.effective_chat is not None:
-        await context.bot_data.engine.set_chat_active(chat_key(update.effective_chat), False)
+        await context.bot_data.engine.settings.set_chat_active(
+            chat_key(update.effective_chat), False
+        )
 
 
 async def _follow_move(update: Update, context: QuizContext, new_chat_id: int) -> None:
     if update.effective_chat is not None:
-        await context.bot_data.engine.chat_moved(chat_key(update.effective_chat), new_chat_id)
+        await context.bot_data.engine.settings.chat_moved(
+            chat_key(update.effective_chat), new_chat_id
+        )

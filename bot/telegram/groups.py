@@ -40,11 +40,11 @@ async def membership(update: Update, context: QuizContext) -> None:
     key, group = chat_key(chat), is_group(chat)
     if not is_in:
         logger.info("left chat %s (%s)", chat.id, change.new_chat_member.status)
-        await data.engine.set_chat_active(key, False)
+        await data.engine.settings.set_chat_active(key, False)
         return
     logger.info("joined chat %s", chat.id)
-    await data.engine.open_chat(key, data.now(), is_group=group, title=chat.title or "")
-    await data.engine.set_chat_active(key, True)
+    await data.engine.settings.ensure_chat(key, data.now(), is_group=group, title=chat.title or "")
+    await data.engine.settings.set_chat_active(key, True)
     if group:
         await send_html(context.bot, chat.id, render.hello_group(context.bot.username))
 
@@ -65,7 +65,7 @@ async def migration(update: Update, context: QuizContext) -> None:
     else:
         return
     logger.info("chat %s moved to %s", old_id, new_id)
-    await context.bot_data.engine.chat_moved(chat_key(old_id), new_id)
+    await context.bot_data.engine.settings.chat_moved(chat_key(old_id), new_id)
 
 
 async def answer_by_dm(update: Update, context: QuizContext) -> None:
@@ -78,7 +78,7 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
         return
     engine = context.bot_data.engine
     chat = chat_key(query.message.chat)  # a forged id from another chat is refused
-    question = await engine.delivered_question(button.delivery_id, chat)
+    question = await engine.reveals.question_in_chat(button.delivery_id, chat)
     try:
         await send_html(context.bot, query.from_user.id, render.answer_privately(question))
     except Forbidden:  # they never started the bot (or blocked it)
@@ -87,7 +87,7 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
         return
     # Only now have they seen it: their later answer in the group earns no points.
     viewer = player_key(query.from_user)
-    await engine.delivered_question(
+    await engine.reveals.record_peek(
         button.delivery_id, chat, viewer=viewer, now=context.bot_data.now()
     )
     await query.answer("I sent you the answer privately.")

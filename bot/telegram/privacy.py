@@ -90,7 +90,9 @@ async def forget_button(update: Update, context: QuizContext) -> None:
         return
     if button.confirm:
         data = context.bot_data
-        text = done(await data.engine.forget_player(player_key(query.from_user), data.now()))
+        text = done(
+            await data.engine.privacy.forget_player(player_key(query.from_user), data.now())
+        )
     else:
         text = KEPT
     await query.answer()

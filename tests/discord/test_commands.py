@@ -28,7 +28,7 @@ async def test_daily_needs_manage_server(harness: Harness, engine: Engine) -> No
         "flags": EPHEMERAL,
         "allowed_mentions": {"parse": []},
     }
-    assert await engine.settings(channel_key(p.QUIZ_CHANNEL_ID)) is None
+    assert await engine.settings.of(channel_key(p.QUIZ_CHANNEL_ID)) is None
 
 
 async def test_daily_on_another_channel_with_time_and_timezone(
@@ -49,7 +49,7 @@ async def test_daily_on_another_channel_with_time_and_timezone(
     assert done.reply["content"].startswith(
         f"Daily questions will be posted in <#{p.OTHER_CHANNEL_ID}> every day at 07:30 (Asia/Tokyo)."
     )
-    settings = await engine.settings(channel_key(p.OTHER_CHANNEL_ID))
+    settings = await engine.settings.of(channel_key(p.OTHER_CHANNEL_ID))
     assert settings is not None
     assert (settings.subscribed, settings.push_time, settings.timezone) == (
         True,
@@ -70,7 +70,7 @@ async def test_daily_on_with_a_bad_timezone_changes_nothing(
     assert refused.callbacks[0]["data"]["content"] == (
         "'Mars' is not an IANA timezone name (e.g. Europe/Berlin)."
     )
-    assert await engine.settings(channel_key(p.QUIZ_CHANNEL_ID)) is None
+    assert await engine.settings.of(channel_key(p.QUIZ_CHANNEL_ID)) is None
 
 
 async def test_daily_off_and_status(harness: Harness, engine: Engine) -> None:
@@ -82,7 +82,7 @@ async def test_daily_off_and_status(harness: Harness, engine: Engine) -> None:
         f"Daily questions in <#{p.QUIZ_CHANNEL_ID}> are off. `/daily on` starts them again."
     )
     assert status.reply["content"].startswith("Daily questions are off in")
-    settings = await engine.settings(channel_key(p.QUIZ_CHANNEL_ID))
+    settings = await engine.settings.of(channel_key(p.QUIZ_CHANNEL_ID))
     assert settings is not None and not settings.subscribed
 
 
@@ -146,7 +146,7 @@ async def test_a_fault_is_logged_with_context_and_answered_politely(
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(engine, "streak", broken)
+    monkeypatch.setattr(engine.progress, "streak", broken)
     with caplog.at_level(logging.ERROR, logger="bot.discord"):
         failed = await harness.command("streak", who=p.BOB)
 
@@ -161,14 +161,14 @@ async def test_a_fault_is_logged_with_context_and_answered_politely(
 async def test_slow_engine_defers_then_follows_up(
     harness: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ask = engine.ask
+    ask = engine.asking.ask
 
     async def slow_ask(*args: Any, **kwargs: Any) -> Any:
         await asyncio.sleep(0.05)
         return await ask(*args, **kwargs)
 
     monkeypatch.setattr(replies, "DEFER_AFTER", 0.01)
-    monkeypatch.setattr(engine, "ask", slow_ask)
+    monkeypatch.setattr(engine.asking, "ask", slow_ask)
     asked = await harness.command("quiz", who=p.BOB)
 
     assert [c["type"] for c in asked.callbacks] == [5]  # "thinking…" first
@@ -184,14 +184,14 @@ async def test_slow_rating_defers_then_edits(
 ) -> None:
     asked = await harness.dm_command("quiz", who=p.BOB)
     answered = await harness.answer(asked.reply, "outliers", who=p.BOB)
-    rate = engine.rate
+    rate = engine.rating.rate
 
     async def slow_rate(*args: Any, **kwargs: Any) -> Any:
         await asyncio.sleep(0.05)
         return await rate(*args, **kwargs)
 
     monkeypatch.setattr(replies, "DEFER_AFTER", 0.01)
-    monkeypatch.setattr(engine, "rate", slow_rate)
+    monkeypatch.setattr(engine.rating, "rate", slow_rate)
     easy = next(b for b in buttons(answered.reply) if b["label"] == "Easy")
     rated = await harness.press(answered.reply, easy["custom_id"], who=p.BOB)
 

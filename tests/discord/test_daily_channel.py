@@ -33,8 +33,8 @@ async def subscribe(harness: Harness) -> None:
 async def claim_daily(engine: Engine, clock: Clock) -> Asked:
     """What the scheduler does at the slot's time: find the chats, claim their question."""
     day = clock.now.date()
-    (chat,) = await engine.chats_to_push(PLATFORM, "09:00", "Europe/Berlin", day)
-    asked = await engine.claim_daily(chat.id, clock.now)
+    (chat,) = await engine.daily.chats_to_push(PLATFORM, "09:00", "Europe/Berlin", day)
+    asked = await engine.daily.claim(chat.id, clock.now)
     assert asked is not None
     return asked
 
@@ -126,7 +126,7 @@ async def test_a_member_cannot_answer_twice(harness: Harness, engine: Engine, cl
     clock.now = clock.now.replace(hour=8)
     asked = await claim_daily(engine, clock)
     sent = await harness.bot.sender.send_question(TARGET, asked)
-    await engine.question_sent(asked.delivery_id, clock.now, message_id=sent.message_id)
+    await engine.asking.question_sent(asked.delivery_id, clock.now, message_id=sent.message_id)
     question = harness.api.messages[sent.message_id]
 
     await harness.answer(question, "outliers and p99", who=p.CAROL)
@@ -139,11 +139,11 @@ async def test_a_member_cannot_answer_twice(harness: Harness, engine: Engine, cl
 async def test_multiple_choice_buttons_answer_privately(
     harness: Harness, engine: Engine, clock: Clock
 ) -> None:
-    asked = await engine.ask(
+    asked = await engine.asking.ask(
         channel_key(p.QUIZ_CHANNEL_ID), None, clock.now, is_group=True, filter_text="formats"
     )
     sent = await harness.bot.sender.send_question(TARGET, asked)
-    await engine.question_sent(asked.delivery_id, clock.now, message_id=sent.message_id)
+    await engine.asking.question_sent(asked.delivery_id, clock.now, message_id=sent.message_id)
     question = harness.api.messages[sent.message_id]
 
     labels = [b["label"] for b in buttons(question)]
@@ -157,7 +157,7 @@ async def test_multiple_choice_buttons_answer_privately(
     assert wrong.reply["embeds"][0]["title"] == "❌ Not quite."
     assert "Correct option: **Column-major (Parquet)**" in embed_text(wrong.reply)
     assert "Analytics read a few columns of many rows." in embed_text(wrong.reply)
-    board = await engine.leaderboard(channel_key(p.QUIZ_CHANNEL_ID), "week", clock.now)
+    board = await engine.progress.leaderboard(channel_key(p.QUIZ_CHANNEL_ID), "week", clock.now)
     assert [(e.display_name, e.points > 0) for e in board.entries] == [
         ("Bob", True),
         ("Carol", False),

@@ -60,11 +60,11 @@ async def test_discord_players_and_chats_are_apart_from_telegram_ones(
     asked = await harness.dm_command("quiz", who=p.BOB)
     await harness.answer(asked.reply, "outliers and p99", who=p.BOB)
 
-    on_discord = await engine.stats(PlayerKey("discord", p.BOB_ID, "Bob"), clock.now)
-    on_telegram = await engine.stats(PlayerKey("telegram", p.BOB_ID, "Bob"), clock.now)
+    on_discord = await engine.progress.stats(PlayerKey("discord", p.BOB_ID, "Bob"), clock.now)
+    on_telegram = await engine.progress.stats(PlayerKey("telegram", p.BOB_ID, "Bob"), clock.now)
     assert (on_discord.answered, on_telegram.answered) == (1, 0)
-    assert await engine.settings(ChatKey("discord", p.DM_CHANNEL_ID)) is not None
-    assert await engine.settings(ChatKey("telegram", p.DM_CHANNEL_ID)) is None
+    assert await engine.settings.of(ChatKey("discord", p.DM_CHANNEL_ID)) is not None
+    assert await engine.settings.of(ChatKey("telegram", p.DM_CHANNEL_ID)) is None
 
 
 async def test_leaderboard_in_a_dm_points_to_server_channels(harness: Harness) -> None:

@@ -193,7 +193,7 @@ async def test_a_recap_to_a_channel_that_refuses_is_unreachable(
             "SELECT id FROM chats WHERE platform = 'discord' AND external_id = ?",
             (p.QUIZ_CHANNEL_ID,),
         ).fetchone()
-    recap = await engine.weekly_recap(chat_id, clock.now + timedelta(days=7))
+    recap = await engine.recaps.weekly(chat_id, clock.now + timedelta(days=7))
     assert recap is not None
     harness.api.fail(p.QUIZ_CHANNEL_ID, FORBIDDEN)
 
@@ -221,7 +221,7 @@ async def test_quiz_weak_shows_its_note_above_the_question(harness: Harness) -> 
 async def test_the_sender_puts_the_note_above_a_pushed_question(
     harness: Harness, engine: Engine, clock: Clock
 ) -> None:
-    asked = await engine.ask(
+    asked = await engine.asking.ask(
         channel_key(p.QUIZ_CHANNEL_ID), None, clock.now, is_group=True, filter_text="weak"
     )
 

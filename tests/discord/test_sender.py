@@ -39,7 +39,7 @@ DM = ChatTarget(PLATFORM, p.DM_CHANNEL_ID, is_group=False)
 
 async def ask_in_channel(engine: Engine, clock: Clock) -> Asked:
     chat = channel_key(p.QUIZ_CHANNEL_ID)
-    return await engine.ask(chat, None, clock.now, is_group=True)
+    return await engine.asking.ask(chat, None, clock.now, is_group=True)
 
 
 def test_sender_implements_the_scheduler_protocol(harness: Harness) -> None:
@@ -99,7 +99,7 @@ async def test_lost_permission_pauses_the_channel_and_tells_an_admin_once(
 
     await scheduler.run_due(clock.now)
 
-    settings = await engine.settings(channel_key(p.QUIZ_CHANNEL_ID))
+    settings = await engine.settings.of(channel_key(p.QUIZ_CHANNEL_ID))
     assert settings is not None and settings.subscribed and not settings.active
     member = await harness.command("streak", who=p.BOB, channel_id=p.OTHER_CHANNEL_ID)
     admin = await harness.command("streak", permissions=p.ADMIN, channel_id=p.OTHER_CHANNEL_ID)
@@ -123,7 +123,7 @@ async def test_lost_permission_pauses_the_channel_and_tells_an_admin_once(
     harness.update_channel(p.text_channel(p.QUIZ_CHANNEL_ID, "quiz"))
     fixed = await harness.command("daily", p.subcommand("on"), permissions=p.ADMIN)
     assert "every day at 09:00 (UTC)" in fixed.reply["content"]
-    settings = await engine.settings(channel_key(p.QUIZ_CHANNEL_ID))
+    settings = await engine.settings.of(channel_key(p.QUIZ_CHANNEL_ID))
     assert settings is not None and settings.subscribed and settings.active
 
 
@@ -163,7 +163,7 @@ async def test_reveal_without_a_question_message_is_a_plain_post(
     harness: Harness, engine: Engine, clock: Clock
 ) -> None:
     await ask_in_channel(engine, clock)
-    reveal = await engine.reveal(channel_key(p.QUIZ_CHANNEL_ID), clock.now)
+    reveal = await engine.reveals.reveal(channel_key(p.QUIZ_CHANNEL_ID), clock.now)
 
     await harness.bot.sender.send_reveal(reveal)
 

@@ -23,7 +23,7 @@ async def history(engine: Engine, start: datetime) -> dict[int, int]:
         await subscribe(engine, number, start, timezone="Asia/Tokyo" if number % 3 else "UTC")
     for number in GROUPS:
         await subscribe(engine, number, start, group=True)
-    await engine.set_subscribed(ChatKey("telegram", 8), False, start, is_group=False)
+    await engine.settings.set_subscribed(ChatKey("telegram", 8), False, start, is_group=False)
     message = 1000
     for day in range(4):
         now = start + timedelta(days=day, hours=1)
@@ -32,18 +32,18 @@ async def history(engine: Engine, start: datetime) -> dict[int, int]:
                 continue  # a day off now and then
             chat = ChatKey("telegram", number)
             player = PlayerKey("telegram", number, f"Player {number}")
-            await engine.ask(chat, player, now, is_group=False)
+            await engine.asking.ask(chat, player, now, is_group=False)
             text = ANSWERS[(number * day) % len(ANSWERS)]
-            await engine.answer(chat, player, text, now, source_key=f"p{number}:{day}")
+            await engine.answering.answer(chat, player, text, now, source_key=f"p{number}:{day}")
         for number in GROUPS:
             chat = ChatKey("telegram", number)
-            asked = await engine.ask(chat, None, now, is_group=True)
+            asked = await engine.asking.ask(chat, None, now, is_group=True)
             message += 1
-            await engine.questions_sent([SentMark(asked.delivery_id, now, message)])
+            await engine.asking.questions_sent([SentMark(asked.delivery_id, now, message)])
             for member in MEMBERS[: (number + day) % 4]:
                 player = PlayerKey("telegram", member, f"Member {member}")
                 text = ANSWERS[(member + day) % len(ANSWERS)]
-                await engine.answer(
+                await engine.answering.answer(
                     chat,
                     player,
                     text,
@@ -80,10 +80,10 @@ async def test_a_batch_claims_what_single_claims_would(
         push = now + timedelta(days=4, hours=2)
         one_by_one = {}
         for external_id, chat_id in ids.items():
-            asked = await single.claim_daily(chat_id, push)
+            asked = await single.daily.claim(chat_id, push)
             if asked is not None:
                 one_by_one[external_id] = summary(asked)
-        claimed = await batch.claim_daily_many(list(ids.values()), push)
+        claimed = await batch.daily.claim_many(list(ids.values()), push)
         by_external = {
             external_id: summary(claimed[chat_id])
             for external_id, chat_id in ids.items()
@@ -93,8 +93,8 @@ async def test_a_batch_claims_what_single_claims_would(
         assert 8 not in by_external  # unsubscribed
         assert len(by_external) == len(PEOPLE) - 1 + len(GROUPS)
         # claimed once a day, batched or not
-        assert await batch.claim_daily_many(list(ids.values()), push) == {}
-        assert await batch.claim_daily(ids[1], push) is None
+        assert await batch.daily.claim_many(list(ids.values()), push) == {}
+        assert await batch.daily.claim(ids[1], push) is None
     finally:
         for engine in engines:
             await engine.store.close()

@@ -49,8 +49,8 @@ async def test_the_same_message_twice_is_one_attempt(
     engine: Engine, db_path: Path, now: datetime
 ) -> None:
     await ask_and_send(engine, ALICE_DM, ALICE, now)
-    first = await engine.answer(ALICE_DM, ALICE, "outlier and p95", now, source_key="m:1")
-    again = await engine.answer(
+    first = await engine.answering.answer(ALICE_DM, ALICE, "outlier and p95", now, source_key="m:1")
+    again = await engine.answering.answer(
         ALICE_DM, ALICE, "outlier and p95", now + timedelta(seconds=5), source_key="m:1"
     )
     assert not first.duplicate
@@ -72,7 +72,9 @@ async def test_the_same_message_delivered_concurrently_is_one_attempt(
     text = full_answer(asked.question)
     results = await asyncio.gather(
         *(
-            engine.answer(GROUP, ALICE, text, now, source_key="m:7", reply_to_message_id=message_id)
+            engine.answering.answer(
+                GROUP, ALICE, text, now, source_key="m:7", reply_to_message_id=message_id
+            )
             for _ in range(10)
         )
     )
@@ -87,10 +89,10 @@ async def test_a_repeated_group_reply_adds_its_points_once(engine: Engine, now: 
     asked, message_id = await ask_and_send(engine, GROUP, None, now, is_group=True)
     text = full_answer(asked.question)
     for _ in range(2):
-        await engine.answer(
+        await engine.answering.answer(
             GROUP, ALICE, text, now, source_key="m:9", reply_to_message_id=message_id
         )
-    board = await engine.leaderboard(GROUP, "all", now)
+    board = await engine.progress.leaderboard(GROUP, "all", now)
     assert [(e.display_name, e.points) for e in board.entries] == [("Alice", 10)]
 
 
@@ -137,40 +139,40 @@ async def test_group_replies_go_to_the_question_they_reply_to(
 async def test_a_multiple_choice_question_takes_a_typed_option(
     engine: Engine, now: datetime, typed: str
 ) -> None:
-    await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
+    await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
     result = await reply(engine, ALICE_DM, ALICE, typed, now)
     assert (result.chosen_option, result.grade.score, result.points) == (1, 1.0, 10)
 
 
 async def test_a_wrong_option_scores_nothing(engine: Engine, now: datetime) -> None:
-    await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
+    await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
     result = await reply(engine, ALICE_DM, ALICE, "1", now)
     assert (result.chosen_option, result.grade.score, result.points) == (0, 0.0, 0)
 
 
 async def test_a_quiz_poll_vote_is_an_attempt_once(engine: Engine, now: datetime) -> None:
-    asked = await engine.ask(GROUP, None, now, is_group=True, filter_text="formats")
-    await engine.question_sent(asked.delivery_id, now, message_id=5, poll_id="poll-1")
-    vote = await engine.answer_choice("poll-1", ALICE, [1], now)
-    repeat = await engine.answer_choice("poll-1", ALICE, [1], now)
+    asked = await engine.asking.ask(GROUP, None, now, is_group=True, filter_text="formats")
+    await engine.asking.question_sent(asked.delivery_id, now, message_id=5, poll_id="poll-1")
+    vote = await engine.answering.answer_choice("poll-1", ALICE, [1], now)
+    repeat = await engine.answering.answer_choice("poll-1", ALICE, [1], now)
     assert (vote.grade.score, vote.points, vote.duplicate) == (1.0, 10, False)
     assert (repeat.attempt_id, repeat.duplicate) == (vote.attempt_id, True)
 
 
 async def test_a_vote_in_an_unknown_poll_is_refused(engine: Engine, now: datetime) -> None:
     with pytest.raises(NoOpenQuestion):
-        await engine.answer_choice("nope", ALICE, [0], now)
+        await engine.answering.answer_choice("nope", ALICE, [0], now)
 
 
 # -- points ----------------------------------------------------------------------------
 
 
 async def subscribed_group_daily(engine: Engine, now: datetime) -> int:
-    await engine.set_subscribed(GROUP, True, now, is_group=True)
+    await engine.settings.set_subscribed(GROUP, True, now, is_group=True)
     async with engine.store.read() as tx:
         row = await tx.chats.find(GROUP.platform, GROUP.external_id)
     assert row is not None
-    daily = await engine.claim_daily(row.id, now)
+    daily = await engine.daily.claim(row.id, now)
     assert daily is not None
     return await send(engine, daily, now)
 
@@ -209,7 +211,7 @@ async def test_64_bit_chat_and_user_ids_work_end_to_end(
     member = PlayerKey("telegram", external_id, "Max")
     asked, message_id = await ask_and_send(engine, group, None, now, is_group=True)
     result = await reply(engine, group, member, full_answer(asked.question), now, to=message_id)
-    board = await engine.leaderboard(group, "all", now, member)
+    board = await engine.progress.leaderboard(group, "all", now, member)
     assert result.points == 10
     assert [(e.display_name, e.points, e.is_me) for e in board.entries] == [("Max", 10, True)]
 
@@ -223,7 +225,7 @@ async def test_a_telegram_chat_and_a_discord_channel_with_one_number_never_mix(
     _, on_discord = await ask_and_send(engine, discord, None, now, is_group=True)
     await reply(engine, telegram, ann_t, "outlier and p95", now, to=on_telegram)
     await reply(engine, discord, ann_d, "p95", now, to=on_discord)
-    boards = [await engine.leaderboard(chat, "all", now) for chat in (telegram, discord)]
+    boards = [await engine.progress.leaderboard(chat, "all", now) for chat in (telegram, discord)]
     assert [[(e.display_name, e.points) for e in b.entries] for b in boards] == [
         [("Ann T", 10)],
         [("Ann D", 5)],
@@ -237,11 +239,11 @@ async def test_a_members_group_answer_updates_their_own_card(engine: Engine, now
     asked, message_id = await ask_and_send(engine, GROUP, None, now, is_group=True)
     await reply(engine, GROUP, ALICE, full_answer(asked.question), now, to=message_id)
     # In private, the question answered in the group is known: not asked as new...
-    private = await engine.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
+    private = await engine.asking.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
     assert private.question.id == "mini-batching"
     # ...and comes back as a review when its card falls due (Good: two days).
-    await engine.skip(ALICE_DM, now + timedelta(days=1))
-    review = await engine.ask(ALICE_DM, ALICE, now + timedelta(days=2), is_group=False)
+    await engine.answering.skip(ALICE_DM, now + timedelta(days=1))
+    review = await engine.asking.ask(ALICE_DM, ALICE, now + timedelta(days=2), is_group=False)
     assert (review.question.id, review.is_review) == ("mini-latency", True)
 
 
@@ -249,5 +251,5 @@ async def test_stats_see_group_and_private_answers_alike(engine: Engine, now: da
     _, message_id = await ask_and_send(engine, GROUP, None, now, is_group=True)
     await reply(engine, GROUP, BOB, "p95", now, to=message_id)
     await practise(engine, BOB, now)
-    stats = await engine.stats(BOB, now)
+    stats = await engine.progress.stats(BOB, now)
     assert (stats.answered, stats.questions_seen) == (2, 2)

@@ -39,7 +39,7 @@ async def test_a_person_gets_new_questions_in_deck_order(engine: Engine, now: da
 async def test_a_due_review_comes_before_new_questions(engine: Engine, now: datetime) -> None:
     await practise(engine, ALICE, now)  # mini-latency, Good: due in two days
     later = now + timedelta(days=3)
-    asked = await engine.ask(ALICE_DM, ALICE, later, is_group=False)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, later, is_group=False)
     assert asked.question.id == "mini-latency"
     assert asked.is_review
 
@@ -56,28 +56,28 @@ async def test_a_card_due_later_today_is_due_today(engine: Engine, now: datetime
     # must still find it due, or day-based reviews would slip a day.
     await practise(engine, ALICE, now + timedelta(minutes=5))
     push = now + timedelta(days=2)
-    asked = await engine.ask(ALICE_DM, ALICE, push, is_group=False)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, push, is_group=False)
     assert asked.question.id == "mini-latency"
 
 
 async def test_a_card_due_tomorrow_waits(engine: Engine, now: datetime) -> None:
     await practise(engine, ALICE, now)  # due in two days
-    asked = await engine.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
     assert asked.question.id == "mini-batching"
     assert not asked.is_review
 
 
 async def test_a_question_met_today_is_not_asked_again(engine: Engine, now: datetime) -> None:
-    first = await engine.ask(ALICE_DM, ALICE, now, is_group=False)
-    await engine.skip(ALICE_DM, now)
-    second = await engine.ask(ALICE_DM, ALICE, now, is_group=False)
+    first = await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False)
+    await engine.answering.skip(ALICE_DM, now)
+    second = await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False)
     assert (first.question.id, second.question.id) == ("mini-latency", "mini-batching")
 
 
 async def test_a_question_met_yesterday_can_come_again(engine: Engine, now: datetime) -> None:
-    await engine.ask(ALICE_DM, ALICE, now, is_group=False)
-    await engine.skip(ALICE_DM, now)
-    asked = await engine.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
+    await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False)
+    await engine.answering.skip(ALICE_DM, now)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, now + timedelta(days=1), is_group=False)
     assert asked.question.id == "mini-latency"
 
 
@@ -85,25 +85,25 @@ async def test_on_request_a_question_is_repeated_once_all_were_met_today(
     engine: Engine, now: datetime
 ) -> None:
     assert await asked_ids(engine, now, 4) == DECK_ORDER
-    again = await engine.ask(ALICE_DM, ALICE, now, is_group=False)
+    again = await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False)
     assert again.question.id in DECK_ORDER
 
 
 async def test_the_daily_question_never_repeats_one_met_today(
     engine: Engine, now: datetime
 ) -> None:
-    await engine.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
+    await engine.settings.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
     await asked_ids(engine, now, 4)
     private_chat = await chat_id(engine, ALICE_DM)
-    assert await engine.claim_daily(private_chat, now) is None
-    tomorrow = await engine.claim_daily(private_chat, now + timedelta(days=1))
+    assert await engine.daily.claim(private_chat, now) is None
+    tomorrow = await engine.daily.claim(private_chat, now + timedelta(days=1))
     assert tomorrow is not None
 
 
 async def test_the_daily_question_skips_the_one_just_asked(engine: Engine, now: datetime) -> None:
-    await engine.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
-    asked = await engine.ask(ALICE_DM, ALICE, now - timedelta(hours=1), is_group=False)
-    daily = await engine.claim_daily(await chat_id(engine, ALICE_DM), now)
+    await engine.settings.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, now - timedelta(hours=1), is_group=False)
+    daily = await engine.daily.claim(await chat_id(engine, ALICE_DM), now)
     assert daily is not None
     assert daily.question.id != asked.question.id
     assert daily.kind == "daily"
@@ -118,11 +118,11 @@ async def test_a_new_question_closes_the_one_left_open(engine: Engine, now: date
 
 async def test_the_open_question_can_be_shown_again(engine: Engine, now: datetime) -> None:
     asked, _ = await ask_and_send(engine, ALICE_DM, ALICE, now)
-    waiting = await engine.open_question(ALICE_DM)
+    waiting = await engine.asking.open_question(ALICE_DM)
     assert waiting is not None
     assert waiting.delivery_id == asked.delivery_id
     await reply(engine, ALICE_DM, ALICE, "p95", now)
-    assert await engine.open_question(ALICE_DM) is None
+    assert await engine.asking.open_question(ALICE_DM) is None
 
 
 # -- filters ---------------------------------------------------------------------------
@@ -142,13 +142,13 @@ async def test_the_open_question_can_be_shown_again(engine: Engine, now: datetim
 async def test_quiz_takes_a_topic_tag_or_deck_filter(
     engine: Engine, now: datetime, filter_text: str, expected: str
 ) -> None:
-    asked = await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text=filter_text)
+    asked = await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text=filter_text)
     assert asked.question.id == expected
 
 
 async def test_an_unknown_filter_lists_what_exists(engine: Engine, now: datetime) -> None:
     with pytest.raises(UnknownFilter) as raised:
-        await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="kubernetes")
+        await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="kubernetes")
     error = raised.value
     assert error.text == "kubernetes"
     assert error.decks == ["mini"]
@@ -159,15 +159,15 @@ async def test_an_unknown_filter_lists_what_exists(engine: Engine, now: datetime
 
 async def test_an_unknown_filter_claims_nothing(engine: Engine, now: datetime) -> None:
     with pytest.raises(UnknownFilter):
-        await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="kubernetes")
-    assert await engine.open_question(ALICE_DM) is None
+        await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="kubernetes")
+    assert await engine.asking.open_question(ALICE_DM) is None
 
 
 async def test_a_filtered_quiz_repeats_within_the_filter_when_all_were_met(
     engine: Engine, now: datetime
 ) -> None:
     for _ in range(3):
-        asked = await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
+        asked = await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="formats")
         assert asked.question.id == "mini-parquet"
 
 
@@ -190,7 +190,7 @@ async def test_a_group_then_gets_the_question_it_saw_least_recently(
     engine: Engine, now: datetime
 ) -> None:
     await group_asks(engine, now, 4)
-    asked = await engine.ask(GROUP, ALICE, now + timedelta(days=4), is_group=True)
+    asked = await engine.asking.ask(GROUP, ALICE, now + timedelta(days=4), is_group=True)
     assert asked.question.id == "mini-latency"
     assert not asked.is_review
 
@@ -203,7 +203,7 @@ async def test_a_group_gets_a_question_its_members_missed_first(
     await group_asks(engine, now + timedelta(days=2), 2)  # parquet, ml-when
     # A week on, batching (missed) comes before latency (seen least recently).
     later = now + timedelta(days=9)
-    asked = await engine.ask(GROUP, None, later, is_group=True)
+    asked = await engine.asking.ask(GROUP, None, later, is_group=True)
     assert asked.question.id == "mini-batching"
 
 
@@ -214,7 +214,7 @@ async def test_a_missed_question_counts_its_members_private_answers(
     await group_asks(engine, now + timedelta(days=1), 3)
     missed = await practise(engine, ALICE, now, good=False)  # in private
     assert missed.question.id == "mini-batching"
-    asked = await engine.ask(GROUP, None, now + timedelta(days=10), is_group=True)
+    asked = await engine.asking.ask(GROUP, None, now + timedelta(days=10), is_group=True)
     assert asked.question.id == "mini-batching"
 
 
@@ -229,11 +229,11 @@ async def chat_id(engine: Engine, chat: ChatKey) -> int:
 
 
 async def test_a_chat_gets_one_daily_question_per_local_day(engine: Engine, now: datetime) -> None:
-    await engine.set_subscribed(GROUP, True, now, is_group=True, title="Study")
+    await engine.settings.set_subscribed(GROUP, True, now, is_group=True, title="Study")
     group_id = await chat_id(engine, GROUP)
-    first = await engine.claim_daily(group_id, now)
-    again = await engine.claim_daily(group_id, now + timedelta(hours=3))
-    tomorrow = await engine.claim_daily(group_id, now + timedelta(days=1))
+    first = await engine.daily.claim(group_id, now)
+    again = await engine.daily.claim(group_id, now + timedelta(hours=3))
+    tomorrow = await engine.daily.claim(group_id, now + timedelta(days=1))
     assert first is not None
     assert again is None
     assert tomorrow is not None
@@ -241,29 +241,29 @@ async def test_a_chat_gets_one_daily_question_per_local_day(engine: Engine, now:
 
 
 async def test_the_daily_day_is_the_chats_local_day(engine: Engine, now: datetime) -> None:
-    await engine.set_subscribed(GROUP, True, now, is_group=True)
-    await engine.set_timezone(GROUP, "Pacific/Auckland", now, is_group=True)
-    daily = await engine.claim_daily(await chat_id(engine, GROUP), now)  # 22:00 in Auckland
+    await engine.settings.set_subscribed(GROUP, True, now, is_group=True)
+    await engine.settings.set_timezone(GROUP, "Pacific/Auckland", now, is_group=True)
+    daily = await engine.daily.claim(await chat_id(engine, GROUP), now)  # 22:00 in Auckland
     assert daily is not None
     assert daily.local_day.isoformat() == "2025-03-03"
-    next_one = await engine.claim_daily(await chat_id(engine, GROUP), now + timedelta(hours=3))
+    next_one = await engine.daily.claim(await chat_id(engine, GROUP), now + timedelta(hours=3))
     assert next_one is not None
     assert next_one.local_day.isoformat() == "2025-03-04"
 
 
 async def test_an_unsubscribed_chat_gets_no_daily_question(engine: Engine, now: datetime) -> None:
-    await engine.set_subscribed(GROUP, False, now, is_group=True)
-    assert await engine.claim_daily(await chat_id(engine, GROUP), now) is None
+    await engine.settings.set_subscribed(GROUP, False, now, is_group=True)
+    assert await engine.daily.claim(await chat_id(engine, GROUP), now) is None
 
 
 async def test_a_daily_claim_not_yet_sent_is_found_after_a_restart(
     engine: Engine, now: datetime
 ) -> None:
-    await engine.set_subscribed(GROUP, True, now, is_group=True)
-    daily = await engine.claim_daily(await chat_id(engine, GROUP), now)
+    await engine.settings.set_subscribed(GROUP, True, now, is_group=True)
+    daily = await engine.daily.claim(await chat_id(engine, GROUP), now)
     assert daily is not None
-    [(unsent, row)] = await engine.unsent_daily()
+    [(unsent, row)] = await engine.daily.unsent()
     assert unsent.delivery_id == daily.delivery_id
     assert row.external_id == GROUP.external_id
     await send(engine, daily, now)
-    assert await engine.unsent_daily() == []
+    assert await engine.daily.unsent() == []

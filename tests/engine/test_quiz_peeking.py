@@ -20,7 +20,7 @@ async def test_an_answer_after_peeking_earns_no_points(engine: Engine, now: date
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
+    await engine.reveals.record_peek(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
     result = await reply(engine, GROUP, BOB, STRONG, now + timedelta(minutes=1), to=message_id)
 
@@ -33,7 +33,7 @@ async def test_peeking_does_not_touch_other_members(engine: Engine, now: datetim
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
+    await engine.reveals.record_peek(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
     result = await reply(engine, GROUP, ALICE, STRONG, now, to=message_id)
 
@@ -45,9 +45,9 @@ async def test_peeking_after_answering_keeps_the_points(engine: Engine, now: dat
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
     result = await reply(engine, GROUP, BOB, STRONG, now, to=message_id)
-    await engine.delivered_question(asked.delivery_id, GROUP, viewer=BOB, now=now)
+    await engine.reveals.record_peek(asked.delivery_id, GROUP, viewer=BOB, now=now)
 
-    board = await engine.leaderboard(GROUP, "all", now)
+    board = await engine.progress.leaderboard(GROUP, "all", now)
 
     assert [(e.display_name, e.points) for e in board.entries] == [("Bob", result.points)]
     assert result.points > 0
@@ -59,7 +59,7 @@ async def test_looking_up_a_question_without_a_viewer_records_nothing(
     asked, message_id = await ask_and_send(
         engine, GROUP, None, now, is_group=True, filter_text="latency"
     )
-    await engine.delivered_question(asked.delivery_id, GROUP)
+    await engine.reveals.question_in_chat(asked.delivery_id, GROUP)
 
     result = await reply(engine, GROUP, BOB, STRONG, now, to=message_id)
 
@@ -69,10 +69,10 @@ async def test_looking_up_a_question_without_a_viewer_records_nothing(
 async def test_a_delivery_is_only_found_from_its_own_chat(engine: Engine, now: datetime) -> None:
     asked, _ = await ask_and_send(engine, GROUP, None, now, is_group=True, filter_text="latency")
 
-    assert await engine.delivery_chat(delivery_id=asked.delivery_id) == GROUP
-    assert await engine.delivery_chat(delivery_id=asked.delivery_id + 99) is None
+    assert await engine.asking.delivery_chat(delivery_id=asked.delivery_id) == GROUP
+    assert await engine.asking.delivery_chat(delivery_id=asked.delivery_id + 99) is None
     with pytest.raises(NoOpenQuestion):
-        await engine.delivered_question(asked.delivery_id, ALICE_DM, viewer=BOB, now=now)
+        await engine.reveals.record_peek(asked.delivery_id, ALICE_DM, viewer=BOB, now=now)
     with pytest.raises(NoOpenQuestion):
-        await engine.delivered_question(asked.delivery_id, OTHER_GROUP)
-    assert (await engine.delivered_question(asked.delivery_id, GROUP)).id == asked.question.id
+        await engine.reveals.question_in_chat(asked.delivery_id, OTHER_GROUP)
+    assert (await engine.reveals.question_in_chat(asked.delivery_id, GROUP)).id == asked.question.id

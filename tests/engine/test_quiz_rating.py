@@ -48,8 +48,8 @@ async def test_an_override_recomputes_from_the_card_before_the_answer(
 ) -> None:
     result = await practise(engine, ALICE, now)
     later = now + timedelta(minutes=1)
-    easy = await engine.rate(result.attempt_id, ALICE, Rating.EASY, later)
-    again = await engine.rate(result.attempt_id, ALICE, Rating.AGAIN, later)
+    easy = await engine.rating.rate(result.attempt_id, ALICE, Rating.EASY, later)
+    again = await engine.rating.rate(result.attempt_id, ALICE, Rating.AGAIN, later)
     assert easy.due == srs.review(None, Rating.EASY, now).due
     assert again.due == srs.review(None, Rating.AGAIN, now).due  # not Again on top of Easy
     assert await card_due(store, result.question.id) == again.due
@@ -61,7 +61,7 @@ async def test_the_next_review_builds_on_the_overridden_card(
     engine: Engine, store: Store, now: datetime
 ) -> None:
     first = await practise(engine, ALICE, now)
-    easy = await engine.rate(first.attempt_id, ALICE, Rating.EASY, now)
+    easy = await engine.rating.rate(first.attempt_id, ALICE, Rating.EASY, now)
     second = await practise(engine, ALICE, easy.due)
     assert second.question.id == first.question.id
     fresh = srs.review(None, Rating.EASY, now)
@@ -76,7 +76,7 @@ async def test_rating_an_older_answer_keeps_the_newer_card(
     second = await practise(engine, ALICE, now + timedelta(days=2))
     assert second.question.id == first.question.id
     due_before = await card_due(store, first.question.id)
-    rated = await engine.rate(first.attempt_id, ALICE, Rating.AGAIN, now + timedelta(days=2))
+    rated = await engine.rating.rate(first.attempt_id, ALICE, Rating.AGAIN, now + timedelta(days=2))
     assert rated.rating == Rating.AGAIN
     assert await card_due(store, first.question.id) == due_before
 
@@ -85,24 +85,24 @@ async def test_only_the_player_who_answered_may_rate(engine: Engine, now: dateti
     result = await practise(engine, ALICE, now)
     await practise(engine, BOB, now)
     with pytest.raises(UnknownAttempt):
-        await engine.rate(result.attempt_id, BOB, Rating.EASY, now)
+        await engine.rating.rate(result.attempt_id, BOB, Rating.EASY, now)
 
 
 async def test_an_unknown_attempt_cannot_be_rated(engine: Engine, now: datetime) -> None:
     await practise(engine, ALICE, now)
     with pytest.raises(UnknownAttempt):
-        await engine.rate(12345, ALICE, Rating.EASY, now)
+        await engine.rating.rate(12345, ALICE, Rating.EASY, now)
 
 
 async def test_an_answer_with_nothing_to_grade_leaves_no_card(
     store: Store, catalog: Catalog, now: datetime
 ) -> None:
     engine = Engine(store, Catalog(catalog.decks + Catalog.load([FIXTURES / "open.yaml"]).decks))
-    await engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="open")
+    await engine.asking.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="open")
     result = await reply(engine, ALICE_DM, ALICE, "I built a quiz bot", now)
     assert not result.grade.gradable
     with pytest.raises(UnknownAttempt):
-        await engine.rate(result.attempt_id, ALICE, Rating.GOOD, now)
+        await engine.rating.rate(result.attempt_id, ALICE, Rating.GOOD, now)
     async with store.read() as tx:
         user = await tx.users.find(ALICE.platform, ALICE.external_id)
         assert user is not None

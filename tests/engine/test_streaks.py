@@ -135,7 +135,7 @@ NEW_YORK = "America/New_York"
 
 
 async def set_timezone(engine: Engine, zone: str, now: datetime) -> None:
-    await engine.set_timezone(ALICE_DM, zone, now, is_group=False, player=ALICE)
+    await engine.settings.set_timezone(ALICE_DM, zone, now, is_group=False, player=ALICE)
 
 
 async def test_answers_at_2359_and_0001_local_are_two_days(engine: Engine) -> None:
@@ -205,7 +205,9 @@ async def test_moving_east_into_a_later_day_continues_the_streak(engine: Engine)
 async def test_a_player_without_a_timezone_uses_the_chats(engine: Engine) -> None:
     group = ChatKey("telegram", -100777)
     tokyo = "Asia/Tokyo"
-    await engine.set_timezone(group, tokyo, at_local("2025-03-03 09:00", tokyo), is_group=True)
+    await engine.settings.set_timezone(
+        group, tokyo, at_local("2025-03-03 09:00", tokyo), is_group=True
+    )
     results = []
     for moment in ("2025-03-03 23:30", "2025-03-04 00:30"):
         now = at_local(moment, tokyo)
@@ -230,7 +232,7 @@ async def test_one_streak_spans_all_of_a_players_chats(engine: Engine, now: date
     same_day = await practise(engine, ALICE, now + timedelta(hours=1))
     next_day = await practise(engine, ALICE, now + timedelta(days=1))
     assert [in_group.streak.current, same_day.streak.current, next_day.streak.current] == [1, 1, 2]
-    streak = await engine.streak(ALICE, now + timedelta(days=1), group)
+    streak = await engine.progress.streak(ALICE, now + timedelta(days=1), group)
     assert streak.current == 2
     assert streak.answered_today
 
@@ -246,8 +248,8 @@ async def test_the_same_number_on_another_platform_is_another_player(
 
 async def test_the_streak_reported_later_is_the_live_one(engine: Engine, now: datetime) -> None:
     await practise(engine, ALICE, now)
-    tomorrow = await engine.streak(ALICE, now + timedelta(days=1))
-    gone = await engine.streak(ALICE, now + timedelta(days=2))
+    tomorrow = await engine.progress.streak(ALICE, now + timedelta(days=1))
+    gone = await engine.progress.streak(ALICE, now + timedelta(days=2))
     assert (tomorrow.current, tomorrow.at_risk, tomorrow.answered_today) == (1, True, False)
     assert (gone.current, gone.longest) == (0, 1)
 

@@ -38,11 +38,11 @@ def rows_of(db_path: Path, external_id: int) -> dict[str, int]:
 async def history(engine: Engine, now: datetime) -> None:
     """Alice practises privately (subscribed, rated), both play in a group for a week;
     Alice earns a streak freeze and spends it on a missed day."""
-    await engine.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
+    await engine.settings.set_subscribed(ALICE_DM, True, now, is_group=False, owner=ALICE)
     for day in (0, 1, 2, 3, 4, 5, 6, 8):
         moment = now + timedelta(days=day)
         result = await practise(engine, ALICE, moment)
-        await engine.rate(result.attempt_id, ALICE, Rating.EASY, moment)
+        await engine.rating.rate(result.attempt_id, ALICE, Rating.EASY, moment)
         await group_round(engine, GROUP, moment + timedelta(hours=1), {ALICE: True, BOB: True})
 
 
@@ -54,7 +54,7 @@ async def test_forget_player_deletes_everything_about_them(
     assert all(before.values()), before  # she has rows of every kind, freezes included
     bob_before = rows_of(db_path, BOB.external_id)
 
-    forgotten = await engine.forget_player(ALICE, now + timedelta(days=9))
+    forgotten = await engine.privacy.forget_player(ALICE, now + timedelta(days=9))
 
     assert forgotten == Forgotten(
         found=True,
@@ -78,29 +78,29 @@ async def test_after_forgetting_the_group_board_and_schedule_lose_them(
     changed: list[int] = []
     engine.schedule_listeners.append(lambda: changed.append(1))
 
-    await engine.forget_player(ALICE, later)
+    await engine.privacy.forget_player(ALICE, later)
 
-    board = await engine.leaderboard(GROUP, "all", later)
+    board = await engine.progress.leaderboard(GROUP, "all", later)
     assert [entry.display_name for entry in board.entries] == ["Bob"]
-    assert await engine.schedule_slots("telegram") == []  # her daily question is off
+    assert await engine.daily.schedule_slots("telegram") == []  # her daily question is off
     assert changed  # the scheduler is told to re-derive its jobs
-    stats = await engine.stats(ALICE, later)
+    stats = await engine.progress.stats(ALICE, later)
     assert (stats.answered, stats.streak.current, stats.streak.freezes) == (0, 0, 0)
 
 
 async def test_forgetting_twice_or_a_stranger_finds_nothing(engine: Engine, now: datetime) -> None:
     await practise(engine, ALICE, now)
 
-    assert (await engine.forget_player(ALICE, now)).found
-    assert await engine.forget_player(ALICE, now) == Forgotten(found=False)
-    assert await engine.forget_player(BOB, now) == Forgotten(found=False)
+    assert (await engine.privacy.forget_player(ALICE, now)).found
+    assert await engine.privacy.forget_player(ALICE, now) == Forgotten(found=False)
+    assert await engine.privacy.forget_player(BOB, now) == Forgotten(found=False)
 
 
 async def test_a_forgotten_player_can_start_afresh(
     engine: Engine, now: datetime, db_path: Path
 ) -> None:
     await practise(engine, ALICE, now)
-    await engine.forget_player(ALICE, now)
+    await engine.privacy.forget_player(ALICE, now)
 
     result = await practise(engine, ALICE, now + timedelta(minutes=5))
 

@@ -128,6 +128,8 @@ async def test_the_metered_engine_counts_each_answer_once(store: Store, catalog:
     engine = MeteredEngine(store, catalog, metrics=metrics)
     asked, _ = await ask_and_send(engine, ALICE_DM, ALICE, now)
     for _ in range(2):  # the same message delivered twice
-        await engine.answer(ALICE_DM, ALICE, full_answer(asked.question), now, source_key="m:1")
+        await engine.answering.answer(
+            ALICE_DM, ALICE, full_answer(asked.question), now, source_key="m:1"
+        )
 
     assert value(metrics, "quizbot_answers_total") == 1

@@ -73,7 +73,7 @@ async def play_days(
     chat = ChatKey(player.platform, player.external_id)
     skill: dict[str, float] = {}
     given = 0
-    topics = [topic for topic, _ in engine.topics()]
+    topics = [topic for topic, _ in engine.settings.bundled_topics()]
     for back in sorted(days, reverse=True):
         moment = now - timedelta(days=back, hours=rng.randint(0, 6))
         for _ in range(rng.randint(*per_day)):
@@ -101,7 +101,7 @@ async def seed_group_week(
     """A group playing this week up to `now`: a question a day, most members answer."""
     rng = random.Random(seed)
     members = [PlayerKey("telegram", 5000 + i, name) for i, name in enumerate(names)]
-    await engine.open_chat(GROUP, now, is_group=True, title=GROUP_TITLE)
+    await engine.settings.ensure_chat(GROUP, now, is_group=True, title=GROUP_TITLE)
     day = now - timedelta(days=now.weekday())
     while day <= now:
         asked, message_id = await ask_and_send(engine, GROUP, None, day, is_group=True)
@@ -126,9 +126,11 @@ async def write_samples(folder: Path) -> list[Path]:
             engine = Engine(store, catalog)
             alice = PlayerKey("telegram", 4242, "Alice")
             await play_days(engine, alice, SAMPLE_NOW, sample_days())
-            stats = await engine.stats_chart_data(alice, SAMPLE_NOW)
+            stats = await engine.progress.stats_chart_data(alice, SAMPLE_NOW)
             members = await seed_group_week(engine, SAMPLE_NOW)
-            board = await engine.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, members[2])
+            board = await engine.progress.leaderboard_chart_data(
+                GROUP, "week", SAMPLE_NOW, members[2]
+            )
         finally:
             await store.close()
     written = [folder / "stats-sample.png", folder / "leaderboard-sample.png"]

@@ -30,12 +30,12 @@ async def test_a_player_exports_their_own_answers_oldest_first(
 ) -> None:
     asked, _ = await ask_and_send(progress_engine, ALICE_DM, ALICE, now, filter_text="何时")
     result = await reply(progress_engine, ALICE_DM, ALICE, '数据里有模式, "quoted"\nline', now)
-    await progress_engine.rate(result.attempt_id, ALICE, Rating.EASY, now)
-    await progress_engine.open_chat(GROUP, now, is_group=True, title="Study, group")
+    await progress_engine.rating.rate(result.attempt_id, ALICE, Rating.EASY, now)
+    await progress_engine.settings.ensure_chat(GROUP, now, is_group=True, title="Study, group")
     later = now + timedelta(days=1)
     await group_round(progress_engine, GROUP, later, {ALICE: True, BOB: False})
 
-    history = await progress_engine.history(ALICE)
+    history = await progress_engine.progress.history(ALICE)
     assert history[0].question_id == asked.question.id
     assert len(history) == 2  # Bob's answer is not Alice's
     rows = parsed(history_csv(history))
@@ -54,7 +54,7 @@ async def test_a_player_exports_their_own_answers_oldest_first(
 async def test_a_stranger_exports_an_empty_file_with_a_header(
     progress_engine: Engine,
 ) -> None:
-    data = history_csv(await progress_engine.history(ALICE))
+    data = history_csv(await progress_engine.progress.history(ALICE))
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
     assert data.decode("utf-8-sig") == ",".join(COLUMNS) + "\r\n"
 

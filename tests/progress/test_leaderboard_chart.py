@@ -41,13 +41,13 @@ def member(index: int) -> PlayerKey:
 
 
 async def outside_the_top(engine: Engine) -> PlayerKey:
-    board = await engine.leaderboard(GROUP, "week", SAMPLE_NOW)
+    board = await engine.progress.leaderboard(GROUP, "week", SAMPLE_NOW)
     top = {entry.display_name for entry in board.entries}
     return next(member(i) for i, name in enumerate(NAMES) if name not in top)
 
 
 async def test_the_table_has_a_row_per_leader(group_engine: Engine, fonts: Fonts) -> None:
-    data = await group_engine.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW)
+    data = await group_engine.progress.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW)
     assert data.chat_title == GROUP_TITLE
     assert data.week_start == date(2025, 3, 3)
     assert len(data.board.entries) == 10 and data.board.me is None
@@ -63,7 +63,7 @@ async def test_the_asking_member_outside_the_top_gets_their_own_row(
     group_engine: Engine, fonts: Fonts
 ) -> None:
     me = await outside_the_top(group_engine)
-    data = await group_engine.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, me)
+    data = await group_engine.progress.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, me)
     assert data.board.me is not None and data.board.me.rank > 10
     sheet = build_leaderboard_sheet(data, fonts)
     rows = sheet.artists("row ")
@@ -78,7 +78,7 @@ async def test_the_asking_member_outside_the_top_gets_their_own_row(
 
 
 async def test_the_png_is_phone_sized_and_not_blank(group_engine: Engine, fonts: Fonts) -> None:
-    data = await group_engine.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, member(2))
+    data = await group_engine.progress.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, member(2))
     png = timed("leaderboard (top 10)", lambda: leaderboard_png(data, fonts))
     width, height = png_size(png)
     assert width == 1080
@@ -87,13 +87,13 @@ async def test_the_png_is_phone_sized_and_not_blank(group_engine: Engine, fonts:
 
 
 async def test_drawing_happens_in_a_worker_thread(group_engine: Engine) -> None:
-    data = await group_engine.leaderboard_chart_data(GROUP, "all", SAMPLE_NOW)
+    data = await group_engine.progress.leaderboard_chart_data(GROUP, "all", SAMPLE_NOW)
     assert data.week_start is None
     png_size(await render_leaderboard(data))
 
 
 async def test_an_empty_group_draws_an_empty_table(progress_engine: Engine, fonts: Fonts) -> None:
-    data = await progress_engine.leaderboard_chart_data(
+    data = await progress_engine.progress.leaderboard_chart_data(
         ChatKey("telegram", -42), "week", SAMPLE_NOW
     )
     assert data.board.entries == ()

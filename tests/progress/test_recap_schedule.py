@@ -147,7 +147,7 @@ async def test_a_sender_without_recaps_gets_none_and_claims_nothing(
     try:
         monday = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
         await jobs.tick(monday)
-        assert len(await progress_engine.recaps_due("telegram", monday)) == 1  # still due
+        assert len(await progress_engine.recaps.due("telegram", monday)) == 1  # still due
     finally:
         await jobs.shutdown()
 
@@ -162,7 +162,7 @@ async def test_a_group_that_blocked_the_bot_is_deactivated(
     sender.script[group.external_id] = [ChatUnreachable("kicked")]
     monday = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
     assert await jobs.recaps.run(monday) == {"unreachable": 1}
-    settings = await progress_engine.settings(group)
+    settings = await progress_engine.settings.of(group)
     assert settings is not None and not settings.active
 
 

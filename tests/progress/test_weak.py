@@ -46,8 +46,10 @@ def test_other_filters_are_not_the_drill(text: str | None) -> None:
 async def test_a_newcomer_drills_the_whole_deck_with_a_note(
     progress_engine: Engine, now: datetime
 ) -> None:
-    assert await progress_engine.weak_topics(ALICE, now) == []
-    asked = await progress_engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="weak")
+    assert await progress_engine.progress.weak_topics(ALICE, now) == []
+    asked = await progress_engine.asking.ask(
+        ALICE_DM, ALICE, now, is_group=False, filter_text="weak"
+    )
     assert asked.note == NO_HISTORY_NOTE
     assert asked.question.id == progress_engine.catalog.questions[0].id  # the usual first
 
@@ -59,14 +61,14 @@ async def test_the_drill_asks_from_the_lowest_scoring_topics(
     await answer_topic(progress_engine, INDEXES, False, now, times=2)
     await answer_topic(progress_engine, QUEUES, False, now)
     later = now + timedelta(hours=1)
-    assert await progress_engine.weak_topics(ALICE, later) == [INDEXES, QUEUES]
+    assert await progress_engine.progress.weak_topics(ALICE, later) == [INDEXES, QUEUES]
     for step in range(4):
-        asked = await progress_engine.ask(
+        asked = await progress_engine.asking.ask(
             ALICE_DM, ALICE, later + timedelta(minutes=step), is_group=False, filter_text="weak"
         )
         assert asked.question.topic in (INDEXES, QUEUES)
         assert asked.note == f"Weak-topic drill: {INDEXES}; {QUEUES}."
-        await progress_engine.skip(ALICE_DM, later + timedelta(minutes=step))
+        await progress_engine.answering.skip(ALICE_DM, later + timedelta(minutes=step))
 
 
 async def test_fading_recall_makes_a_well_answered_topic_weak(
@@ -79,8 +81,8 @@ async def test_fading_recall_makes_a_well_answered_topic_weak(
     assert strengths[CACHING].score == 1.0
     assert strengths[CACHING].recall is not None and strengths[CACHING].recall < 0.85
     assert strengths[INDEXES].recall == pytest.approx(1.0, abs=0.01)
-    assert await progress_engine.weak_topics(ALICE, months_later) == [CACHING]
-    asked = await progress_engine.ask(
+    assert await progress_engine.progress.weak_topics(ALICE, months_later) == [CACHING]
+    asked = await progress_engine.asking.ask(
         ALICE_DM, ALICE, months_later, is_group=False, filter_text="weak"
     )
     assert asked.question.topic == CACHING
@@ -91,14 +93,16 @@ async def test_when_every_topic_is_strong_the_weakest_one_is_drilled(
 ) -> None:
     await answer_topic(progress_engine, CACHING, True, now, times=2)
     await answer_topic(progress_engine, INDEXES, True, now)
-    assert await progress_engine.weak_topics(ALICE, now) == [CACHING]  # deck order breaks ties
+    assert await progress_engine.progress.weak_topics(ALICE, now) == [
+        CACHING
+    ]  # deck order breaks ties
 
 
 async def test_answers_with_nothing_to_grade_do_not_make_a_topic_weak(
     progress_engine: Engine, now: datetime
 ) -> None:
     await answer_topic(progress_engine, "open questions", True, now)  # ungradable: score 0
-    assert await progress_engine.weak_topics(ALICE, now) == []
+    assert await progress_engine.progress.weak_topics(ALICE, now) == []
 
 
 async def test_the_drill_in_a_group_uses_the_asking_members_history(
@@ -106,16 +110,20 @@ async def test_the_drill_in_a_group_uses_the_asking_members_history(
 ) -> None:
     await answer_topic(progress_engine, CACHING, True, now, times=2)
     await answer_topic(progress_engine, QUEUES, False, now, times=2)
-    asked = await progress_engine.ask(GROUP, ALICE, now, is_group=True, filter_text="weak")
+    asked = await progress_engine.asking.ask(GROUP, ALICE, now, is_group=True, filter_text="weak")
     assert asked.question.topic == QUEUES
     assert asked.note == f"Weak-topic drill: {QUEUES}."
     stranger = PlayerKey("telegram", 999, "Stranger")
-    other = await progress_engine.ask(GROUP, stranger, now, is_group=True, filter_text="weak")
+    other = await progress_engine.asking.ask(
+        GROUP, stranger, now, is_group=True, filter_text="weak"
+    )
     assert other.note == NO_HISTORY_NOTE
 
 
 async def test_other_filters_still_work(progress_engine: Engine, now: datetime) -> None:
-    asked = await progress_engine.ask(ALICE_DM, ALICE, now, is_group=False, filter_text="queue")
+    asked = await progress_engine.asking.ask(
+        ALICE_DM, ALICE, now, is_group=False, filter_text="queue"
+    )
     assert asked.question.topic == QUEUES and asked.note == ""
 
 

@@ -179,7 +179,7 @@ async def subscribe(
     """A subscribed chat (a private one belongs to player `external_id`)."""
     chat = ChatKey(PLATFORM, external_id)
     owner = None if group else PlayerKey(PLATFORM, external_id, f"Player {external_id}")
-    await engine.set_subscribed(chat, True, now, is_group=group, owner=owner)
-    await engine.set_push_time(chat, push_time, now, is_group=group)
-    await engine.set_timezone(chat, timezone, now, is_group=group, player=owner)
+    await engine.settings.set_subscribed(chat, True, now, is_group=group, owner=owner)
+    await engine.settings.set_push_time(chat, push_time, now, is_group=group)
+    await engine.settings.set_timezone(chat, timezone, now, is_group=group, player=owner)
     return chat

@@ -72,7 +72,7 @@ async def test_chats_are_grouped_into_slots(
         await subscribe(
             engine, number, clock(), push_time=("09:00", "18:30")[number % 2], timezone=zone
         )
-    await engine.set_subscribed(ChatKey("telegram", 0), False, clock(), is_group=False)
+    await engine.settings.set_subscribed(ChatKey("telegram", 0), False, clock(), is_group=False)
     await scheduler.resync()
     assert scheduler.slots == {
         Slot("09:00", "Asia/Shanghai"): 2,
@@ -140,9 +140,9 @@ async def test_catch_up_skips_chats_that_already_had_theirs(
         await subscribe(engine, number, clock())
     nine = utc("2025-03-03 09:00")
     for external_id in (1, 2):  # delivered by the bot before it went down
-        asked = await engine.claim_daily(await chat_id(store, external_id), nine)
+        asked = await engine.daily.claim(await chat_id(store, external_id), nine)
         assert asked is not None
-        await engine.question_sent(asked.delivery_id, nine, message_id=1)
+        await engine.asking.question_sent(asked.delivery_id, nine, message_id=1)
     clock.set(utc("2025-03-03 10:00"))
     await scheduler.resync(at_start=True)
     ran = await scheduler.recover(clock())
@@ -189,8 +189,8 @@ async def test_a_new_time_takes_effect_the_next_day(
     await subscribe(engine, 3, clock(), push_time="18:00")
     await scheduler.resync()
     await drive(scheduler, clock, utc("2025-03-03 00:00"), utc("2025-03-03 10:00"))
-    await engine.set_push_time(morning, "18:00", clock(), is_group=False)  # had today's
-    await engine.set_push_time(evening, "09:00", clock(), is_group=False)  # 09:00 is past
+    await engine.settings.set_push_time(morning, "18:00", clock(), is_group=False)  # had today's
+    await engine.settings.set_push_time(evening, "09:00", clock(), is_group=False)  # 09:00 is past
     await scheduler.resync()
     await drive(scheduler, clock, utc("2025-03-03 10:10"), utc("2025-03-04 20:00"))
     assert sent_at(sender, 1) == [utc("2025-03-03 09:00"), utc("2025-03-04 18:00")]
@@ -205,8 +205,8 @@ async def test_a_new_timezone_takes_effect_the_next_local_day(
     west = await subscribe(engine, 2, clock())
     await scheduler.resync()
     await drive(scheduler, clock, utc("2025-03-03 00:00"), utc("2025-03-03 10:00"))
-    await engine.set_timezone(east, "Asia/Tokyo", clock(), is_group=False)
-    await engine.set_timezone(west, "America/New_York", clock(), is_group=False)
+    await engine.settings.set_timezone(east, "Asia/Tokyo", clock(), is_group=False)
+    await engine.settings.set_timezone(west, "America/New_York", clock(), is_group=False)
     await scheduler.resync()
     await drive(scheduler, clock, utc("2025-03-03 10:10"), utc("2025-03-04 15:00"))
     # 09:00 in Tokyo on 4 March is 00:00 UTC; New York's 3 March already had its question
@@ -221,8 +221,8 @@ async def test_unsubscribed_and_inactive_chats_get_nothing(
     quitter = await subscribe(engine, 1, clock())
     await subscribe(engine, 2, clock())
     blocked = await subscribe(engine, 3, clock())
-    await engine.set_subscribed(quitter, False, clock(), is_group=False)
-    await engine.set_chat_active(blocked, False)
+    await engine.settings.set_subscribed(quitter, False, clock(), is_group=False)
+    await engine.settings.set_chat_active(blocked, False)
     await scheduler.resync()
     await drive(scheduler, clock, utc("2025-03-03 08:00"), utc("2025-03-03 10:00"))
     assert sender.question_chats() == [2]
@@ -235,14 +235,14 @@ async def test_a_chat_that_unsubscribes_after_the_slot_was_read_is_skipped(
         await subscribe(engine, number, clock())
     await scheduler.resync()
     clock.set(utc("2025-03-03 09:00"))
-    original = engine.chats_to_push
+    original = engine.daily.chats_to_push
 
     async def then_unsubscribe(*args: object) -> list:  # type: ignore[type-arg]
         chats = await original(*args)  # type: ignore[arg-type]
-        await engine.set_subscribed(ChatKey("telegram", 1), False, clock(), is_group=False)
+        await engine.settings.set_subscribed(ChatKey("telegram", 1), False, clock(), is_group=False)
         return chats
 
-    engine.chats_to_push = then_unsubscribe  # type: ignore[method-assign]
+    engine.daily.chats_to_push = then_unsubscribe  # type: ignore[method-assign]
     ran = await scheduler.run_due(clock())
     assert sorted(sender.question_chats()) == [0, 2]
     assert ran[Slot("09:00", "UTC")] == {"sent": 2, "claimed before": 1}

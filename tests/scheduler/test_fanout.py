@@ -188,7 +188,7 @@ async def test_a_claim_left_unsent_from_an_earlier_day_is_abandoned(
     async with store.read() as tx:
         row = await tx.chats.find("telegram", 1)
     assert row is not None
-    assert await engine.claim_daily(row.id, NINE) is not None  # then the bot died
+    assert await engine.daily.claim(row.id, NINE) is not None  # then the bot died
     clock.set(utc("2025-03-04 08:00"))
     await scheduler.resync(at_start=True)
     await scheduler.recover(clock())
@@ -207,11 +207,11 @@ async def test_unsent_claims_of_another_platform_are_left_alone(
     store: Store,
 ) -> None:
     discord = ChatKey("discord", 1)
-    await engine.set_subscribed(discord, True, clock(), is_group=True)
+    await engine.settings.set_subscribed(discord, True, clock(), is_group=True)
     async with store.read() as tx:
         row = await tx.chats.find("discord", 1)
     assert row is not None
-    assert await engine.claim_daily(row.id, NINE) is not None
+    assert await engine.daily.claim(row.id, NINE) is not None
     clock.set(utc("2025-03-03 09:10"))
     await scheduler.resync(at_start=True)
     await scheduler.recover(clock())
@@ -230,7 +230,7 @@ async def test_finishing_unsent_claims_first_waits_out_the_last_second_before_th
     async with store.read() as tx:
         row = await tx.chats.find("telegram", 1)
     assert row is not None
-    assert await engine.claim_daily(row.id, NINE) is not None  # then the bot died
+    assert await engine.daily.claim(row.id, NINE) is not None  # then the bot died
     clock.set(utc("2025-03-03 09:05"))
     await scheduler.resync(at_start=True)
     assert scheduler.limiter.paused_until == 0

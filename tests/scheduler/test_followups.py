@@ -45,16 +45,16 @@ async def test_reveals_of_another_platform_are_not_taken(
     engine: Engine, scheduler: QuizScheduler, sender: FakeSender, clock: FakeClock, store: Store
 ) -> None:
     discord = ChatKey("discord", -1)
-    await engine.set_subscribed(discord, True, clock(), is_group=True)
+    await engine.settings.set_subscribed(discord, True, clock(), is_group=True)
     async with store.read() as tx:
         row = await tx.chats.find("discord", -1)
     assert row is not None
-    asked = await engine.claim_daily(row.id, utc("2025-03-03 09:00"))
+    asked = await engine.daily.claim(row.id, utc("2025-03-03 09:00"))
     assert asked is not None
-    await engine.question_sent(asked.delivery_id, utc("2025-03-03 09:00"), message_id=3)
+    await engine.asking.question_sent(asked.delivery_id, utc("2025-03-03 09:00"), message_id=3)
     await scheduler.tick(utc("2025-03-03 14:00"))
     assert sender.reveals == []
-    assert len(await engine.reveals_due(utc("2025-03-03 14:00"))) == 1
+    assert len(await engine.reveals.reveals_due(utc("2025-03-03 14:00"))) == 1
 
 
 async def test_a_rate_limited_reveal_is_retried_and_a_blocked_group_deactivated(
@@ -92,8 +92,8 @@ async def test_reminders_go_only_to_players_at_risk_once_a_day(
     await scheduler.run_due(clock.set(utc("2025-03-03 09:00")))
     for number in (1, 2, 3, 6):
         await answer_daily(engine, number, "2025-03-03 09:30")  # 4 never answers
-    await engine.set_reminders(PlayerKey("telegram", 3, "Player 3"), False, clock())
-    await engine.set_chat_active(ChatKey("telegram", 6), False)  # blocked the bot
+    await engine.settings.set_reminders(PlayerKey("telegram", 3, "Player 3"), False, clock())
+    await engine.settings.set_chat_active(ChatKey("telegram", 6), False)  # blocked the bot
     await scheduler.run_due(clock.set(utc("2025-03-04 09:00")))
     await answer_daily(engine, 2, "2025-03-04 09:30")  # 2 keeps the streak today
 

@@ -51,14 +51,14 @@ async def player_with_streak(
     engine: Engine, store: Store, number: int, timezone: str, last_day: str, freezes: int = 0
 ) -> None:
     player = PlayerKey("telegram", number, f"P{number}")
-    await engine.set_timezone(
+    await engine.settings.set_timezone(
         ChatKey("telegram", number),
         timezone,
         utc("2025-03-01 00:00"),
         is_group=False,
         player=player,
     )
-    await engine.open_chat(
+    await engine.settings.ensure_chat(
         ChatKey("telegram", number), utc("2025-03-01 00:00"), is_group=False, owner=player
     )
     async with store.write() as tx:
@@ -89,11 +89,11 @@ async def test_players_at_the_edges_of_the_date_line_are_found(
 ) -> None:
     await player_with_streak(engine, store, 1, timezone, last_day)
     await player_with_streak(engine, store, 2, timezone, last_day, freezes=1)  # covered
-    due = await engine.reminders_due("telegram", utc(moment), EVENING)
+    due = await engine.daily.reminders_due("telegram", utc(moment), EVENING)
     assert [(item.chat_external_id, item.local_day.isoformat()) for item in due] == [
         (1, expected_day)
     ]
-    assert await engine.reminders_due("discord", utc(moment), EVENING) == []
-    assert await engine.mark_reminded(due[0].user_id, due[0].local_day)
-    assert not await engine.mark_reminded(due[0].user_id, due[0].local_day)
-    assert await engine.reminders_due("telegram", utc(moment), EVENING) == []
+    assert await engine.daily.reminders_due("discord", utc(moment), EVENING) == []
+    assert await engine.daily.claim_reminder(due[0].user_id, due[0].local_day)
+    assert not await engine.daily.claim_reminder(due[0].user_id, due[0].local_day)
+    assert await engine.daily.reminders_due("telegram", utc(moment), EVENING) == []

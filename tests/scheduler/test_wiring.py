@@ -102,11 +102,11 @@ async def test_jobs_follow_schedule_changes_after_a_debounce(
     await scheduler.start()
     try:
         assert set(slot_jobs(scheduler)) == {"daily:09:00:UTC"}
-        await engine.set_push_time(first, "18:00", clock(), is_group=False)
-        await engine.set_timezone(first, "Asia/Shanghai", clock(), is_group=False)
+        await engine.settings.set_push_time(first, "18:00", clock(), is_group=False)
+        await engine.settings.set_timezone(first, "Asia/Shanghai", clock(), is_group=False)
         await wait_for(lambda: "daily:18:00:Asia/Shanghai" in slot_jobs(scheduler))
         assert set(slot_jobs(scheduler)) == {"daily:09:00:UTC", "daily:18:00:Asia/Shanghai"}
-        await engine.set_subscribed(ChatKey("telegram", 2), False, clock(), is_group=False)
+        await engine.settings.set_subscribed(ChatKey("telegram", 2), False, clock(), is_group=False)
         await wait_for(lambda: "daily:09:00:UTC" not in slot_jobs(scheduler))
         assert set(slot_jobs(scheduler)) == {"daily:18:00:Asia/Shanghai"}
     finally:
@@ -118,7 +118,7 @@ async def test_a_slot_job_and_the_tick_job_really_run(
     engine: Engine, sender: FakeSender, clock: FakeClock, settings: SchedulerSettings
 ) -> None:
     group = await subscribe(engine, -7, clock(), group=True)
-    await engine.set_subscribed(group, True, clock(), is_group=True)
+    await engine.settings.set_subscribed(group, True, clock(), is_group=True)
     scheduler = QuizScheduler(engine, sender, settings=settings, clock=clock)
     await scheduler.start()
     try:

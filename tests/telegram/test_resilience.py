@@ -69,7 +69,7 @@ async def test_a_crashing_handler_gets_a_friendly_reply(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(bot.app.bot_data.engine, "streak", broken)
+    monkeypatch.setattr(bot.app.bot_data.engine.progress, "streak", broken)
 
     reply = await bot.command(ALICE, "streak")
 

@@ -1,0 +1,248 @@
+"""Answering: a typed reply or a quiz-poll vote becomes a graded, recorded attempt; and
+skipping the open question.
+
+Finding the question an answer is for (the replied-to message in a group, the open
+question in a private chat), grading it (key points, or the option picked), asking the
+optional judge, and replaying a repeated update without recording it twice. What an
+answer changes once graded is `bot.engine.recording`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.decks.model import Question
+from bot.engine import srs
+from bot.engine.clock import local_day
+from bot.engine.context import EngineContext, streak_info, streak_state
+from bot.engine.grading import Grade, grade
+from bot.engine.judging import Judgement, apply_judgement
+from bot.engine.recording import record_attempt
+from bot.engine.results import AnswerResult, ChatKey, PlayerKey
+from bot.engine.unconfirmed import match_unconfirmed
+from bot.errors import AlreadyAnswered, NoOpenQuestion
+from bot.store.store import AttemptRow, ChatRow, DeliveryRow, Tx, UserRow
+
+
+class Answering:
+    """Typed answers, poll votes and /skip."""
+
+    def __init__(self, context: EngineContext) -> None:
+        self.context = context
+        self.recorded_listeners: list[Callable[[AnswerResult], None]] = []
+        """Called with each newly recorded answer (not a replayed one): `/metrics`."""
+
+    async def answer(
+        self,
+        chat: ChatKey,
+        player: PlayerKey,
+        text: str,
+        now: datetime,
+        *,
+        source_key: str,
+        reply_to_message_id: int | None = None,
+        replied_text: str | None = None,
+    ) -> AnswerResult:
+        """Grade and record a typed answer; the same `source_key` twice records it once.
+
+        In a group an answer is a reply to the question (`reply_to_message_id`). A reply
+        that arrives after the group's reveal still counts in full (points, streak and the
+        player's card): updates can arrive late, and the reveal lists only the answers in
+        by then. Each player answers a question once (AlreadyAnswered after that).
+        `replied_text` (the replied-to message's text) finds a question whose message id
+        is not recorded yet (`bot.engine.unconfirmed`).
+        """
+        ctx = self.context
+        opinion = None
+        if ctx.judge is not None:
+            opinion = await self._second_opinion(chat, text, reply_to_message_id)
+        advice = ""
+        async with ctx.store.write() as tx:
+            row = await ctx.known_chat(tx, chat)
+            user = await ctx.ensure_user(tx, player, now)
+            duplicate = await tx.attempt_by_source(row.id, source_key)
+            if duplicate is not None:
+                return await self._replay(tx, duplicate, row, user, now)
+            delivery = await self._delivery_answered(
+                tx, row, reply_to_message_id, replied_text, now
+            )
+            question = ctx.catalog.by_id[delivery.question_id]
+            if question.is_multiple_choice:
+                chosen = choice_from_text(text, question)
+                result = choice_grade(question, chosen)
+            else:
+                chosen = None
+                result = grade(text, question.key_points, question.question)
+                if opinion is not None and opinion[0] == question.id:
+                    result, advice = apply_judgement(
+                        result, question.key_points, text, question.question, opinion[1]
+                    )
+            recorded = await record_attempt(
+                ctx, tx, row, user, delivery, question, text, result, now, source_key, chosen
+            )
+        self._recorded(recorded)
+        return replace(recorded, advice=advice) if advice else recorded
+
+    async def answer_choice(
+        self, poll_id: str, player: PlayerKey, option_ids: list[int], now: datetime
+    ) -> AnswerResult:
+        """Record a vote in a quiz poll as an attempt."""
+        ctx = self.context
+        source_key = f"poll:{poll_id}:{player.external_id}"
+        async with ctx.store.write() as tx:
+            delivery = await tx.delivery_by_poll(poll_id)
+            if delivery is None or delivery.question_id not in ctx.catalog.by_id:
+                raise NoOpenQuestion("That poll is not one of this quiz's questions.")
+            row = await tx.chat_by_id(delivery.chat_id)
+            assert row is not None
+            user = await ctx.ensure_user(tx, player, now)
+            duplicate = await tx.attempt_by_source(row.id, source_key)
+            if duplicate is not None:
+                return await self._replay(tx, duplicate, row, user, now)
+            if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+                raise AlreadyAnswered("You already answered this question.")
+            question = ctx.catalog.by_id[delivery.question_id]
+            chosen = option_ids[0] if option_ids else None
+            text = question.choices[chosen] if question.choices and chosen is not None else ""
+            recorded = await record_attempt(
+                ctx,
+                tx,
+                row,
+                user,
+                delivery,
+                question,
+                text,
+                choice_grade(question, chosen),
+                now,
+                source_key,
+                chosen,
+            )
+        self._recorded(recorded)
+        return recorded
+
+    async def skip(self, chat: ChatKey, now: datetime) -> Question:
+        """Close the open question in a chat; the adapter shows its answer."""
+        ctx = self.context
+        async with ctx.store.write() as tx:
+            row = await ctx.known_chat(tx, chat)
+            delivery = await tx.open_delivery(row.id)
+            if delivery is None or delivery.question_id not in ctx.catalog.by_id:
+                raise NoOpenQuestion("No question is open: try /quiz.")
+            await tx.close_delivery(delivery.id, now)
+            if row.is_group:
+                await tx.mark_revealed(delivery.id, now)
+        return ctx.catalog.by_id[delivery.question_id]
+
+    def _recorded(self, result: AnswerResult) -> None:
+        for listener in self.recorded_listeners:
+            listener(result)
+
+    async def _second_opinion(
+        self, chat: ChatKey, text: str, reply_to_message_id: int | None
+    ) -> tuple[str, Judgement] | None:
+        """The judge's word on the answer to the question this answer is for, if any."""
+        ctx = self.context
+        assert ctx.judge is not None
+        async with ctx.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is None:
+                return None
+            try:
+                delivery = await self._delivery_answered(tx, row, reply_to_message_id)
+            except NoOpenQuestion:
+                return None
+        question = ctx.catalog.by_id[delivery.question_id]
+        if question.is_multiple_choice or not question.key_points:
+            return None
+        judgement = await ctx.judge(question, text)
+        return (question.id, judgement) if judgement is not None else None
+
+    async def _delivery_answered(
+        self,
+        tx: Tx,
+        chat: ChatRow,
+        reply_to_message_id: int | None,
+        replied_text: str | None = None,
+        now: datetime | None = None,
+    ) -> DeliveryRow:
+        catalog = self.context.catalog
+        delivery = None
+        if reply_to_message_id is not None:
+            delivery = await tx.delivery_by_message(chat.id, reply_to_message_id)
+            if delivery is None and replied_text and now is not None:
+                delivery = await match_unconfirmed(
+                    tx, catalog, chat.id, reply_to_message_id, replied_text, now
+                )
+        if delivery is None and not chat.is_group:
+            delivery = await tx.open_delivery(chat.id)
+        if delivery is None or delivery.question_id not in catalog.by_id:
+            raise NoOpenQuestion(
+                "Reply to a question to answer it."
+                if chat.is_group
+                else "No question is open: try /quiz."
+            )
+        return delivery
+
+    async def _replay(
+        self, tx: Tx, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
+    ) -> AnswerResult:
+        """The result of an attempt recorded before (a repeated update): nothing changes."""
+        ctx = self.context
+        question = ctx.catalog.by_id.get(attempt.question_id)
+        if question is None:
+            raise NoOpenQuestion("That question is no longer in the decks.")
+        chosen = None
+        if question.is_multiple_choice:
+            chosen = choice_from_text(attempt.answer, question)
+            result = choice_grade(question, chosen)
+        else:
+            result = grade(attempt.answer, question.key_points, question.question)
+        review = await tx.review_for_attempt(attempt.id)
+        proposed = (
+            srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
+        )
+        today = local_day(now, ctx.timezone_of(user, chat))
+        return AnswerResult(
+            attempt_id=attempt.id,
+            delivery_id=attempt.delivery_id,
+            question=question,
+            grade=result,
+            points=attempt.points,
+            proposed_rating=proposed,
+            streak=streak_info(streak_state(user), today),
+            is_group=chat.is_group,
+            duplicate=True,
+            chosen_option=chosen,
+        )
+
+
+_LETTERS = "abcdefghij"
+
+
+def choice_from_text(text: str, question: Question) -> int | None:
+    """A typed pick of a multiple-choice option: its number (1-based), letter or text."""
+    choices = question.choices or []
+    typed = " ".join(text.split()).casefold()
+    wanted = typed.rstrip(".)")  # "2." and "b)" pick options too
+    if re.fullmatch(r"\d+", wanted) and 1 <= int(wanted) <= len(choices):
+        return int(wanted) - 1
+    if len(wanted) == 1 and wanted in _LETTERS[: len(choices)]:
+        return _LETTERS.index(wanted)
+    for index, choice in enumerate(choices):
+        # An option's own text may end in ")" or ".": compare it whole as typed as well.
+        if " ".join(choice.split()).casefold() in (typed, wanted):
+            return index
+    return None
+
+
+def choice_grade(question: Question, chosen: int | None) -> Grade:
+    right = chosen is not None and chosen == question.correct
+    return Grade(
+        score=1.0 if right else 0.0,
+        covered=(),
+        missed=(),
+        matched_terms=(),
+    )

@@ -1,0 +1,213 @@
+"""Progress: a player's streak and stats, a group's leaderboard, the data behind the
+/stats and leaderboard images, and a player's answer history for /export.
+
+Reads only. Streaks are shown live on the asker's local day: one that ended yesterday
+without a freeze to cover it shows as 0 although the stored value is older.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.decks.model import Question
+from bot.engine import srs
+from bot.engine.asking import weakest_topics
+from bot.engine.clock import ALL_TIME, local_day, week_period, week_start
+from bot.engine.context import NO_STREAK, EngineContext, streak_info, streak_state
+from bot.engine.results import (
+    ChatKey,
+    Leaderboard,
+    LeaderboardEntry,
+    PlayerKey,
+    StreakInfo,
+    TopicMastery,
+    UserStats,
+)
+from bot.engine.streaks import StreakState, live_streak
+from bot.progress.chart_data import LeaderboardChartData, StatsChartData, stats_chart_data
+from bot.progress.export import HistoryRow
+from bot.store.store import ScoreRow
+
+LEADERBOARD_SIZE = 10
+WEAKEST_TOPICS = 3
+
+
+class Progress:
+    """Streaks, stats, leaderboards and history."""
+
+    def __init__(self, context: EngineContext) -> None:
+        self.context = context
+
+    async def streak(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> StreakInfo:
+        ctx = self.context
+        async with ctx.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+        if user is None:
+            return NO_STREAK
+        return streak_info(streak_state(user), local_day(now, ctx.timezone_of(user, row)))
+
+    async def stats(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> UserStats:
+        ctx = self.context
+        async with ctx.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            summary = await tx.user_attempt_summary(user.id) if user else []
+            due = await tx.due_cards(user.id, now) if user else []
+        by_question = {r["question_id"]: (r["n"], r["avg_score"]) for r in summary}
+        # Replies to a question with nothing to grade against score 0 without meaning it:
+        # they count as answered but stay out of averages and mastery.
+        graded = {
+            question_id: counts
+            for question_id, counts in by_question.items()
+            if (question := ctx.catalog.by_id.get(question_id)) is None or _gradable(question)
+        }
+        view = ctx.view(row)
+        topics = []
+        graded_topics = set()
+        for topic, total in view.topics():
+            in_topic = [q.id for q in view.questions if q.topic == topic]
+            scores = [graded[q][1] for q in in_topic if q in graded]
+            average = sum(scores) / len(scores) if scores else 0.0
+            seen = sum(1 for q in in_topic if q in by_question)
+            topics.append(TopicMastery(topic, seen, total, average))
+            if scores:
+                graded_topics.add(topic)
+        answered = sum(n for n, _ in by_question.values())
+        graded_answers = sum(n for n, _ in graded.values())
+        total_score = sum(n * avg for n, avg in graded.values())
+        weakest = sorted(
+            (t for t in topics if t.topic in graded_topics),
+            key=lambda t: (t.average_score, t.topic),
+        )
+        streak = (
+            streak_info(streak_state(user), local_day(now, ctx.timezone_of(user, row)))
+            if user
+            else NO_STREAK
+        )
+        return UserStats(
+            answered=answered,
+            questions_seen=len(by_question),
+            questions_total=len(view.questions),
+            average_score=total_score / graded_answers if graded_answers else 0.0,
+            due_now=sum(1 for question_id, _ in due if question_id in ctx.catalog.by_id),
+            topics=tuple(topics),
+            weakest=tuple(t.topic for t in weakest[:WEAKEST_TOPICS]),
+            streak=streak,
+        )
+
+    async def leaderboard(
+        self, chat: ChatKey, period: str, now: datetime, player: PlayerKey | None = None
+    ) -> Leaderboard:
+        """A group's ranking this local week ('week', from Monday) or for all time ('all')."""
+        async with self.context.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+            if row is None:
+                return Leaderboard("all" if period == "all" else "week", (), None, 0)
+            key = ALL_TIME if period == "all" else week_period(now, row.timezone)
+            top = await tx.top_scores(row.id, key, LEADERBOARD_SIZE)
+            user = await tx.user(player.platform, player.external_id) if player else None
+            mine = await tx.score_of(row.id, key, user.id) if user else None
+            members = await tx.count_scores(row.id, key)
+        me_id = user.id if user else None
+        entries = tuple(
+            _leader_entry(rank, score, now, row.timezone, score.user_id == me_id)
+            for rank, score in enumerate(top, start=1)
+        )
+        me = None
+        if mine is not None and mine[0] > len(entries):
+            me = _leader_entry(mine[0], mine[1], now, row.timezone, True)
+        return Leaderboard("all" if period == "all" else "week", entries, me, members)
+
+    async def stats_chart_data(
+        self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
+    ) -> StatsChartData:
+        """What the /stats image shows (12-week calendar, mastery, streaks), in one read."""
+        ctx = self.context
+        async with ctx.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            summary = await tx.user_attempt_summary(user.id) if user else []
+            days = await tx.answered_days(user.id) if user else []
+            frozen = await tx.frozen_days(user.id) if user else []
+        today = local_day(now, ctx.timezone_of(user, row))
+        state = streak_state(user) if user else StreakState()
+        return stats_chart_data(
+            display_name=player.display_name,
+            today=today,
+            streak=streak_info(state, today),
+            last_active_day=state.last_day,
+            questions=ctx.view(row).questions,
+            summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
+            answered_days=days,
+            frozen_days=frozen,
+        )
+
+    async def leaderboard_chart_data(
+        self, chat: ChatKey, period: str, now: datetime, player: PlayerKey | None = None
+    ) -> LeaderboardChartData:
+        """The `leaderboard` ranking with what its image needs: the group's title and week."""
+        board = await self.leaderboard(chat, period, now, player)
+        async with self.context.store.read() as tx:
+            row = await tx.chat(chat.platform, chat.external_id)
+        today = local_day(now, row.timezone if row else self.context.defaults.timezone)
+        return LeaderboardChartData(
+            board=board,
+            chat_title=row.title if row else "",
+            today=today,
+            week_start=None if board.period == "all" else week_start(today),
+        )
+
+    async def weak_topics(self, player: PlayerKey, now: datetime) -> list[str]:
+        """The player's weakest topics (lowest scores or recall), weakest first; empty
+        when they have answered nothing gradable yet."""
+        ctx = self.context
+        async with ctx.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            return await weakest_topics(ctx, tx, user, now) if user else []
+
+    async def history(self, player: PlayerKey) -> list[HistoryRow]:
+        """The player's own answers, oldest first, for /export."""
+        catalog = self.context.catalog
+        async with self.context.store.read() as tx:
+            user = await tx.user(player.platform, player.external_id)
+            rows = await tx.user_history(user.id) if user else []
+        history = []
+        for r in rows:
+            question = catalog.by_id.get(r["question_id"])
+            history.append(
+                HistoryRow(
+                    answered_at=r["answered_at"],
+                    local_day=r["local_day"],
+                    deck=catalog.deck_of[question.id].deck if question else "",
+                    topic=question.topic if question else "",
+                    question_id=r["question_id"],
+                    question=question.question if question else "",
+                    answer=r["answer"],
+                    score=float(r["score"]),
+                    points=int(r["points"]),
+                    rating=srs.Rating(r["rating"]).label if r["rating"] else "",
+                    chat="private" if r["chat_kind"] == "private" else r["chat_title"] or "group",
+                )
+            )
+        return history
+
+
+def _gradable(question: Question) -> bool:
+    return bool(question.key_points) or question.is_multiple_choice
+
+
+def _leader_entry(
+    rank: int, score: ScoreRow, now: datetime, chat_timezone: str, is_me: bool
+) -> LeaderboardEntry:
+    """A leaderboard line; the streak is the member's live one (freezes count, own timezone)."""
+    last = date.fromisoformat(score.last_active_day) if score.last_active_day else None
+    state = StreakState(score.current_streak, score.current_streak, last, score.freezes)
+    today = local_day(now, score.timezone or chat_timezone)
+    return LeaderboardEntry(
+        rank, score.display_name, score.points, live_streak(state, today), is_me
+    )
