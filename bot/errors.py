@@ -1,14 +1,26 @@
-"""Domain errors raised by the engine; each adapter turns them into a friendly reply."""
+"""Domain errors raised by the engine: each names its case with a `code` and carries the
+facts of it as attributes, never wording. Adapters turn them into replies
+(`bot.presentation.errors` holds the words they share)."""
 
 from __future__ import annotations
 
 
 class QuizError(Exception):
-    """Base of every error a player can cause; its message is safe to show them."""
+    """Base of every error a player can cause. `code` says which case it is (each class
+    lists its codes); `str(error)` is the code, for logs."""
+
+    code: str = "quiz_error"
+
+    def __init__(self, code: str | None = None) -> None:
+        if code is not None:
+            self.code = code
+        super().__init__(self.code)
 
 
 class UnknownFilter(QuizError):
     """A /quiz filter matched no deck, tag or topic."""
+
+    code = "unknown_filter"
 
     def __init__(
         self,
@@ -18,34 +30,64 @@ class UnknownFilter(QuizError):
         decks: list[str],
         closest: list[str] | None = None,
     ) -> None:
+        super().__init__()
         self.text = text
         self.topics = topics
         self.tags = tags
         self.decks = decks
         self.closest = closest or []
         """The topics, tags or decks most like `text`, best first (maybe none)."""
-        super().__init__(f"Nothing matches {text!r}.")
 
 
 class NothingToAsk(QuizError):
     """Every question that fits has been seen today."""
 
+    code = "all_met_today"
+
 
 class NoOpenQuestion(QuizError):
-    """An answer, skip or reveal arrived but no question is open in that chat."""
+    """An answer, skip, reveal or peek found no question to act on. Codes:
+
+    - `never_asked`: nothing was ever asked in this chat;
+    - `none_open`: no question is open in this private chat (or chat);
+    - `reply_needed`: a group answer that replies to no question of ours;
+    - `unknown_poll`: a vote in a poll that is not one of our questions;
+    - `question_removed`: the question is no longer in the decks;
+    - `nothing_to_reveal`: no group question is waiting for its answer;
+    - `unavailable`: the question asked for privately is not this chat's (or is gone);
+    - `closed`: the question was revealed or removed (an adapter's own check).
+    """
+
+    code = "none_open"
 
 
 class AlreadyAnswered(QuizError):
     """This user already answered this question."""
 
+    code = "already_answered"
+
 
 class AlreadyRevealed(QuizError):
     """The model answer of this question was already revealed."""
 
+    code = "already_revealed"
+
 
 class UnknownAttempt(QuizError):
-    """A rating refers to an attempt that does not exist or belongs to someone else."""
+    """A rating refers to an attempt that is someone else's or missing (`not_yours`), or
+    to one that has nothing to rate (`not_ratable`: its question or review is gone)."""
+
+    code = "not_yours"
 
 
 class InvalidSetting(QuizError):
-    """A /time, /timezone or similar value could not be used; the message says why."""
+    """A /time, /timezone or similar value could not be used. `setting` names which
+    (`push_time`, `timezone`, or an adapter's own, like `channel`); `reason` is the
+    parser's sentence saying what is wrong with the value."""
+
+    code = "invalid_setting"
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__()
+        self.setting = setting
+        self.reason = reason

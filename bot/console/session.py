@@ -24,6 +24,7 @@ from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.presentation.errors import error_text
 
 PLATFORM = "console"
 HELP = (
@@ -139,14 +140,14 @@ class ConsoleSession:
             self.topic_filter = None
             closest = f" Closest: {', '.join(exc.closest)}." if exc.closest else ""
             topics = await self.engine.settings.chat_topics(self.chat)
-            self.say(f"{exc}{closest} Topics:\n{render.topics(topics)}")
+            self.say(f"{error_text(exc)}{closest} Topics:\n{render.topics(topics)}")
             waiting = await self.engine.asking.open_question(self.chat)
             if waiting is not None:  # the question asked before stays open
                 self.say("Your question is still open:")
                 self.say(render.question(waiting, self.asked_count))
             return waiting
         except QuizError as exc:
-            self.say(str(exc))
+            self.say(error_text(exc))
             return None
         if asked.question.id in self._played:
             # The engine repeats a question only when nothing else is left today.
@@ -202,7 +203,7 @@ class ConsoleSession:
                 source_key=f"console:{asked.delivery_id}",
             )
         except QuizError as exc:
-            self.say(str(exc))
+            self.say(error_text(exc))
             return True
         self.say(render.feedback(result))
         rating = await self._read_rating(result.proposed_rating)
@@ -256,7 +257,7 @@ class ConsoleSession:
                 skipped = await self.engine.answering.skip(self.chat, now)
                 self.say(render.skipped(skipped))
             except QuizError as exc:
-                self.say(str(exc))
+                self.say(error_text(exc))
             return "next"
         if name == "quiz":  # asking closes the open question, unless the topic is unknown
             self.topic_filter = argument.strip() or None

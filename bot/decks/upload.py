@@ -58,12 +58,11 @@ class DeckRejected(QuizError):
         count: int = 0,
         deck_id: str = "",
     ) -> None:
-        self.code = code
+        super().__init__(code)
         self.issues = tuple(issues)
         self.limit = limit
         self.count = count
         self.deck_id = deck_id
-        super().__init__(f"deck not stored: {code}")
 
 
 @dataclass(frozen=True, slots=True)

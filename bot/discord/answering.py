@@ -34,7 +34,6 @@ FORM_TITLE = "Your answer"
 FORM_TEXT_MAX = 3900
 ANSWER_MAX = 2000
 FORM_TIMEOUT = 30 * 60.0
-CLOSED = "This question is closed: its answer was revealed, or it is no longer in the decks."
 
 
 def question_view(asked: Asked) -> discord.ui.View:
@@ -204,7 +203,7 @@ async def grade_and_reply(
                 reply_to_message_id=message_id,
             )
         except NoOpenQuestion:
-            raise NoOpenQuestion(CLOSED) from None
+            raise NoOpenQuestion("closed") from None
     await send(
         interaction,
         content=render.rating_prompt(result.proposed_rating),

@@ -98,7 +98,7 @@ def _target(
 ) -> discord.TextChannel:
     target = channel or interaction.channel
     if not isinstance(target, discord.TextChannel):
-        raise InvalidSetting(PICK_A_CHANNEL)
+        raise InvalidSetting("channel", PICK_A_CHANNEL)
     return target
 
 
@@ -108,7 +108,7 @@ def _validated(time: str | None, timezone: str | None) -> tuple[str | None, str 
         push_time = parse_hhmm(time).strftime("%H:%M") if time else None
         zone = parse_timezone(timezone).key if timezone else None
     except ValueError as exc:
-        raise InvalidSetting(f"{exc}.") from None
+        raise InvalidSetting("schedule", f"{exc}.") from None
     return push_time, zone
 
 

@@ -1,8 +1,8 @@
 """The one place interaction errors end: a friendly reply, and a log line for real faults.
 
 Slash commands reach it through `QuizTree.on_error`; buttons and the answer form call
-`report_error` themselves. A player never sees a traceback: a `QuizError` shows its own
-(user-safe) message, a permission or context check says what is needed, and anything
+`report_error` themselves. A player never sees a traceback: a `QuizError` is worded by
+`bot.presentation.errors`, a permission or context check says what is needed, and anything
 else is logged with the interaction's context and answered with "Something went wrong".
 """
 
@@ -18,10 +18,10 @@ from bot.discord import render
 from bot.discord.context import NotReady
 from bot.discord.replies import tell
 from bot.errors import QuizError, UnknownFilter
+from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text
 
 log = logging.getLogger(__name__)
 
-SOMETHING_WENT_WRONG = "Something went wrong, try again."
 NOT_READY = "I am still starting up. Please try again in a moment."
 NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
 SERVER_ONLY = "That command works in a server channel."
@@ -51,7 +51,7 @@ def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | N
     if isinstance(error, UnknownFilter):
         return render.unknown_filter(error)
     if isinstance(error, QuizError):
-        return render.clip(str(error), render.CONTENT_MAX)
+        return render.clip(error_text(error), render.CONTENT_MAX)
     if isinstance(error, NotReady):
         return NOT_READY
     if isinstance(error, app_commands.MissingPermissions):

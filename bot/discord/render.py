@@ -30,6 +30,7 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
+from bot.presentation.errors import unknown_filter_text
 from bot.progress import recap as recaps
 
 TITLE_MAX = 256
@@ -315,14 +316,12 @@ def reminders(enabled: bool) -> str:
 
 
 def unknown_filter(error: UnknownFilter) -> str:
-    shown = clip(error.text, ECHO_MAX)
-    lines = [f"Nothing matches **{discord.utils.escape_markdown(shown)}**."]
-    if error.closest:
-        lines.append("Closest: " + ", ".join(f"`{name}`" for name in error.closest))
-    if error.decks:
-        lines.append("Decks: " + ", ".join(f"`{deck}`" for deck in error.decks))
-    lines.append("See /topics for topics; any open question is still open.")
-    return clip("\n".join(lines), CONTENT_MAX)
+    text = unknown_filter_text(
+        error,
+        shown=lambda text: f"**{discord.utils.escape_markdown(clip(text, ECHO_MAX))}**",
+        name=lambda name: f"`{name}`",
+    )
+    return clip(text, CONTENT_MAX)
 
 
 # -- daily push ------------------------------------------------------------------------

@@ -95,7 +95,7 @@ class Answering:
         async with ctx.store.write() as tx:
             delivery = await tx.delivery_by_poll(poll_id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
-                raise NoOpenQuestion("That poll is not one of this quiz's questions.")
+                raise NoOpenQuestion("unknown_poll")
             row = await tx.chat_by_id(delivery.chat_id)
             assert row is not None
             user = await ctx.ensure_user(tx, player, now)
@@ -103,7 +103,7 @@ class Answering:
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
             if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
-                raise AlreadyAnswered("You already answered this question.")
+                raise AlreadyAnswered()
             question = ctx.catalog.by_id[delivery.question_id]
             chosen = option_ids[0] if option_ids else None
             text = question.choices[chosen] if question.choices and chosen is not None else ""
@@ -130,7 +130,7 @@ class Answering:
             row = await ctx.known_chat(tx, chat)
             delivery = await tx.open_delivery(row.id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
-                raise NoOpenQuestion("No question is open: try /quiz.")
+                raise NoOpenQuestion("none_open")
             await tx.close_delivery(delivery.id, now)
             if row.is_group:
                 await tx.mark_revealed(delivery.id, now)
@@ -179,11 +179,7 @@ class Answering:
         if delivery is None and not chat.is_group:
             delivery = await tx.open_delivery(chat.id)
         if delivery is None or delivery.question_id not in catalog.by_id:
-            raise NoOpenQuestion(
-                "Reply to a question to answer it."
-                if chat.is_group
-                else "No question is open: try /quiz."
-            )
+            raise NoOpenQuestion("reply_needed" if chat.is_group else "none_open")
         return delivery
 
     async def _replay(
@@ -193,7 +189,7 @@ class Answering:
         ctx = self.context
         question = ctx.catalog.by_id.get(attempt.question_id)
         if question is None:
-            raise NoOpenQuestion("That question is no longer in the decks.")
+            raise NoOpenQuestion("question_removed")
         chosen = None
         if question.is_multiple_choice:
             chosen = choice_from_text(attempt.answer, question)

@@ -215,5 +215,5 @@ async def choose_question(
         )
         is_review = chosen in set(by_due)
     if chosen is None:
-        raise NothingToAsk("You have met every question here today. Come back tomorrow!")
+        raise NothingToAsk()
     return chosen, is_review

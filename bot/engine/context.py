@@ -99,7 +99,7 @@ class EngineContext:
         """The chat's row; NoOpenQuestion when nothing was ever asked there."""
         row = await tx.chat(chat.platform, chat.external_id)
         if row is None:
-            raise NoOpenQuestion("No question has been asked here yet: try /quiz.")
+            raise NoOpenQuestion("never_asked")
         return row
 
     def timezone_of(self, user: UserRow | None, chat: ChatRow | None) -> str:

@@ -35,18 +35,22 @@ class UnknownDecks(QuizError):
     """`/deck use` named decks this chat cannot use (`unknown`), or ids that more than one
     admin's own deck has (`ambiguous`)."""
 
+    code = "unknown_decks"
+
     def __init__(self, unknown: Sequence[str], ambiguous: Sequence[str] = ()) -> None:
+        super().__init__()
         self.unknown = tuple(unknown)
         self.ambiguous = tuple(ambiguous)
-        super().__init__(f"unknown decks: {', '.join(self.unknown or self.ambiguous)}")
 
 
 class NotOwnDeck(QuizError):
     """`/deck remove` named no own deck of this person."""
 
+    code = "not_own_deck"
+
     def __init__(self, deck_id: str) -> None:
+        super().__init__()
         self.deck_id = deck_id
-        super().__init__(f"no own deck {deck_id!r}")
 
 
 @dataclass(frozen=True, slots=True)

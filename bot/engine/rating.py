@@ -26,11 +26,11 @@ class Rating:
             attempt = await tx.attempt(attempt_id)
             user = await tx.user(player.platform, player.external_id)
             if attempt is None or user is None or attempt.user_id != user.id:
-                raise UnknownAttempt("That answer is not yours to rate.")
+                raise UnknownAttempt("not_yours")
             question = ctx.catalog.by_id.get(attempt.question_id)
             review = await tx.review_for_attempt(attempt.id)
             if question is None or review is None:
-                raise UnknownAttempt("That answer cannot be rated.")
+                raise UnknownAttempt("not_ratable")
             latest = await tx.latest_review(user.id, attempt.question_id)
             reviewed_at = datetime.fromisoformat(attempt.answered_at)
             if latest is not None and latest.id == review.id:

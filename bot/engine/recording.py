@@ -37,7 +37,7 @@ async def record_attempt(
 ) -> AnswerResult:
     """Record a graded answer and all it changes; AlreadyAnswered on a second answer."""
     if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
-        raise AlreadyAnswered("You already answered this question.")
+        raise AlreadyAnswered()
     day = local_day(now, ctx.timezone_of(user, chat))
     points = await points_earned(tx, chat, user, delivery, result, now)
     change = await extend_streak(tx, user, day)

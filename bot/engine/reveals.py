@@ -36,9 +36,9 @@ class Reveals:
             else:
                 delivery = await tx.open_delivery(row.id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
-                raise NoOpenQuestion("There is no question waiting for its answer here.")
+                raise NoOpenQuestion("nothing_to_reveal")
             if not await tx.mark_revealed(delivery.id, now):
-                raise AlreadyRevealed("That answer was already revealed.")
+                raise AlreadyRevealed()
             return await self._reveal_of(tx, delivery, row)
 
     async def reveals_due(self, now: datetime) -> list[Reveal]:
@@ -95,7 +95,7 @@ class Reveals:
     def _question_of(self, delivery: DeliveryRow | None) -> Question:
         catalog = self.context.catalog
         if delivery is None or delivery.question_id not in catalog.by_id:
-            raise NoOpenQuestion("That question is no longer available.")
+            raise NoOpenQuestion("unavailable")
         return catalog.by_id[delivery.question_id]
 
     async def _reveal_of(self, tx: Tx, delivery: DeliveryRow, chat: ChatRow) -> Reveal:

@@ -1,7 +1,7 @@
 """The one error handler: log with context, keep running, never show a traceback.
 
-A QuizError is a normal outcome (no question open, a bad /time value): its message is
-shown as is. Telegram telling us a chat is gone or moved updates the engine. A button
+A QuizError is a normal outcome (no question open, a bad /time value): it is shown in
+the words of `bot.presentation.errors`. Telegram telling us a chat is gone or moved updates the engine. A button
 press answered too late (Telegram allows about 15 s: a backlog, a restart) is expected
 and only noted. Anything else is logged with the update's context and the user sees
 "Something went wrong".
@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from bot.errors import QuizError
+from bot.presentation.errors import error_text
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key
@@ -36,7 +37,7 @@ async def on_error(update: object, context: QuizContext) -> None:
     where = describe(update)
     if isinstance(error, QuizError):
         logger.debug("%s: %s", where, error)
-        await _tell(update, render.quiz_error(error), str(error))
+        await _tell(update, render.quiz_error(error), error_text(error))
     elif isinstance(error, Forbidden):
         logger.info("%s: chat unreachable (%s)", where, error)
         await _deactivate(update, context)

@@ -24,6 +24,7 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text, unknown_filter_text
 from bot.progress import recap as recaps
 from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
 
@@ -467,21 +468,19 @@ def usage(command: str, example: str) -> str:
 def quiz_error(error: QuizError) -> str:
     if isinstance(error, UnknownFilter):
         return unknown_filter(error)
-    return escape(str(error))
+    return escape(error_text(error))
 
 
 def unknown_filter(error: UnknownFilter) -> str:
-    lines = [f"Nothing matches <b>{escape(truncate(error.text, ECHO_FILTER))}</b>."]
-    if error.closest:
-        lines.append("Closest: " + ", ".join(f"<code>{escape(c)}</code>" for c in error.closest))
-    if error.decks:
-        lines.append("Decks: " + ", ".join(f"<code>{escape(d)}</code>" for d in error.decks))
-    lines.append("See /topics for topics; any open question is still open.")
-    return "\n".join(lines)
+    return unknown_filter_text(
+        error,
+        shown=lambda text: f"<b>{escape(truncate(text, ECHO_FILTER))}</b>",
+        name=lambda name: f"<code>{escape(name)}</code>",
+    )
 
 
 def something_went_wrong() -> str:
-    return "Something went wrong, try again."
+    return SOMETHING_WENT_WRONG
 
 
 def expired_button() -> str:

@@ -1,0 +1,75 @@
+"""The words for the engine's errors, shared by Telegram, Discord and the console.
+
+The engine raises typed errors (`bot.errors`) with a code and the facts; this module
+says each one as a plain sentence. Adapters add their markup and length limits: Telegram
+escapes the sentence for HTML, Discord clips it to a message, the console prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.errors import (
+    AlreadyAnswered,
+    AlreadyRevealed,
+    InvalidSetting,
+    NoOpenQuestion,
+    NothingToAsk,
+    QuizError,
+    UnknownAttempt,
+    UnknownFilter,
+)
+
+NO_OPEN_QUESTION = {
+    "never_asked": "No question has been asked here yet: try /quiz.",
+    "none_open": "No question is open: try /quiz.",
+    "reply_needed": "Reply to a question to answer it.",
+    "unknown_poll": "That poll is not one of this quiz's questions.",
+    "question_removed": "That question is no longer in the decks.",
+    "nothing_to_reveal": "There is no question waiting for its answer here.",
+    "unavailable": "That question is no longer available.",
+    "closed": "This question is closed: its answer was revealed, or it is no longer in the decks.",
+}
+UNKNOWN_ATTEMPT = {
+    "not_yours": "That answer is not yours to rate.",
+    "not_ratable": "That answer cannot be rated.",
+}
+NOTHING_TO_ASK = "You have met every question here today. Come back tomorrow!"
+ALREADY_ANSWERED = "You already answered this question."
+ALREADY_REVEALED = "That answer was already revealed."
+SOMETHING_WENT_WRONG = "Something went wrong, try again."
+UNKNOWN_FILTER_HINT = "See /topics for topics; any open question is still open."
+
+
+def error_text(error: QuizError) -> str:
+    """The plain sentence for an engine error (an adapter escapes or clips it)."""
+    if isinstance(error, NoOpenQuestion):
+        return NO_OPEN_QUESTION.get(error.code, NO_OPEN_QUESTION["none_open"])
+    if isinstance(error, UnknownAttempt):
+        return UNKNOWN_ATTEMPT.get(error.code, UNKNOWN_ATTEMPT["not_yours"])
+    if isinstance(error, NothingToAsk):
+        return NOTHING_TO_ASK
+    if isinstance(error, AlreadyAnswered):
+        return ALREADY_ANSWERED
+    if isinstance(error, AlreadyRevealed):
+        return ALREADY_REVEALED
+    if isinstance(error, InvalidSetting):
+        return error.reason
+    if isinstance(error, UnknownFilter):
+        return f"Nothing matches {error.text!r}."
+    return SOMETHING_WENT_WRONG
+
+
+def unknown_filter_text(
+    error: UnknownFilter, *, shown: Callable[[str], str], name: Callable[[str], str]
+) -> str:
+    """What a /quiz filter that matched nothing gets: the filter echoed (`shown` marks it
+    up, escaped and cut to the adapter's length), the closest names and the decks
+    (each marked up by `name`), and where to look."""
+    lines = [f"Nothing matches {shown(error.text)}."]
+    if error.closest:
+        lines.append("Closest: " + ", ".join(name(c) for c in error.closest))
+    if error.decks:
+        lines.append("Decks: " + ", ".join(name(d) for d in error.decks))
+    lines.append(UNKNOWN_FILTER_HINT)
+    return "\n".join(lines)
