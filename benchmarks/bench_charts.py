@@ -18,6 +18,7 @@ from typing import Any
 
 from benchmarks.stats import median, percentile
 from bot.decks.catalog import Catalog
+from bot.engine.progress import player_activity
 from bot.engine.results import Leaderboard, LeaderboardEntry, StreakInfo
 from bot.progress.chart_data import LeaderboardChartData, StatsChartData, stats_chart_data
 
@@ -31,14 +32,16 @@ def stats_data(catalog: Catalog, seed: int = 3) -> StatsChartData:
     days = [(TODAY - timedelta(days=back)).isoformat() for back in range(84) if rng.random() < 0.7]
     summary = {q.id: (rng.randint(1, 4), rng.random()) for q in catalog.questions[::2]}
     return stats_chart_data(
-        display_name="Alice",
-        today=TODAY,
-        streak=StreakInfo(9, 21, 1, answered_today=True, at_risk=False),
-        last_active_day=TODAY,
-        questions=catalog.questions,
-        summary=summary,
-        answered_days=[(day, rng.randint(1, 6)) for day in days],
-        frozen_days=[(TODAY - timedelta(days=20)).isoformat()],
+        player_activity(
+            display_name="Alice",
+            today=TODAY,
+            streak=StreakInfo(9, 21, 1, answered_today=True, at_risk=False),
+            last_active_day=TODAY,
+            questions=catalog.questions,
+            summary=summary,
+            answered_days=[(day, rng.randint(1, 6)) for day in days],
+            frozen_days=[(TODAY - timedelta(days=20)).isoformat()],
+        )
     )
 
 

@@ -8,6 +8,7 @@ import textwrap
 from bot.decks.model import Question
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
 from bot.engine.srs import Rating
+from bot.progress.weak import note_of
 
 RULE = "─" * 60
 
@@ -35,8 +36,8 @@ def question(asked: Asked, number: int) -> str:
     q = asked.question
     label = "Review" if asked.is_review else "New"
     lines = [RULE, f"Question {number} · {q.topic} · {label}", "", plain_markdown(q.question)]
-    if asked.note:
-        lines[2:2] = [asked.note]
+    if asked.drill is not None:
+        lines[2:2] = [note_of(asked)]
     if q.choices:
         lines.append("")
         lines += [f"  {index}. {choice}" for index, choice in enumerate(q.choices, start=1)]

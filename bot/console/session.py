@@ -25,6 +25,7 @@ from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
 from bot.presentation.errors import error_text
+from bot.progress.chart_data import stats_chart_data
 
 PLATFORM = "console"
 HELP = (
@@ -278,7 +279,7 @@ class ConsoleSession:
         """Draw the /stats image (in a worker thread) and save it; returns its path."""
         from bot.progress.stats_chart import render_stats
 
-        data = await self.engine.progress.stats_chart_data(self.player, now, self.chat)
+        data = stats_chart_data(await self.engine.progress.activity(self.player, now, self.chat))
         png = await render_stats(data)
         path = self.chart_dir / f"quizbot-stats-{self.player.external_id}.png"
         await asyncio.to_thread(path.write_bytes, png)

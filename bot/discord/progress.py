@@ -16,6 +16,7 @@ import discord
 from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.replies import deferring, send
+from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import export_filename, history_csv
 from bot.progress.leaderboard_chart import render_leaderboard
 from bot.progress.stats_chart import render_stats
@@ -53,7 +54,7 @@ async def stats(interaction: discord.Interaction[Any]) -> None:
         embed = render.stats(data)
         try:  # the chart; without it (logged), the embed stands alone
             png = await render_stats(
-                await services.engine.progress.stats_chart_data(player, now, chat)
+                stats_chart_data(await services.engine.progress.activity(player, now, chat))
             )
         except Exception:
             log.exception("Drawing the /stats image failed")

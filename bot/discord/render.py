@@ -32,6 +32,7 @@ from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
 from bot.presentation.errors import unknown_filter_text
 from bot.progress import recap as recaps
+from bot.progress.weak import note_of
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -93,7 +94,7 @@ def question_note(asked: Asked) -> str | None:
     """The line shown above a question's embed (which topics `/quiz weak` drills), as
     the message's text; None when there is none. Kept out of the embed, whose text is
     the question the answer form shows."""
-    return clip(f"🎯 {asked.note}", CONTENT_MAX) if asked.note else None
+    return clip(f"🎯 {note_of(asked)}", CONTENT_MAX) if asked.drill is not None else None
 
 
 def _question_body(q: Question) -> str:

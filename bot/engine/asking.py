@@ -13,12 +13,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from bot.decks.catalog import Catalog
-from bot.engine import selection, srs
+from bot.engine import selection, srs, weak
 from bot.engine.clock import day_end, local_day, utc
-from bot.engine.context import EngineContext
+from bot.engine.context import REVEAL_AFTER_MINUTES, EngineContext
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.errors import NothingToAsk
-from bot.progress import weak
 from bot.store.store import ChatRow, DeliveryRow, SentMark, Tx, UserRow
 
 
@@ -48,9 +47,9 @@ class Asking:
             user = await ctx.ensure_user(tx, player, now) if player is not None else None
             timezone = ctx.timezone_of(None if row.is_group else user, row)
             day = local_day(now, timezone)
-            drill, note = None, ""
+            drill, topics = None, None
             if weak.is_weak_filter(filter_text):  # progress: /quiz weak
-                drill, note = await self._weak_drill(tx, user, now, ctx.view(row))
+                drill, topics = await self._weak_drill(tx, user, now, ctx.view(row))
                 filter_text = None
             question_id, is_review = await choose_question(
                 ctx, tx, row, user, filter_text, now, day, timezone, on_request=True, only=drill
@@ -60,18 +59,18 @@ class Asking:
             )
             assert delivery is not None
         asked = ctx.asked(delivery, row, is_review, thread_id)
-        return replace(asked, note=note) if note else asked
+        return replace(asked, drill=topics) if topics is not None else asked
 
     async def _weak_drill(
         self, tx: Tx, user: UserRow | None, now: datetime, view: Catalog
-    ) -> tuple[set[str] | None, str]:
+    ) -> tuple[set[str] | None, tuple[str, ...]]:
         """The drill's questions among the chat's decks (None: no history, ask from
-        everything) and its note."""
+        everything) and its topics, weakest first."""
         topics = await weakest_topics(self.context, tx, user, now, view) if user else []
         if not topics:
-            return None, weak.drill_note([])
+            return None, ()
         chosen = set(topics)
-        return {q.id for q in view.questions if q.topic in chosen}, weak.drill_note(topics)
+        return {q.id for q in view.questions if q.topic in chosen}, tuple(topics)
 
     async def open_question(self, chat: ChatKey) -> Asked | None:
         """The question still waiting for an answer in a chat, if any (to show it again)."""
@@ -139,7 +138,7 @@ def reveal_at(chat: ChatRow, now: datetime) -> datetime | None:
     """When a group question's model answer is revealed (a private chat's never is)."""
     if not chat.is_group:
         return None
-    return utc(now) + timedelta(minutes=chat.reveal_after_minutes)
+    return utc(now) + timedelta(minutes=REVEAL_AFTER_MINUTES)
 
 
 async def claim_question(
@@ -192,7 +191,7 @@ async def choose_question(
     if only is not None:  # progress: the weak-topic drill's questions
         candidates = [q.id for q in view.questions if q.id in only]
     else:
-        candidates = [q.id for q in view.select(filter_text or chat.question_filter)]
+        candidates = [q.id for q in view.select(filter_text)]
     if chat.is_group or user is None:
         chosen = selection.for_group(
             candidates,

@@ -21,6 +21,9 @@ from bot.engine.streaks import StreakState, at_risk, live_streak
 from bot.errors import NoOpenQuestion
 from bot.store.store import ChatRow, DeliveryRow, Store, Tx, UserRow
 
+REVEAL_AFTER_MINUTES = 240
+"""How long a group has to answer before the model answer is revealed."""
+
 Judge = Callable[[Question, str], Awaitable[Judgement | None]]
 """A second opinion on a typed answer to a question (`bot.ops.llm.LLMJudge`)."""
 
@@ -137,8 +140,7 @@ def chat_settings(row: ChatRow) -> ChatSettings:
         push_time=row.push_time,
         subscribed=bool(row.subscribed),
         active=bool(row.active),
-        reveal_after_minutes=row.reveal_after_minutes,
-        question_filter=row.question_filter,
+        reveal_after_minutes=REVEAL_AFTER_MINUTES,
     )
 
 

@@ -1,31 +1,32 @@
 """Progress: a player's streak and stats, a group's leaderboard, the data behind the
 /stats and leaderboard images, and a player's answer history for /export.
 
-Reads only. Streaks are shown live on the asker's local day: one that ended yesterday
+Reads only; the numbers follow `bot.engine.mastery`. Streaks are shown live on the asker's local day: one that ended yesterday
 without a freeze to cover it shows as 0 although the stored value is older.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from bot.decks.model import Question
 from bot.engine import srs
-from bot.engine.asking import weakest_topics
 from bot.engine.clock import ALL_TIME, local_day, week_period, week_start
 from bot.engine.context import NO_STREAK, EngineContext, streak_info, streak_state
+from bot.engine.mastery import summarize, topic_mastery, weakest_graded
 from bot.engine.results import (
     ChatKey,
+    HistoryRow,
     Leaderboard,
+    LeaderboardChartData,
     LeaderboardEntry,
+    PlayerActivity,
     PlayerKey,
     StreakInfo,
-    TopicMastery,
     UserStats,
 )
 from bot.engine.streaks import StreakState, live_streak
-from bot.progress.chart_data import LeaderboardChartData, StatsChartData, stats_chart_data
-from bot.progress.export import HistoryRow
 from bot.store.store import ScoreRow
 
 LEADERBOARD_SIZE = 10
@@ -52,51 +53,32 @@ class Progress:
     async def stats(
         self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
     ) -> UserStats:
+        """The player's answers, mastery per topic, weakest topics, cards due and streak,
+        over the decks `chat` uses (the default decks without one)."""
         ctx = self.context
         async with ctx.store.read() as tx:
             user = await tx.user(player.platform, player.external_id)
             row = await tx.chat(chat.platform, chat.external_id) if chat else None
             summary = await tx.user_attempt_summary(user.id) if user else []
             due = await tx.due_cards(user.id, now) if user else []
-        by_question = {r["question_id"]: (r["n"], r["avg_score"]) for r in summary}
-        # Replies to a question with nothing to grade against score 0 without meaning it:
-        # they count as answered but stay out of averages and mastery.
-        graded = {
-            question_id: counts
-            for question_id, counts in by_question.items()
-            if (question := ctx.catalog.by_id.get(question_id)) is None or _gradable(question)
-        }
-        view = ctx.view(row)
-        topics = []
-        graded_topics = set()
-        for topic, total in view.topics():
-            in_topic = [q.id for q in view.questions if q.topic == topic]
-            scores = [graded[q][1] for q in in_topic if q in graded]
-            average = sum(scores) / len(scores) if scores else 0.0
-            seen = sum(1 for q in in_topic if q in by_question)
-            topics.append(TopicMastery(topic, seen, total, average))
-            if scores:
-                graded_topics.add(topic)
-        answered = sum(n for n, _ in by_question.values())
-        graded_answers = sum(n for n, _ in graded.values())
-        total_score = sum(n * avg for n, avg in graded.values())
-        weakest = sorted(
-            (t for t in topics if t.topic in graded_topics),
-            key=lambda t: (t.average_score, t.topic),
-        )
+        by_question = {r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary}
+        questions = ctx.view(row).questions
+        averages = {question_id: avg for question_id, (_, avg) in by_question.items()}
+        topics = topic_mastery(questions, averages)
+        answers = summarize(by_question, ctx.catalog.by_id)
         streak = (
             streak_info(streak_state(user), local_day(now, ctx.timezone_of(user, row)))
             if user
             else NO_STREAK
         )
         return UserStats(
-            answered=answered,
-            questions_seen=len(by_question),
-            questions_total=len(view.questions),
-            average_score=total_score / graded_answers if graded_answers else 0.0,
+            answered=answers.answered,
+            questions_seen=answers.questions_seen,
+            questions_total=len(questions),
+            average_score=answers.average_score,
             due_now=sum(1 for question_id, _ in due if question_id in ctx.catalog.by_id),
-            topics=tuple(topics),
-            weakest=tuple(t.topic for t in weakest[:WEAKEST_TOPICS]),
+            topics=topics,
+            weakest=weakest_graded(topics, questions, averages, WEAKEST_TOPICS),
             streak=streak,
         )
 
@@ -123,10 +105,10 @@ class Progress:
             me = _leader_entry(mine[0], mine[1], now, row.timezone, True)
         return Leaderboard("all" if period == "all" else "week", entries, me, members)
 
-    async def stats_chart_data(
+    async def activity(
         self, player: PlayerKey, now: datetime, chat: ChatKey | None = None
-    ) -> StatsChartData:
-        """What the /stats image shows (12-week calendar, mastery, streaks), in one read."""
+    ) -> PlayerActivity:
+        """What the /stats image shows (answers per day, mastery, streaks), in one read."""
         ctx = self.context
         async with ctx.store.read() as tx:
             user = await tx.user(player.platform, player.external_id)
@@ -136,7 +118,7 @@ class Progress:
             frozen = await tx.frozen_days(user.id) if user else []
         today = local_day(now, ctx.timezone_of(user, row))
         state = streak_state(user) if user else StreakState()
-        return stats_chart_data(
+        return player_activity(
             display_name=player.display_name,
             today=today,
             streak=streak_info(state, today),
@@ -145,6 +127,7 @@ class Progress:
             summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
             answered_days=days,
             frozen_days=frozen,
+            by_id=ctx.catalog.by_id,
         )
 
     async def leaderboard_chart_data(
@@ -161,14 +144,6 @@ class Progress:
             today=today,
             week_start=None if board.period == "all" else week_start(today),
         )
-
-    async def weak_topics(self, player: PlayerKey, now: datetime) -> list[str]:
-        """The player's weakest topics (lowest scores or recall), weakest first; empty
-        when they have answered nothing gradable yet."""
-        ctx = self.context
-        async with ctx.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            return await weakest_topics(ctx, tx, user, now) if user else []
 
     async def history(self, player: PlayerKey) -> list[HistoryRow]:
         """The player's own answers, oldest first, for /export."""
@@ -197,8 +172,35 @@ class Progress:
         return history
 
 
-def _gradable(question: Question) -> bool:
-    return bool(question.key_points) or question.is_multiple_choice
+def player_activity(
+    *,
+    display_name: str,
+    today: date,
+    streak: StreakInfo,
+    last_active_day: date | None,
+    questions: Sequence[Question],
+    summary: Mapping[str, tuple[int, float]],
+    answered_days: Iterable[tuple[str, int]],
+    frozen_days: Iterable[str],
+    by_id: Mapping[str, Question] | None = None,
+) -> PlayerActivity:
+    """A player's activity from what the store holds: `summary` maps question id to
+    (answers, average score); `answered_days` and `frozen_days` are ISO local days as
+    the store keeps them; `by_id` tells graded questions (default: `questions`)."""
+    answers = summarize(summary, by_id if by_id is not None else {q.id: q for q in questions})
+    return PlayerActivity(
+        display_name=display_name,
+        today=today,
+        streak=streak,
+        last_active_day=last_active_day,
+        topics=topic_mastery(questions, {q: avg for q, (_, avg) in summary.items()}),
+        answered=answers.answered,
+        questions_seen=answers.questions_seen,
+        questions_total=len(questions),
+        average_score=answers.average_score,
+        answered_days={date.fromisoformat(day): count for day, count in answered_days},
+        frozen_days=frozenset(date.fromisoformat(day) for day in frozen_days),
+    )
 
 
 def _leader_entry(

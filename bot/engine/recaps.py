@@ -12,10 +12,8 @@ from bot.config import parse_hhmm
 from bot.engine.clock import day_end, local_day, week_period, week_start
 from bot.engine.context import EngineContext, streak_state
 from bot.engine.streaks import live_streak
-from bot.errors import UnknownFilter
 from bot.progress import recap
 from bot.progress.recap import Recap, RecapDue
-from bot.store.store import ChatRow
 
 
 class Recaps:
@@ -23,11 +21,6 @@ class Recaps:
 
     def __init__(self, context: EngineContext) -> None:
         self.context = context
-
-    async def groups(self, platform: str) -> list[ChatRow]:
-        """The groups that get a weekly recap: a platform's subscribed, active groups."""
-        async with self.context.store.read() as tx:
-            return [row for row, _ in await tx.recap_candidates(platform)]
 
     async def due(self, platform: str, now: datetime) -> list[RecapDue]:
         """Groups whose weekly recap is due now: Monday in their timezone, their push
@@ -69,11 +62,7 @@ class Recaps:
             members = await tx.chat_members(row.id)
             scores = await tx.chat_question_scores_between(row.id, start, end)
             firsts = await tx.first_deliveries(row.id)
-        view = ctx.view(row)
-        try:
-            deck = {q.id for q in view.select(row.question_filter)}
-        except UnknownFilter:
-            deck = set(view.by_id)
+        deck = set(ctx.view(row).by_id)
         first_days = {question_id: day for question_id, day in firsts if question_id in deck}
         streaks = (
             (

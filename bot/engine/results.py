@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -38,8 +39,9 @@ class Asked:
     is_group: bool
     is_review: bool
     thread_id: int | None = None
-    note: str = ""
-    """A line to show with the question (which topics `/quiz weak` drills), or empty."""
+    drill: tuple[str, ...] | None = None
+    """For `/quiz weak`: the weak topics drilled, weakest first (empty: no history yet,
+    asked from everything); None for any other question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,4 +149,56 @@ class ChatSettings:
     subscribed: bool
     active: bool
     reveal_after_minutes: int
-    question_filter: str | None
+    """How long a group has to answer before the model answer is revealed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardChartData:
+    """A `Leaderboard` with what its image needs: the group's title and week."""
+
+    board: Leaderboard
+    chat_title: str
+    today: date
+    """The group's local day."""
+    week_start: date | None
+    """The Monday of the ranked week; None for all time."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerActivity:
+    """What the /stats image shows of a player (`bot.progress.chart_data` lays it out)."""
+
+    display_name: str
+    today: date
+    """The player's local day."""
+    streak: StreakInfo
+    last_active_day: date | None
+    topics: tuple[TopicMastery, ...]
+    answered: int
+    questions_seen: int
+    questions_total: int
+    average_score: float
+    """Over graded answers, 0..1."""
+    answered_days: Mapping[date, int]
+    """Answers on each local day."""
+    frozen_days: frozenset[date]
+    """Local days a streak freeze covered."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    answered_at: str
+    """UTC ISO-8601, as stored."""
+    local_day: str
+    deck: str
+    """Empty when the question is no longer in the decks."""
+    topic: str
+    question_id: str
+    question: str
+    answer: str
+    score: float
+    points: int
+    rating: str
+    """Again/Hard/Good/Easy, or empty for an answer with no review."""
+    chat: str
+    """'private', or the group's title."""

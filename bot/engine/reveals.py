@@ -41,19 +41,6 @@ class Reveals:
                 raise AlreadyRevealed()
             return await self._reveal_of(tx, delivery, row)
 
-    async def reveals_due(self, now: datetime) -> list[Reveal]:
-        """Reveal every group question whose reveal time has come (once each)."""
-        ctx = self.context
-        reveals = []
-        async with ctx.store.write() as tx:
-            for delivery in await tx.reveals_due(now):
-                row = await tx.chat_by_id(delivery.chat_id)
-                if row is None or delivery.question_id not in ctx.catalog.by_id:
-                    continue
-                if await tx.mark_revealed(delivery.id, now):
-                    reveals.append(await self._reveal_of(tx, delivery, row))
-        return reveals
-
     async def due(self, platform: str, now: datetime) -> list[Reveal]:
         """Reveal each of a platform's group questions whose reveal time has come (once
         each; each platform runs its own bot)."""

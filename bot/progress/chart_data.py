@@ -1,16 +1,16 @@
-"""What the engine gathers for the images: plain values, drawn by `stats_chart` and
-`leaderboard_chart` (in a worker thread, away from the store)."""
+"""What the images show: the engine's plain values (`PlayerActivity`, `LeaderboardChartData`)
+laid out for drawing by `stats_chart` and `leaderboard_chart` (in a worker thread, away
+from the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.decks.model import Question
-from bot.engine.results import Leaderboard, StreakInfo, TopicMastery
+from bot.engine.results import LeaderboardChartData, PlayerActivity, StreakInfo, TopicMastery
 from bot.progress.heatmap import Heatmap, build_heatmap, streak_days
-from bot.progress.mastery import gradable, topic_mastery
+
+__all__ = ["LeaderboardChartData", "StatsChartData", "stats_chart_data"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,52 +28,19 @@ class StatsChartData:
     """Over graded answers, 0..1."""
 
 
-@dataclass(frozen=True, slots=True)
-class LeaderboardChartData:
-    board: Leaderboard
-    chat_title: str
-    today: date
-    """The group's local day."""
-    week_start: date | None
-    """The Monday of the ranked week; None for all time."""
-
-
-def stats_chart_data(
-    *,
-    display_name: str,
-    today: date,
-    streak: StreakInfo,
-    last_active_day: date | None,
-    questions: Sequence[Question],
-    summary: Mapping[str, tuple[int, float]],
-    answered_days: Iterable[tuple[str, int]],
-    frozen_days: Iterable[str],
-) -> StatsChartData:
-    """Assemble the /stats image's data from what the store holds about a player.
-
-    `summary` maps question id to (answers, average score); `answered_days` and
-    `frozen_days` are ISO local days as the store keeps them.
-    """
-    by_id = {q.id: q for q in questions}
-    answers = {date.fromisoformat(day): count for day, count in answered_days}
-    frozen = {date.fromisoformat(day) for day in frozen_days}
-    in_streak = streak_days(set(answers), frozen, last_active_day, streak.current)
-    graded = {
-        question_id: counts
-        for question_id, counts in summary.items()
-        if question_id not in by_id or gradable(by_id[question_id])
-    }
-    graded_answers = sum(n for n, _ in graded.values())
+def stats_chart_data(activity: PlayerActivity) -> StatsChartData:
+    """The /stats image's data: the player's activity with its 12-week calendar."""
+    answers = dict(activity.answered_days)
+    frozen = set(activity.frozen_days)
+    in_streak = streak_days(set(answers), frozen, activity.last_active_day, activity.streak.current)
     return StatsChartData(
-        display_name=display_name,
-        today=today,
-        heatmap=build_heatmap(today, answers, frozen, in_streak),
-        topics=topic_mastery(questions, {q: avg for q, (_, avg) in summary.items()}),
-        streak=streak,
-        answered=sum(n for n, _ in summary.values()),
-        questions_seen=len(summary),
-        questions_total=len(questions),
-        average_score=(
-            sum(n * avg for n, avg in graded.values()) / graded_answers if graded_answers else 0.0
-        ),
+        display_name=activity.display_name,
+        today=activity.today,
+        heatmap=build_heatmap(activity.today, answers, frozen, in_streak),
+        topics=activity.topics,
+        streak=activity.streak,
+        answered=activity.answered,
+        questions_seen=activity.questions_seen,
+        questions_total=activity.questions_total,
+        average_score=activity.average_score,
     )

@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+
+from bot.engine.results import HistoryRow
 
 COLUMNS = (
     "answered_at_utc",
@@ -38,25 +39,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(text: str) -> str:
     """`text` as a spreadsheet shows it: never a formula."""
     return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    answered_at: str
-    """UTC ISO-8601, as stored."""
-    local_day: str
-    deck: str
-    """Empty when the question is no longer in the decks."""
-    topic: str
-    question_id: str
-    question: str
-    answer: str
-    score: float
-    points: int
-    rating: str
-    """Again/Hard/Good/Easy, or empty for an answer with no review."""
-    chat: str
-    """'private', or the group's title."""
 
 
 def history_csv(rows: Iterable[HistoryRow]) -> bytes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.decks.model import Question
-from bot.progress.mastery import gradable
+from bot.engine.mastery import gradable
 
 TOP_MEMBERS = 5
 TOP_STREAKS = 3

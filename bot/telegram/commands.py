@@ -13,6 +13,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.engine.results import Asked, ChatKey, PlayerKey
+from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import HistoryRow, export_filename, history_csv
 from bot.progress.leaderboard_chart import render_leaderboard
 from bot.progress.stats_chart import render_stats, stats_caption
@@ -229,7 +230,7 @@ async def _stats_image(
     """The /stats chart as a photo (in reply, or to `chat_id`). If it cannot be drawn or
     Telegram refuses it, that is logged and the text stats (sent next) stand alone."""
     try:
-        chart = await context.bot_data.engine.progress.stats_chart_data(player, now, key)
+        chart = stats_chart_data(await context.bot_data.engine.progress.activity(player, now, key))
         png = await render_stats(chart)
     except Exception:
         logger.exception("drawing the /stats image failed")

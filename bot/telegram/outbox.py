@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, InputFile, InputPollOption, Message, 
 from telegram.constants import ParseMode, PollType
 
 from bot.engine.results import Asked
+from bot.progress.weak import note_of
 from bot.telegram import render
 from bot.telegram.context import QuizBot
 from bot.telegram.identity import thread_of
@@ -132,8 +133,8 @@ async def send_question(
     """Post a question: a native quiz poll for multiple choice, else text (in groups with
     an "Answer by DM" button)."""
     if asked.question.is_multiple_choice:
-        if asked.note:  # a poll has no room for it: a short message of its own first
-            note = render.question_note(asked.note)
+        if asked.drill is not None:  # a poll has no room for it: a short message first
+            note = render.question_note(note_of(asked))
             await send_html(bot, chat_id, note, thread_id=thread_id, options=options)
             options = None  # the poll is the second message: paced and retried normally
         message = await _send_quiz_poll(bot, chat_id, asked, thread_id, options)

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from bot.engine.results import Asked
+from bot.progress.weak import note_of
 from bot.telegram import render
 from bot.telegram.keyboards import answer_by_dm_keyboard
 from bot.telegram.markup import split_html
@@ -67,7 +68,7 @@ class PreparedQuestions:
                 tuple(question.choices or ()),
                 question.correct,
                 question.explanation,
-                asked.note,
+                asked.drill,
             )
         else:
             key = (
@@ -77,7 +78,7 @@ class PreparedQuestions:
                 asked.kind,
                 asked.is_review,
                 asked.is_group,
-                asked.note,
+                asked.drill,
             )
         prepared = self._fragments.get(key, False)
         if prepared is False:
@@ -100,7 +101,7 @@ class PreparedQuestions:
         """The method and the chat-independent members of the call (after the chat id)."""
         question = asked.question
         if question.is_multiple_choice:
-            if asked.note:  # the note goes first, as a message of its own
+            if note_of(asked):  # the note goes first, as a message of its own
                 return None
             assert question.choices is not None and question.correct is not None
             # Deck text is plain here: no parse mode, so nothing needs escaping.

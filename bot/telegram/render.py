@@ -26,6 +26,7 @@ from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
 from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text, unknown_filter_text
 from bot.progress import recap as recaps
+from bot.progress.weak import note_of
 from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
 
 ECHO_LIMIT = 300
@@ -71,7 +72,7 @@ def question(asked: Asked) -> str:
         if asked.is_group
         else "Send your answer as a message."
     )
-    note = f"{question_note(asked.note)}\n\n" if asked.note else ""
+    note = f"{question_note(note_of(asked))}\n\n" if asked.drill is not None else ""
     return (
         f"{heading} · <i>{escape(asked.question.topic)}</i>\n\n"
         f"{note}{deck_markdown(asked.question.question)}\n\n"

@@ -17,6 +17,7 @@ from bot.decks.catalog import Catalog
 from bot.decks.model import Question
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
+from bot.progress.chart_data import stats_chart_data
 from bot.store import Store
 from tests.helpers import ask_and_send, full_answer, reply, wrong_answer
 
@@ -126,7 +127,7 @@ async def write_samples(folder: Path) -> list[Path]:
             engine = Engine(store, catalog)
             alice = PlayerKey("telegram", 4242, "Alice")
             await play_days(engine, alice, SAMPLE_NOW, sample_days())
-            stats = await engine.progress.stats_chart_data(alice, SAMPLE_NOW)
+            stats = stats_chart_data(await engine.progress.activity(alice, SAMPLE_NOW))
             members = await seed_group_week(engine, SAMPLE_NOW)
             board = await engine.progress.leaderboard_chart_data(
                 GROUP, "week", SAMPLE_NOW, members[2]

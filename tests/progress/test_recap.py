@@ -66,14 +66,16 @@ async def test_a_quiet_group_gets_no_recap(progress_engine: Engine) -> None:
     await open_group(progress_engine, "2025-02-20 12:00")
     row = await progress_engine.settings.of(GROUP)
     assert row is not None
-    groups = await progress_engine.recaps.groups("telegram")
-    assert [g.external_id for g in groups] == [GROUP.external_id]
-    assert await progress_engine.recaps.weekly(groups[0].id, RECAP_AT) is None
+    due = await progress_engine.recaps.due("telegram", RECAP_AT)
+    async with progress_engine.store.read() as tx:
+        groups = [await tx.chat_by_id(d.chat_id) for d in due]
+    assert [g.external_id for g in groups if g] == [GROUP.external_id]
+    assert await progress_engine.recaps.weekly(due[0].chat_id, RECAP_AT) is None
 
 
 async def test_a_private_chat_gets_no_recap(progress_engine: Engine) -> None:
     await practise(progress_engine, ALICE, RECAP_AT - timedelta(days=2))
-    assert await progress_engine.recaps.groups("telegram") == []
+    assert await progress_engine.recaps.due("telegram", RECAP_AT) == []
     assert await progress_engine.recaps.weekly(1, RECAP_AT) is None
 
 
@@ -88,8 +90,8 @@ async def test_the_recap_covers_the_groups_last_local_week(
     after, _ = await group_round(
         progress_engine, GROUP, at_local("2025-03-03 00:30", TZ), {CAROL: False}
     )
-    (group,) = await progress_engine.recaps.groups("telegram")
-    recap = await progress_engine.recaps.weekly(group.id, RECAP_AT)
+    (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
+    recap = await progress_engine.recaps.weekly(group.chat_id, RECAP_AT)
     assert recap is not None
     assert (recap.week_start, recap.week_end) == (LAST_MONDAY, date(2025, 3, 2))
     assert recap.chat_external_id == GROUP.external_id and recap.platform == "telegram"
@@ -116,8 +118,8 @@ async def test_the_recap_covers_the_groups_last_local_week(
 
 async def test_the_recap_renders_as_text_and_escaped_html(progress_engine: Engine) -> None:
     await play_last_week(progress_engine)
-    (group,) = await progress_engine.recaps.groups("telegram")
-    recap = await progress_engine.recaps.weekly(group.id, RECAP_AT)
+    (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
+    recap = await progress_engine.recaps.weekly(group.chat_id, RECAP_AT)
     assert recap is not None
     text = render_text(recap)
     assert text.startswith("📅 Weekly recap · 24 Feb – 2 Mar 2025")
@@ -143,8 +145,8 @@ async def test_answers_that_cannot_be_graded_are_never_the_hardest(
     )
     await progress_engine.asking.question_sent(free.delivery_id, RECAP_AT, message_id=777)
     await reply(progress_engine, GROUP, ALICE, "whatever", at_local("2025-02-26 19:05", TZ), to=777)
-    (group,) = await progress_engine.recaps.groups("telegram")
-    recap = await progress_engine.recaps.weekly(group.id, RECAP_AT)
+    (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
+    recap = await progress_engine.recaps.weekly(group.chat_id, RECAP_AT)
     assert recap is not None and recap.answers == 2
     assert [h.question_id for h in recap.hardest] == [asked.question.id]
 
@@ -207,10 +209,10 @@ async def test_the_recap_at_any_time_this_week_covers_last_week(
     progress_engine: Engine, monday_offset_hours: int
 ) -> None:
     await play_last_week(progress_engine)
-    (group,) = await progress_engine.recaps.groups("telegram")
+    (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
     # Sunday 23:00 local is still last week: the recap then covers the week before it.
     moment = at_local("2025-03-03 00:00", TZ) + timedelta(hours=monday_offset_hours)
-    recap = await progress_engine.recaps.weekly(group.id, moment)
+    recap = await progress_engine.recaps.weekly(group.chat_id, moment)
     if monday_offset_hours < 0:
         assert recap is None  # the week of 17 Feb was quiet
     else:

@@ -12,7 +12,7 @@ from bot.engine.quiz import Engine
 from bot.engine.results import PlayerKey
 from bot.progress import stats_chart
 from bot.progress.canvas import DPI, WIDTH_IN, pixels
-from bot.progress.chart_data import StatsChartData
+from bot.progress.chart_data import StatsChartData, stats_chart_data
 from bot.progress.fonts import Fonts
 from bot.progress.heatmap import DayKind
 from bot.progress.stats_chart import (
@@ -53,7 +53,7 @@ async def alice_engine(seeded: Seeded) -> Engine:
 
 @pytest.fixture
 async def data(alice_engine: Engine) -> StatsChartData:
-    return await alice_engine.progress.stats_chart_data(ALICE, SAMPLE_NOW)
+    return stats_chart_data(await alice_engine.progress.activity(ALICE, SAMPLE_NOW))
 
 
 async def test_the_data_matches_the_text_stats(alice_engine: Engine, data: StatsChartData) -> None:
@@ -134,8 +134,8 @@ async def test_cells_are_painted_by_kind(data: StatsChartData, fonts: Fonts) -> 
 
 
 async def test_a_newcomer_gets_an_empty_chart(progress_engine: Engine, fonts: Fonts) -> None:
-    data = await progress_engine.progress.stats_chart_data(
-        PlayerKey("telegram", 9, "New"), SAMPLE_NOW
+    data = stats_chart_data(
+        await progress_engine.progress.activity(PlayerKey("telegram", 9, "New"), SAMPLE_NOW)
     )
     assert data.answered == 0 and not any(cell.answers for cell in data.heatmap.cells)
     sheet = build_stats_sheet(data, fonts)
@@ -164,7 +164,7 @@ async def test_a_name_with_dollar_signs_is_not_mathtext(
     progress_engine: Engine, fonts: Fonts
 ) -> None:
     player = PlayerKey("telegram", 77, "$x^2$ fan")
-    data = await progress_engine.progress.stats_chart_data(player, SAMPLE_NOW)
+    data = stats_chart_data(await progress_engine.progress.activity(player, SAMPLE_NOW))
     figure = build_stats_sheet(data, fonts).figure
     [title] = [t for t in figure.texts if "$x^2$ fan" in t.get_text()]
     assert title.get_parse_math() is False  # drawn as the literal name, not as a formula
@@ -193,7 +193,7 @@ async def test_the_shipped_decks_chart_renders_in_time_reported(store: Store, fo
     """Timing on the real decks (13 topics): reported in the summary, not asserted."""
     engine = Engine(store, Catalog.load([ROOT / "content"]))
     await play_days(engine, ALICE, SAMPLE_NOW, sample_days()[-30:])
-    data = await engine.progress.stats_chart_data(ALICE, SAMPLE_NOW)
+    data = stats_chart_data(await engine.progress.activity(ALICE, SAMPLE_NOW))
     stats_png(data, fonts)  # warm the font caches
     png = timed("stats (13 topics, shipped decks)", lambda: stats_png(data, fonts), times=7)
     assert png_size(png)[0] == 1080

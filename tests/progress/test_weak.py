@@ -10,14 +10,8 @@ from bot.decks.catalog import Catalog
 from bot.engine import srs
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
-from bot.progress.weak import (
-    NO_HISTORY_NOTE,
-    TopicStrength,
-    drill_note,
-    is_weak_filter,
-    topic_strengths,
-    weakest,
-)
+from bot.engine.weak import TopicStrength, is_weak_filter, topic_strengths, weakest
+from bot.progress.weak import NO_HISTORY_NOTE, drill_note, note_of
 from tests.helpers import ALICE, ALICE_DM, ask_and_send, full_answer, reply, wrong_answer
 
 CACHING, INDEXES, QUEUES = "Caching basics", "Indexes", "Queues <and> streams"
@@ -46,11 +40,11 @@ def test_other_filters_are_not_the_drill(text: str | None) -> None:
 async def test_a_newcomer_drills_the_whole_deck_with_a_note(
     progress_engine: Engine, now: datetime
 ) -> None:
-    assert await progress_engine.progress.weak_topics(ALICE, now) == []
     asked = await progress_engine.asking.ask(
         ALICE_DM, ALICE, now, is_group=False, filter_text="weak"
     )
-    assert asked.note == NO_HISTORY_NOTE
+    assert asked.drill == ()
+    assert note_of(asked) == NO_HISTORY_NOTE
     assert asked.question.id == progress_engine.catalog.questions[0].id  # the usual first
 
 
@@ -61,13 +55,13 @@ async def test_the_drill_asks_from_the_lowest_scoring_topics(
     await answer_topic(progress_engine, INDEXES, False, now, times=2)
     await answer_topic(progress_engine, QUEUES, False, now)
     later = now + timedelta(hours=1)
-    assert await progress_engine.progress.weak_topics(ALICE, later) == [INDEXES, QUEUES]
     for step in range(4):
         asked = await progress_engine.asking.ask(
             ALICE_DM, ALICE, later + timedelta(minutes=step), is_group=False, filter_text="weak"
         )
+        assert asked.drill == (INDEXES, QUEUES)
         assert asked.question.topic in (INDEXES, QUEUES)
-        assert asked.note == f"Weak-topic drill: {INDEXES}; {QUEUES}."
+        assert note_of(asked) == f"Weak-topic drill: {INDEXES}; {QUEUES}."
         await progress_engine.answering.skip(ALICE_DM, later + timedelta(minutes=step))
 
 
@@ -81,10 +75,10 @@ async def test_fading_recall_makes_a_well_answered_topic_weak(
     assert strengths[CACHING].score == 1.0
     assert strengths[CACHING].recall is not None and strengths[CACHING].recall < 0.85
     assert strengths[INDEXES].recall == pytest.approx(1.0, abs=0.01)
-    assert await progress_engine.progress.weak_topics(ALICE, months_later) == [CACHING]
     asked = await progress_engine.asking.ask(
         ALICE_DM, ALICE, months_later, is_group=False, filter_text="weak"
     )
+    assert asked.drill == (CACHING,)
     assert asked.question.topic == CACHING
 
 
@@ -93,16 +87,20 @@ async def test_when_every_topic_is_strong_the_weakest_one_is_drilled(
 ) -> None:
     await answer_topic(progress_engine, CACHING, True, now, times=2)
     await answer_topic(progress_engine, INDEXES, True, now)
-    assert await progress_engine.progress.weak_topics(ALICE, now) == [
-        CACHING
-    ]  # deck order breaks ties
+    asked = await progress_engine.asking.ask(
+        ALICE_DM, ALICE, now, is_group=False, filter_text="weak"
+    )
+    assert asked.drill == (CACHING,)  # deck order breaks ties
 
 
 async def test_answers_with_nothing_to_grade_do_not_make_a_topic_weak(
     progress_engine: Engine, now: datetime
 ) -> None:
     await answer_topic(progress_engine, "open questions", True, now)  # ungradable: score 0
-    assert await progress_engine.progress.weak_topics(ALICE, now) == []
+    asked = await progress_engine.asking.ask(
+        ALICE_DM, ALICE, now, is_group=False, filter_text="weak"
+    )
+    assert asked.drill == ()
 
 
 async def test_the_drill_in_a_group_uses_the_asking_members_history(
@@ -112,19 +110,19 @@ async def test_the_drill_in_a_group_uses_the_asking_members_history(
     await answer_topic(progress_engine, QUEUES, False, now, times=2)
     asked = await progress_engine.asking.ask(GROUP, ALICE, now, is_group=True, filter_text="weak")
     assert asked.question.topic == QUEUES
-    assert asked.note == f"Weak-topic drill: {QUEUES}."
+    assert note_of(asked) == f"Weak-topic drill: {QUEUES}."
     stranger = PlayerKey("telegram", 999, "Stranger")
     other = await progress_engine.asking.ask(
         GROUP, stranger, now, is_group=True, filter_text="weak"
     )
-    assert other.note == NO_HISTORY_NOTE
+    assert note_of(other) == NO_HISTORY_NOTE
 
 
 async def test_other_filters_still_work(progress_engine: Engine, now: datetime) -> None:
     asked = await progress_engine.asking.ask(
         ALICE_DM, ALICE, now, is_group=False, filter_text="queue"
     )
-    assert asked.question.topic == QUEUES and asked.note == ""
+    assert asked.question.topic == QUEUES and note_of(asked) == ""
 
 
 def test_strength_is_the_weaker_signal(progress_catalog: Catalog) -> None:

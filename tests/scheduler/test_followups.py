@@ -54,7 +54,7 @@ async def test_reveals_of_another_platform_are_not_taken(
     await engine.asking.question_sent(asked.delivery_id, utc("2025-03-03 09:00"), message_id=3)
     await scheduler.tick(utc("2025-03-03 14:00"))
     assert sender.reveals == []
-    assert len(await engine.reveals.reveals_due(utc("2025-03-03 14:00"))) == 1
+    assert len(await engine.reveals.due("discord", utc("2025-03-03 14:00"))) == 1
 
 
 async def test_a_rate_limited_reveal_is_retried_and_a_blocked_group_deactivated(

@@ -202,7 +202,7 @@ async def test_a_question_longer_than_one_message_goes_out_in_parts(
 async def test_a_poll_with_a_note_sends_the_note_first(
     bot: Harness, sender: TelegramSender, group: int
 ) -> None:
-    question = replace(asked("mini-parquet", is_group=True), note="weak: data formats")
+    question = replace(asked("mini-parquet", is_group=True), drill=("data formats",))
     mark = bot.server.mark()
 
     sent = await sender.send_question(
@@ -211,7 +211,7 @@ async def test_a_poll_with_a_note_sends_the_note_first(
 
     note, poll = [call for call in sent_by(bot, mark) if call.ok]  # the poll may be retried
     assert (note.method, poll.method) == ("sendMessage", "sendPoll")
-    assert "weak: data formats" in note.result["text"]
+    assert "Weak-topic drill: data formats." in note.result["text"]
     assert sent.poll_id == poll.result["poll"]["id"]
 
 
