@@ -1,19 +1,155 @@
 """Weekly recaps: which groups are due one (Monday, after their push time, last week not
 recapped yet), claiming it once, and what last week held for the group: its top members,
-longest streaks, hardest questions and how much of its decks it has covered.
+longest streaks, hardest questions (each with a one-line reminder of its answer) and how
+much of its decks it has covered. Plain data; adapters word it (`bot.progress.recap`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import parse_hhmm
+from bot.decks.model import Question
 from bot.engine.clock import day_end, local_day, week_period, week_start
 from bot.engine.context import EngineContext, streak_state
+from bot.engine.mastery import gradable
 from bot.engine.streaks import live_streak
-from bot.progress import recap
-from bot.progress.recap import Recap, RecapDue
+
+TOP_MEMBERS = 5
+TOP_STREAKS = 3
+HARDEST = 3
+REMINDER_MAX = 160
+
+_MARKUP = re.compile(r"\*\*|__|`|^#{1,6}\s+|^\s*(?:[-*+]|\d{1,3}[.)])\s+", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class RecapMember:
+    display_name: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecapStreak:
+    display_name: str
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class HardQuestion:
+    question_id: str
+    question: str
+    topic: str
+    average_score: float
+    answers: int
+    reminder: str
+    """One line recalling the model answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recap:
+    chat_id: int
+    platform: str
+    chat_external_id: int
+    thread_id: int | None
+    chat_title: str
+    week_start: date
+    """The Monday of the week recapped (the group's local week)."""
+    answers: int
+    players: int
+    top: tuple[RecapMember, ...]
+    streaks: tuple[RecapStreak, ...]
+    hardest: tuple[HardQuestion, ...]
+    covered: int
+    """Questions of the group's deck it has been asked, ever."""
+    deck_total: int
+    new_last_week: int
+    """Of those, first asked in the recapped week."""
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
+
+
+@dataclass(frozen=True, slots=True)
+class RecapDue:
+    chat_id: int
+    week_start: date
+    """The Monday of the week to recap (the one before the group's current week)."""
+
+
+def recap_due(local_now: datetime, push_time: time, last_recapped: date | None) -> date | None:
+    """The week a group's recap covers if it is due at `local_now` (the group's local
+    time): on Monday once its push time has passed, unless that week was recapped.
+    A recap missed all Monday (the bot was down) is skipped, not sent days late."""
+    if local_now.weekday() != 0 or local_now.time() < push_time:
+        return None
+    week = local_now.date() - timedelta(days=7)
+    if last_recapped is not None and last_recapped >= week:
+        return None
+    return week
+
+
+def answer_reminder(question: Question, limit: int = REMINDER_MAX) -> str:
+    """A line that recalls a question's answer: the right choice, else its key points,
+    else the answer's first line, without Markdown."""
+    if question.choices is not None and question.correct is not None:
+        text = question.choices[question.correct]
+    elif question.key_points:
+        text = "; ".join(point.point for point in question.key_points)
+    else:
+        text = next((line for line in question.answer.splitlines() if line.strip()), "")
+    return shorten(_MARKUP.sub("", text), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def hardest_questions(
+    scores: Iterable[tuple[str, int, float]],
+    by_id: Mapping[str, Question],
+    position: Mapping[str, int],
+    limit: int = HARDEST,
+) -> tuple[HardQuestion, ...]:
+    """The questions with the lowest average score, from (question id, answers, average)
+    rows; questions with nothing to grade, or no longer in the decks, are left out."""
+    known = [
+        (question_id, answers, average)
+        for question_id, answers, average in scores
+        if question_id in by_id and gradable(by_id[question_id])
+    ]
+    known.sort(key=lambda item: (round(item[2], 6), -item[1], position.get(item[0], 0)))
+    return tuple(
+        HardQuestion(
+            question_id=question_id,
+            question=by_id[question_id].question,
+            topic=by_id[question_id].topic,
+            average_score=average,
+            answers=answers,
+            reminder=answer_reminder(by_id[question_id]),
+        )
+        for question_id, answers, average in known[:limit]
+    )
+
+
+def longest_streaks(
+    streaks: Iterable[tuple[str, int]], limit: int = TOP_STREAKS
+) -> tuple[RecapStreak, ...]:
+    """The longest live streaks from (name, days), longest first; zero left out."""
+    alive = [(name, days) for name, days in streaks if days > 0]
+    alive.sort(key=lambda item: (-item[1], item[0].casefold()))
+    return tuple(RecapStreak(name, days) for name, days in alive[:limit])
 
 
 class Recaps:
@@ -29,7 +165,7 @@ class Recaps:
             candidates = await tx.recap_candidates(platform)
         due = []
         for row, recapped in candidates:
-            week = recap.recap_due(
+            week = recap_due(
                 now.astimezone(ZoneInfo(row.timezone)),
                 parse_hhmm(row.push_time),
                 date.fromisoformat(recapped) if recapped else None,
@@ -58,7 +194,7 @@ class Recaps:
             answers, players = await tx.chat_activity_between(row.id, start, end)
             if not answers:
                 return None
-            top = await tx.top_scores(row.id, week_period(start, row.timezone), recap.TOP_MEMBERS)
+            top = await tx.top_scores(row.id, week_period(start, row.timezone), TOP_MEMBERS)
             members = await tx.chat_members(row.id)
             scores = await tx.chat_question_scores_between(row.id, start, end)
             firsts = await tx.first_deliveries(row.id)
@@ -80,9 +216,9 @@ class Recaps:
             week_start=last_week,
             answers=answers,
             players=players,
-            top=tuple(recap.RecapMember(s.display_name, s.points) for s in top if s.points > 0),
-            streaks=recap.longest_streaks(streaks),
-            hardest=recap.hardest_questions(scores, ctx.catalog.by_id, ctx.catalog.position),
+            top=tuple(RecapMember(s.display_name, s.points) for s in top if s.points > 0),
+            streaks=longest_streaks(streaks),
+            hardest=hardest_questions(scores, ctx.catalog.by_id, ctx.catalog.position),
             covered=len(first_days),
             deck_total=len(deck),
             new_last_week=sum(
