@@ -51,6 +51,14 @@ def wrong_answer(question: Question) -> str:
     return "no idea"
 
 
+async def chat_id(engine: Engine, chat: ChatKey) -> int:
+    """The stored id of a chat the engine has met."""
+    async with engine.store.read() as tx:
+        row = await tx.chat(chat.platform, chat.external_id)
+    assert row is not None
+    return row.id
+
+
 async def send(engine: Engine, asked: Asked, now: datetime) -> int:
     """Report the question sent, as an adapter does; returns its message id."""
     message_id = next(_message_ids)

@@ -1,0 +1,71 @@
+"""Engine errors are codes and facts; `bot.presentation.errors` words them, once for all
+adapters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.engine.quiz import Engine
+from bot.errors import (
+    AlreadyAnswered,
+    InvalidSetting,
+    NoOpenQuestion,
+    NothingToAsk,
+    UnknownAttempt,
+    UnknownFilter,
+)
+from bot.presentation.errors import (
+    NO_OPEN_QUESTION,
+    UNKNOWN_ATTEMPT,
+    error_text,
+    unknown_filter_text,
+)
+from tests.helpers import ALICE_DM, GROUP
+
+
+@pytest.mark.parametrize("code", sorted(NO_OPEN_QUESTION))
+def test_each_no_open_question_code_has_its_sentence(code: str) -> None:
+    error = NoOpenQuestion(code)
+    assert (error.code, str(error)) == (code, code)
+    assert error_text(error) == NO_OPEN_QUESTION[code]
+
+
+@pytest.mark.parametrize("code", sorted(UNKNOWN_ATTEMPT))
+def test_each_unknown_attempt_code_has_its_sentence(code: str) -> None:
+    assert error_text(UnknownAttempt(code)) == UNKNOWN_ATTEMPT[code]
+
+
+def test_an_invalid_setting_shows_the_parsers_reason() -> None:
+    error = InvalidSetting("push_time", "'25:00' is not a time of day in HH:MM form (e.g. 09:00)")
+    assert error.setting == "push_time"
+    assert error_text(error) == error.reason
+
+
+def test_an_unknown_filter_is_marked_up_by_the_adapter() -> None:
+    error = UnknownFilter("x<y", topics=["A"], tags=[], decks=["mini"], closest=["A"])
+    text = unknown_filter_text(error, shown=lambda t: f"[{t}]", name=lambda n: f"`{n}`")
+    assert text.splitlines() == [
+        "Nothing matches [x<y].",
+        "Closest: `A`",
+        "Decks: `mini`",
+        "See /topics for topics; any open question is still open.",
+    ]
+    assert error_text(error) == "Nothing matches 'x<y'."
+
+
+async def test_the_engine_raises_codes_not_sentences(engine: Engine, now: datetime) -> None:
+    with pytest.raises(NoOpenQuestion) as never:
+        await engine.answering.skip(ALICE_DM, now)
+    assert never.value.code == "never_asked"
+    await engine.settings.ensure_chat(GROUP, now, is_group=True)
+    with pytest.raises(NoOpenQuestion) as nothing:
+        await engine.reveals.reveal(GROUP, now)
+    assert nothing.value.code == "nothing_to_reveal"
+    with pytest.raises(InvalidSetting) as bad:
+        await engine.settings.set_push_time(ALICE_DM, "25:00", now, is_group=False)
+    assert bad.value.setting == "push_time" and "25:00" in bad.value.reason
+    assert "/" not in str(bad.value)
+    for error in (NothingToAsk(), AlreadyAnswered()):
+        assert " " not in str(error)  # a code, not a sentence
