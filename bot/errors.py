@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class QuizError(Exception):
     """Base of every error a player can cause. `code` says which case it is (each class
-    lists its codes); `str(error)` is the code, for logs."""
+    lists its codes); `str(error)` is the code (and the case's key fact), for logs."""
 
     code: str = "quiz_error"
 
@@ -37,6 +37,9 @@ class UnknownFilter(QuizError):
         self.decks = decks
         self.closest = closest or []
         """The topics, tags or decks most like `text`, best first (maybe none)."""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text!r}"
 
 
 class NothingToAsk(QuizError):
@@ -91,3 +94,6 @@ class InvalidSetting(QuizError):
         super().__init__()
         self.setting = setting
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.setting}"
