@@ -54,7 +54,7 @@ def wrong_answer(question: Question) -> str:
 async def chat_id(engine: Engine, chat: ChatKey) -> int:
     """The stored id of a chat the engine has met."""
     async with engine.store.read() as tx:
-        row = await tx.chat(chat.platform, chat.external_id)
+        row = await tx.chats.find(chat.platform, chat.external_id)
     assert row is not None
     return row.id
 

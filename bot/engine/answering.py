@@ -24,7 +24,7 @@ from bot.engine.recording import record_attempt
 from bot.engine.results import AnswerResult, ChatKey, PlayerKey
 from bot.engine.unconfirmed import match_unconfirmed
 from bot.errors import AlreadyAnswered, NoOpenQuestion
-from bot.store.store import AttemptRow, ChatRow, DeliveryRow, Tx, UserRow
+from bot.store import AttemptRow, ChatRow, DeliveryRow, UnitOfWork, UserRow
 
 
 class Answering:
@@ -63,7 +63,7 @@ class Answering:
         async with ctx.store.write() as tx:
             row = await ctx.known_chat(tx, chat)
             user = await ctx.ensure_user(tx, player, now)
-            duplicate = await tx.attempt_by_source(row.id, source_key)
+            duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
             delivery = await self._delivery_answered(
@@ -93,16 +93,16 @@ class Answering:
         ctx = self.context
         source_key = f"poll:{poll_id}:{player.external_id}"
         async with ctx.store.write() as tx:
-            delivery = await tx.delivery_by_poll(poll_id)
+            delivery = await tx.deliveries.find_by_poll(poll_id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
                 raise NoOpenQuestion("unknown_poll")
-            row = await tx.chat_by_id(delivery.chat_id)
+            row = await tx.chats.find_by_id(delivery.chat_id)
             assert row is not None
             user = await ctx.ensure_user(tx, player, now)
-            duplicate = await tx.attempt_by_source(row.id, source_key)
+            duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
                 return await self._replay(tx, duplicate, row, user, now)
-            if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+            if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
                 raise AlreadyAnswered()
             question = ctx.catalog.by_id[delivery.question_id]
             chosen = option_ids[0] if option_ids else None
@@ -128,12 +128,12 @@ class Answering:
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.known_chat(tx, chat)
-            delivery = await tx.open_delivery(row.id)
+            delivery = await tx.deliveries.find_open(row.id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
                 raise NoOpenQuestion("none_open")
-            await tx.close_delivery(delivery.id, now)
+            await tx.deliveries.close(delivery.id, now)
             if row.is_group:
-                await tx.mark_revealed(delivery.id, now)
+                await tx.deliveries.mark_revealed(delivery.id, now)
         return ctx.catalog.by_id[delivery.question_id]
 
     def _recorded(self, result: AnswerResult) -> None:
@@ -147,7 +147,7 @@ class Answering:
         ctx = self.context
         assert ctx.judge is not None
         async with ctx.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is None:
                 return None
             try:
@@ -162,7 +162,7 @@ class Answering:
 
     async def _delivery_answered(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         chat: ChatRow,
         reply_to_message_id: int | None,
         replied_text: str | None = None,
@@ -171,19 +171,19 @@ class Answering:
         catalog = self.context.catalog
         delivery = None
         if reply_to_message_id is not None:
-            delivery = await tx.delivery_by_message(chat.id, reply_to_message_id)
+            delivery = await tx.deliveries.find_by_message(chat.id, reply_to_message_id)
             if delivery is None and replied_text and now is not None:
                 delivery = await match_unconfirmed(
                     tx, catalog, chat.id, reply_to_message_id, replied_text, now
                 )
         if delivery is None and not chat.is_group:
-            delivery = await tx.open_delivery(chat.id)
+            delivery = await tx.deliveries.find_open(chat.id)
         if delivery is None or delivery.question_id not in catalog.by_id:
             raise NoOpenQuestion("reply_needed" if chat.is_group else "none_open")
         return delivery
 
     async def _replay(
-        self, tx: Tx, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
+        self, tx: UnitOfWork, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
     ) -> AnswerResult:
         """The result of an attempt recorded before (a repeated update): nothing changes."""
         ctx = self.context
@@ -196,7 +196,7 @@ class Answering:
             result = choice_grade(question, chosen)
         else:
             result = grade(attempt.answer, question.key_points, question.question)
-        review = await tx.review_for_attempt(attempt.id)
+        review = await tx.cards.review_for_attempt(attempt.id)
         proposed = (
             srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
         )

@@ -18,7 +18,7 @@ from bot.engine.clock import day_end, local_day, utc
 from bot.engine.context import REVEAL_AFTER_MINUTES, EngineContext
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.errors import NothingToAsk
-from bot.store.store import ChatRow, DeliveryRow, SentMark, Tx, UserRow
+from bot.store import ChatRow, DeliveryRow, SelectionReads, SentMark, UnitOfWork, UserRow
 
 
 class Asking:
@@ -52,7 +52,16 @@ class Asking:
                 drill, topics = await self._weak_drill(tx, user, now, ctx.view(row))
                 filter_text = None
             question_id, is_review = await choose_question(
-                ctx, tx, row, user, filter_text, now, day, timezone, on_request=True, only=drill
+                ctx,
+                tx.selection,
+                row,
+                user,
+                filter_text,
+                now,
+                day,
+                timezone,
+                on_request=True,
+                only=drill,
             )
             delivery = await claim_question(
                 tx, row, question_id, "asked", day, now, asked_by=user.id if user else None
@@ -62,7 +71,7 @@ class Asking:
         return replace(asked, drill=topics) if topics is not None else asked
 
     async def _weak_drill(
-        self, tx: Tx, user: UserRow | None, now: datetime, view: Catalog
+        self, tx: UnitOfWork, user: UserRow | None, now: datetime, view: Catalog
     ) -> tuple[set[str] | None, tuple[str, ...]]:
         """The drill's questions among the chat's decks (None: no history, ask from
         everything) and its topics, weakest first."""
@@ -76,8 +85,8 @@ class Asking:
         """The question still waiting for an answer in a chat, if any (to show it again)."""
         ctx = self.context
         async with ctx.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
-            delivery = await tx.open_delivery(row.id) if row else None
+            row = await tx.chats.find(chat.platform, chat.external_id)
+            delivery = await tx.deliveries.find_open(row.id) if row else None
         if row is None or delivery is None or delivery.question_id not in ctx.catalog.by_id:
             return None
         return ctx.asked(delivery, row, False, delivery.thread_id)
@@ -92,20 +101,20 @@ class Asking:
         poll_id: str | None = None,
     ) -> None:
         async with self.context.store.write() as tx:
-            await tx.mark_sent(
+            await tx.deliveries.mark_sent(
                 delivery_id, message_id=message_id, now=now, thread_id=thread_id, poll_id=poll_id
             )
 
     async def question_not_sent(self, delivery_id: int, *, outcome_unknown: bool) -> None:
         """A send failed ('failed'), or timed out and may have arrived ('unknown')."""
         async with self.context.store.write() as tx:
-            await tx.mark_delivery(delivery_id, "unknown" if outcome_unknown else "failed")
+            await tx.deliveries.set_status(delivery_id, "unknown" if outcome_unknown else "failed")
 
     async def questions_sent(self, marks: Sequence[SentMark]) -> None:
         """`question_sent` for many deliveries in one unit of work."""
         if marks:
             async with self.context.store.write() as tx:
-                await tx.mark_sent_many(marks)
+                await tx.deliveries.mark_sent_many(marks)
 
     async def delivery_chat(
         self, *, delivery_id: int | None = None, poll_id: str | None = None
@@ -114,21 +123,23 @@ class Asking:
         there is no such question. Adapters check who may see or answer it there."""
         async with self.context.store.read() as tx:
             if delivery_id is not None:
-                delivery = await tx.delivery(delivery_id)
+                delivery = await tx.deliveries.find(delivery_id)
             else:
-                delivery = await tx.delivery_by_poll(poll_id) if poll_id is not None else None
-            row = await tx.chat_by_id(delivery.chat_id) if delivery is not None else None
+                delivery = (
+                    await tx.deliveries.find_by_poll(poll_id) if poll_id is not None else None
+                )
+            row = await tx.chats.find_by_id(delivery.chat_id) if delivery is not None else None
         return ChatKey(row.platform, row.external_id) if row is not None else None
 
 
 async def weakest_topics(
-    ctx: EngineContext, tx: Tx, user: UserRow, now: datetime, view: Catalog | None = None
+    ctx: EngineContext, tx: UnitOfWork, user: UserRow, now: datetime, view: Catalog | None = None
 ) -> list[str]:
     """The player's weakest topics (lowest scores or recall) among `view`'s questions,
     weakest first; empty when they have answered nothing gradable yet."""
-    summary = await tx.user_attempt_summary(user.id)
-    cards = await tx.cards_of(user.id)
-    averages = {r["question_id"]: float(r["avg_score"]) for r in summary}
+    summary = await tx.attempts.summary_by_question(user.id)
+    cards = await tx.cards.cards_of(user.id)
+    averages = {r.question_id: float(r.average_score) for r in summary}
     recall = {question_id: srs.retrievability(card, now) for question_id, card, _ in cards}
     questions = (view or ctx.catalog).questions
     return weak.weakest(weak.topic_strengths(questions, averages, recall))
@@ -142,7 +153,7 @@ def reveal_at(chat: ChatRow, now: datetime) -> datetime | None:
 
 
 async def claim_question(
-    tx: Tx,
+    tx: UnitOfWork,
     chat: ChatRow,
     question_id: str,
     kind: str,
@@ -155,10 +166,10 @@ async def claim_question(
     has one open question: the one before is closed. None when the chat's daily question
     for `day` was claimed already."""
     if not chat.is_group:
-        previous = await tx.open_delivery(chat.id)
+        previous = await tx.deliveries.find_open(chat.id)
         if previous is not None:
-            await tx.close_delivery(previous.id, now)
-    return await tx.add_delivery(
+            await tx.deliveries.close(previous.id, now)
+    return await tx.deliveries.claim(
         chat.id,
         question_id,
         kind=kind,
@@ -171,7 +182,7 @@ async def claim_question(
 
 async def choose_question(
     ctx: EngineContext,
-    tx: Tx,
+    reads: SelectionReads,
     chat: ChatRow,
     user: UserRow | None,
     filter_text: str | None,
@@ -195,21 +206,21 @@ async def choose_question(
     if chat.is_group or user is None:
         chosen = selection.for_group(
             candidates,
-            last_asked=await tx.last_delivered(chat.id),
-            missed=await tx.members_missed(chat.id, selection.MISSED_BELOW),
+            last_asked=await reads.last_delivered(chat.id),
+            missed=await reads.members_missed(chat.id, selection.MISSED_BELOW),
             today=day,
         )
         is_review = False
     else:
         due_by = day_end(day, timezone)
-        due = [question_id for question_id, _ in await tx.due_cards(user.id, due_by)]
-        by_due = [question_id for question_id, _, _ in await tx.cards_of(user.id)]
+        due = [question_id for question_id, _ in await reads.due_cards(user.id, due_by)]
+        by_due = [question_id for question_id, _, _ in await reads.cards_of(user.id)]
         chosen = selection.for_person(
             candidates,
             due=due,
             by_due=by_due,
-            known=set(by_due) | await tx.questions_attempted(user.id),
-            seen_today=await tx.questions_asked_on(user.id, chat.id, day.isoformat()),
+            known=set(by_due) | await reads.questions_attempted(user.id),
+            seen_today=await reads.questions_asked_on(user.id, chat.id, day.isoformat()),
             on_request=on_request,
         )
         is_review = chosen in set(by_due)

@@ -19,7 +19,7 @@ from bot.engine.judging import Judgement
 from bot.engine.results import Asked, ChatKey, ChatSettings, PlayerKey, StreakInfo
 from bot.engine.streaks import StreakState, at_risk, live_streak
 from bot.errors import NoOpenQuestion
-from bot.store.store import ChatRow, DeliveryRow, Store, Tx, UserRow
+from bot.store import ChatRow, DeliveryRow, Store, UnitOfWork, UserRow
 
 REVEAL_AFTER_MINUTES = 240
 """How long a group has to answer before the model answer is revealed."""
@@ -69,7 +69,7 @@ class EngineContext:
 
     async def ensure_chat(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         chat: ChatKey,
         now: datetime,
         *,
@@ -79,7 +79,7 @@ class EngineContext:
     ) -> ChatRow:
         """The chat's row, created with the defaults when it is new; a private chat
         without an owner gets `owner` (created too when new)."""
-        row = await tx.ensure_chat(
+        row = await tx.chats.upsert(
             chat.platform,
             chat.external_id,
             kind="group" if is_group else "private",
@@ -89,18 +89,18 @@ class EngineContext:
             now=now,
         )
         if owner is not None and not row.is_group and row.owner_id is None:
-            user = await tx.ensure_user(owner.platform, owner.external_id, owner.display_name, now)
-            await tx.set_chat_owner(row.id, user.id)
-            row = await tx.chat_by_id(row.id) or row
+            user = await tx.users.upsert(owner.platform, owner.external_id, owner.display_name, now)
+            await tx.chats.set_owner(row.id, user.id)
+            row = await tx.chats.find_by_id(row.id) or row
         return row
 
-    async def ensure_user(self, tx: Tx, player: PlayerKey, now: datetime) -> UserRow:
+    async def ensure_user(self, tx: UnitOfWork, player: PlayerKey, now: datetime) -> UserRow:
         """The player's row, created when new (their display name kept up to date)."""
-        return await tx.ensure_user(player.platform, player.external_id, player.display_name, now)
+        return await tx.users.upsert(player.platform, player.external_id, player.display_name, now)
 
-    async def known_chat(self, tx: Tx, chat: ChatKey) -> ChatRow:
+    async def known_chat(self, tx: UnitOfWork, chat: ChatKey) -> ChatRow:
         """The chat's row; NoOpenQuestion when nothing was ever asked there."""
-        row = await tx.chat(chat.platform, chat.external_id)
+        row = await tx.chats.find(chat.platform, chat.external_id)
         if row is None:
             raise NoOpenQuestion("never_asked")
         return row

@@ -21,7 +21,7 @@ from bot.engine.reminders import ReminderDue, reminder_due
 from bot.engine.results import Asked
 from bot.engine.streaks import MAX_FREEZES, live_streak
 from bot.errors import NothingToAsk
-from bot.store.store import BatchReads, ChatRow, NewDelivery
+from bot.store import ChatRow, NewDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +35,16 @@ class DailyPush:
     async def schedule_slots(self, platform: str) -> list[tuple[str, str, int]]:
         """(push_time, timezone, chats) of every slot of a platform's subscribed chats."""
         async with self.context.store.read() as tx:
-            return await tx.schedule_slots(platform)
+            return await tx.chats.schedule_slots(platform)
 
     async def chats_to_push(
         self, platform: str, push_time: str, timezone: str, day: date
     ) -> list[ChatRow]:
         """A slot's subscribed, active chats that have no daily question for `day` yet."""
         async with self.context.store.read() as tx:
-            return await tx.slot_chats_undelivered(platform, push_time, timezone, day.isoformat())
+            return await tx.chats.awaiting_daily_in_slot(
+                platform, push_time, timezone, day.isoformat()
+            )
 
     async def claim(self, chat_id: int, now: datetime) -> Asked | None:
         """Claim a chat's daily question for its local day; None if already claimed.
@@ -52,16 +54,16 @@ class DailyPush:
         """
         ctx = self.context
         async with ctx.store.write() as tx:
-            row = await tx.chat_by_id(chat_id)
+            row = await tx.chats.find_by_id(chat_id)
             if row is None or not row.active or not row.subscribed:
                 return None
             day = local_day(now, row.timezone)
-            if await tx.daily_delivery(row.id, day.isoformat()) is not None:
+            if await tx.deliveries.find_daily(row.id, day.isoformat()) is not None:
                 return None
-            owner = await tx.user_by_id(row.owner_id) if row.owner_id else None
+            owner = await tx.users.find_by_id(row.owner_id) if row.owner_id else None
             try:
                 question_id, is_review = await choose_question(
-                    ctx, tx, row, owner, None, now, day, row.timezone, on_request=False
+                    ctx, tx.selection, row, owner, None, now, day, row.timezone, on_request=False
                 )
             except NothingToAsk:
                 return None
@@ -84,15 +86,16 @@ class DailyPush:
             return {}
         ctx = self.context
         async with ctx.store.write() as tx:
-            rows = await tx.chats_by_ids(ids)
+            rows = await tx.chats.find_by_ids(ids)
             live = [rows[i] for i in ids if i in rows and rows[i].active and rows[i].subscribed]
             days = {row.id: local_day(now, row.timezone) for row in live}
-            claimed = await tx.daily_claimed([(row.id, days[row.id].isoformat()) for row in live])
+            claimed = await tx.deliveries.chats_with_daily(
+                [(row.id, days[row.id].isoformat()) for row in live]
+            )
             live = [row for row in live if row.id not in claimed]
-            owners = await tx.users_by_ids(sorted({r.owner_id for r in live if r.owner_id}))
+            owners = await tx.users.find_by_ids(sorted({r.owner_id for r in live if r.owner_id}))
             owner_of = {row.id: owners.get(row.owner_id) if row.owner_id else None for row in live}
-            reads = await BatchReads.load(
-                tx,
+            reads = await tx.load_selection(
                 groups=[row.id for row in live if row.is_group or owner_of[row.id] is None],
                 people=[
                     (owner.id, row.id, days[row.id].isoformat())
@@ -119,9 +122,11 @@ class DailyPush:
                     continue
                 except Exception:  # one chat's bad settings never stop the others
                     logger.exception("choosing the daily question of chat %s failed", row.id)
-            previous = await tx.open_deliveries([i for i in chosen if not rows[i].is_group])
-            await tx.close_deliveries([delivery.id for delivery in previous.values()], now)
-            deliveries = await tx.add_deliveries(
+            previous = await tx.deliveries.find_open_many(
+                [i for i in chosen if not rows[i].is_group]
+            )
+            await tx.deliveries.close_many([delivery.id for delivery in previous.values()], now)
+            deliveries = await tx.deliveries.claim_many(
                 [
                     NewDelivery(
                         chat_id=chat_id,
@@ -145,10 +150,10 @@ class DailyPush:
         """Daily questions claimed but never marked sent (the bot stopped in between)."""
         ctx = self.context
         async with ctx.store.read() as tx:
-            claims = await tx.unsent_claims()
+            claims = await tx.deliveries.unsent_daily_claims()
             result = []
             for delivery in claims:
-                row = await tx.chat_by_id(delivery.chat_id)
+                row = await tx.chats.find_by_id(delivery.chat_id)
                 if row is None or delivery.question_id not in ctx.catalog.by_id:
                     continue
                 result.append((ctx.asked(delivery, row, False, row.thread_id), row))
@@ -163,12 +168,12 @@ class DailyPush:
         utc_day = utc(now).date()
         earliest = utc_day - timedelta(days=MAX_FREEZES + 3)
         async with ctx.store.read() as tx:
-            candidates = await tx.reminder_candidates(
+            candidates = await tx.users.reminder_candidates(
                 platform, utc_day.isoformat(), earliest.isoformat()
             )
             due = []
             for user, chat_id, reminded in candidates:
-                chat = await tx.chat_by_id(chat_id)
+                chat = await tx.chats.find_by_id(chat_id)
                 if chat is None:
                     continue
                 local_now = now.astimezone(ZoneInfo(ctx.timezone_of(user, chat)))
@@ -192,4 +197,4 @@ class DailyPush:
     async def claim_reminder(self, user_id: int, day: date) -> bool:
         """Claim a player's reminder for their local `day`; False if already reminded."""
         async with self.context.store.write() as tx:
-            return await tx.claim_reminder(user_id, day.isoformat())
+            return await tx.users.claim_reminder(user_id, day.isoformat())

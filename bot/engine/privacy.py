@@ -36,10 +36,10 @@ class Privacy:
         chats and their name. Forgetting twice finds nothing the second time."""
         ctx = self.context
         async with ctx.store.write() as tx:
-            user = await tx.user(player.platform, player.external_id)
+            user = await tx.users.find(player.platform, player.external_id)
             if user is None:
                 return Forgotten(found=False)
-            counts = await tx.forget_user(user.id)  # own decks go with the user row
+            counts = await tx.users.delete_all_data(user.id)  # own decks go with the user row
         ctx.library = ctx.library.without(d.row_id for d in ctx.library.owned_by([user.id]))
         if counts["chats"]:
             ctx.schedule_changed()  # a subscribed private chat left its slot

@@ -27,7 +27,7 @@ from bot.engine.results import (
     UserStats,
 )
 from bot.engine.streaks import StreakState, live_streak
-from bot.store.store import ScoreRow
+from bot.store import ScoreRow
 
 LEADERBOARD_SIZE = 10
 WEAKEST_TOPICS = 3
@@ -44,8 +44,8 @@ class Progress:
     ) -> StreakInfo:
         ctx = self.context
         async with ctx.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
         if user is None:
             return NO_STREAK
         return streak_info(streak_state(user), local_day(now, ctx.timezone_of(user, row)))
@@ -57,11 +57,11 @@ class Progress:
         over the decks `chat` uses (the default decks without one)."""
         ctx = self.context
         async with ctx.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
-            summary = await tx.user_attempt_summary(user.id) if user else []
-            due = await tx.due_cards(user.id, now) if user else []
-        by_question = {r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary}
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
+            summary = await tx.attempts.summary_by_question(user.id) if user else []
+            due = await tx.cards.due_cards(user.id, now) if user else []
+        by_question = {r.question_id: (int(r.answers), float(r.average_score)) for r in summary}
         questions = ctx.view(row).questions
         averages = {question_id: avg for question_id, (_, avg) in by_question.items()}
         topics = topic_mastery(questions, averages)
@@ -87,14 +87,14 @@ class Progress:
     ) -> Leaderboard:
         """A group's ranking this local week ('week', from Monday) or for all time ('all')."""
         async with self.context.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is None:
                 return Leaderboard("all" if period == "all" else "week", (), None, 0)
             key = ALL_TIME if period == "all" else week_period(now, row.timezone)
-            top = await tx.top_scores(row.id, key, LEADERBOARD_SIZE)
-            user = await tx.user(player.platform, player.external_id) if player else None
-            mine = await tx.score_of(row.id, key, user.id) if user else None
-            members = await tx.count_scores(row.id, key)
+            top = await tx.scores.top(row.id, key, LEADERBOARD_SIZE)
+            user = await tx.users.find(player.platform, player.external_id) if player else None
+            mine = await tx.scores.rank_of(row.id, key, user.id) if user else None
+            members = await tx.scores.count(row.id, key)
         me_id = user.id if user else None
         entries = tuple(
             _leader_entry(rank, score, now, row.timezone, score.user_id == me_id)
@@ -111,11 +111,11 @@ class Progress:
         """What the /stats image shows (answers per day, mastery, streaks), in one read."""
         ctx = self.context
         async with ctx.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            row = await tx.chat(chat.platform, chat.external_id) if chat else None
-            summary = await tx.user_attempt_summary(user.id) if user else []
-            days = await tx.answered_days(user.id) if user else []
-            frozen = await tx.frozen_days(user.id) if user else []
+            user = await tx.users.find(player.platform, player.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id) if chat else None
+            summary = await tx.attempts.summary_by_question(user.id) if user else []
+            days = await tx.attempts.answered_days(user.id) if user else []
+            frozen = await tx.users.frozen_days(user.id) if user else []
         today = local_day(now, ctx.timezone_of(user, row))
         state = streak_state(user) if user else StreakState()
         return player_activity(
@@ -124,7 +124,7 @@ class Progress:
             streak=streak_info(state, today),
             last_active_day=state.last_day,
             questions=ctx.view(row).questions,
-            summary={r["question_id"]: (int(r["n"]), float(r["avg_score"])) for r in summary},
+            summary={r.question_id: (int(r.answers), float(r.average_score)) for r in summary},
             answered_days=days,
             frozen_days=frozen,
             by_id=ctx.catalog.by_id,
@@ -136,7 +136,7 @@ class Progress:
         """The `leaderboard` ranking with what its image needs: the group's title and week."""
         board = await self.leaderboard(chat, period, now, player)
         async with self.context.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         today = local_day(now, row.timezone if row else self.context.defaults.timezone)
         return LeaderboardChartData(
             board=board,
@@ -149,24 +149,24 @@ class Progress:
         """The player's own answers, oldest first, for /export."""
         catalog = self.context.catalog
         async with self.context.store.read() as tx:
-            user = await tx.user(player.platform, player.external_id)
-            rows = await tx.user_history(user.id) if user else []
+            user = await tx.users.find(player.platform, player.external_id)
+            rows = await tx.attempts.history(user.id) if user else []
         history = []
         for r in rows:
-            question = catalog.by_id.get(r["question_id"])
+            question = catalog.by_id.get(r.question_id)
             history.append(
                 HistoryRow(
-                    answered_at=r["answered_at"],
-                    local_day=r["local_day"],
+                    answered_at=r.answered_at,
+                    local_day=r.local_day,
                     deck=catalog.deck_of[question.id].deck if question else "",
                     topic=question.topic if question else "",
-                    question_id=r["question_id"],
+                    question_id=r.question_id,
                     question=question.question if question else "",
-                    answer=r["answer"],
-                    score=float(r["score"]),
-                    points=int(r["points"]),
-                    rating=srs.Rating(r["rating"]).label if r["rating"] else "",
-                    chat="private" if r["chat_kind"] == "private" else r["chat_title"] or "group",
+                    answer=r.answer,
+                    score=float(r.score),
+                    points=int(r.points),
+                    rating=srs.Rating(r.rating).label if r.rating else "",
+                    chat="private" if r.chat_kind == "private" else r.chat_title or "group",
                 )
             )
         return history

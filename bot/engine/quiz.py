@@ -28,7 +28,7 @@ from bot.engine.rating import Rating
 from bot.engine.recaps import Recaps
 from bot.engine.reveals import Reveals
 from bot.engine.settings import Settings
-from bot.store.store import Store
+from bot.store import Store
 
 __all__ = ["Defaults", "Engine", "Judge"]
 

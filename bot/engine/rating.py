@@ -23,24 +23,24 @@ class Rating:
         """The player's own recall rating for an attempt, replacing the proposed one."""
         ctx = self.context
         async with ctx.store.write() as tx:
-            attempt = await tx.attempt(attempt_id)
-            user = await tx.user(player.platform, player.external_id)
+            attempt = await tx.attempts.find(attempt_id)
+            user = await tx.users.find(player.platform, player.external_id)
             if attempt is None or user is None or attempt.user_id != user.id:
                 raise UnknownAttempt("not_yours")
             question = ctx.catalog.by_id.get(attempt.question_id)
-            review = await tx.review_for_attempt(attempt.id)
+            review = await tx.cards.review_for_attempt(attempt.id)
             if question is None or review is None:
                 raise UnknownAttempt("not_ratable")
-            latest = await tx.latest_review(user.id, attempt.question_id)
+            latest = await tx.cards.latest_review(user.id, attempt.question_id)
             reviewed_at = datetime.fromisoformat(attempt.answered_at)
             if latest is not None and latest.id == review.id:
                 reviewed = srs.review(review.card_before, rating, reviewed_at)
-                await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
+                await tx.cards.save(user.id, question.id, reviewed.card_json, reviewed.due)
                 card_after, due = reviewed.card_json, reviewed.due
             else:  # a later review already built on this one: keep the card, log the rating
                 card_after = review.card_after
                 due = srs.card_from_json(review.card_after, now).due
-            await tx.override_review(review.id, int(rating), card_after, now)
+            await tx.cards.override_review(review.id, int(rating), card_after, now)
         return RatingResult(
             attempt_id=attempt.id,
             question=question,

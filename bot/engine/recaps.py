@@ -162,7 +162,7 @@ class Recaps:
         """Groups whose weekly recap is due now: Monday in their timezone, their push
         time passed, last week not recapped yet."""
         async with self.context.store.read() as tx:
-            candidates = await tx.recap_candidates(platform)
+            candidates = await tx.recaps.candidates(platform)
         due = []
         for row, recapped in candidates:
             week = recap_due(
@@ -177,27 +177,27 @@ class Recaps:
     async def claim(self, chat_id: int, week: date) -> bool:
         """Claim a group's recap of the week starting `week`; False if already claimed."""
         async with self.context.store.write() as tx:
-            return await tx.claim_recap(chat_id, week.isoformat())
+            return await tx.recaps.claim(chat_id, week.isoformat())
 
     async def weekly(self, chat_id: int, now: datetime) -> Recap | None:
         """The recap of a group's previous local week (the one before the week holding
         `now`); None if nobody answered there that week."""
         ctx = self.context
         async with ctx.store.read() as tx:
-            row = await tx.chat_by_id(chat_id)
+            row = await tx.chats.find_by_id(chat_id)
             if row is None or not row.is_group:
                 return None
             this_week = week_start(local_day(now, row.timezone))
             last_week = this_week - timedelta(days=7)
             start = day_end(last_week - timedelta(days=1), row.timezone)
             end = day_end(this_week - timedelta(days=1), row.timezone)
-            answers, players = await tx.chat_activity_between(row.id, start, end)
+            answers, players = await tx.recaps.activity_between(row.id, start, end)
             if not answers:
                 return None
-            top = await tx.top_scores(row.id, week_period(start, row.timezone), TOP_MEMBERS)
-            members = await tx.chat_members(row.id)
-            scores = await tx.chat_question_scores_between(row.id, start, end)
-            firsts = await tx.first_deliveries(row.id)
+            top = await tx.scores.top(row.id, week_period(start, row.timezone), TOP_MEMBERS)
+            members = await tx.scores.members(row.id)
+            scores = await tx.recaps.question_scores_between(row.id, start, end)
+            firsts = await tx.recaps.first_sent_days(row.id)
         deck = set(ctx.view(row).by_id)
         first_days = {question_id: day for question_id, day in firsts if question_id in deck}
         streaks = (

@@ -19,12 +19,12 @@ from bot.engine.points import points_for
 from bot.engine.results import AnswerResult
 from bot.engine.streaks import StreakChange, record_answer
 from bot.errors import AlreadyAnswered
-from bot.store.store import AttemptRow, ChatRow, DeliveryRow, NewAttempt, Tx, UserRow
+from bot.store import AttemptRow, ChatRow, DeliveryRow, NewAttempt, UnitOfWork, UserRow
 
 
 async def record_attempt(
     ctx: EngineContext,
-    tx: Tx,
+    tx: UnitOfWork,
     chat: ChatRow,
     user: UserRow,
     delivery: DeliveryRow,
@@ -36,12 +36,12 @@ async def record_attempt(
     chosen: int | None,
 ) -> AnswerResult:
     """Record a graded answer and all it changes; AlreadyAnswered on a second answer."""
-    if await tx.attempt_for_delivery(delivery.id, user.id) is not None:
+    if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
         raise AlreadyAnswered()
     day = local_day(now, ctx.timezone_of(user, chat))
     points = await points_earned(tx, chat, user, delivery, result, now)
     change = await extend_streak(tx, user, day)
-    attempt = await tx.add_attempt(
+    attempt = await tx.attempts.add(
         NewAttempt(
             user_id=user.id,
             chat_id=chat.id,
@@ -59,7 +59,7 @@ async def record_attempt(
     await add_leaderboard_points(tx, chat, user, points, now)
     rating = await review_card(tx, user, question, attempt, result, now)
     if not chat.is_group:
-        await tx.close_delivery(delivery.id, now)
+        await tx.deliveries.close(delivery.id, now)
     return AnswerResult(
         attempt_id=attempt.id,
         delivery_id=delivery.id,
@@ -78,7 +78,12 @@ async def record_attempt(
 
 
 async def points_earned(
-    tx: Tx, chat: ChatRow, user: UserRow, delivery: DeliveryRow, result: Grade, now: datetime
+    tx: UnitOfWork,
+    chat: ChatRow,
+    user: UserRow,
+    delivery: DeliveryRow,
+    result: Grade,
+    now: datetime,
 ) -> int:
     """The answer's points: a daily answered on its own local day earns the bonus; in a
     group, none when the player read the model answer first (Answer by DM)."""
@@ -86,16 +91,16 @@ async def points_earned(
         local_day(now, chat.timezone).isoformat() == delivery.local_day
     )
     points = points_for(result.score, daily_on_its_day=on_its_day)
-    if chat.is_group and await tx.peeked(delivery.id, user.id):
+    if chat.is_group and await tx.attempts.peeked(delivery.id, user.id):
         return 0
     return points
 
 
-async def extend_streak(tx: Tx, user: UserRow, day: date) -> StreakChange:
+async def extend_streak(tx: UnitOfWork, user: UserRow, day: date) -> StreakChange:
     """The player's streak after an answer on their local `day`, saved."""
     change = record_answer(streak_state(user), day)
     state = change.state
-    await tx.save_streak(
+    await tx.users.save_streak(
         user.id,
         current=state.current,
         longest=state.longest,
@@ -107,16 +112,16 @@ async def extend_streak(tx: Tx, user: UserRow, day: date) -> StreakChange:
 
 
 async def add_leaderboard_points(
-    tx: Tx, chat: ChatRow, user: UserRow, points: int, now: datetime
+    tx: UnitOfWork, chat: ChatRow, user: UserRow, points: int, now: datetime
 ) -> None:
     """A group answer's points on the group's all-time and this-week boards."""
     if chat.is_group:
         periods = (ALL_TIME, week_period(now, chat.timezone))
-        await tx.add_points(chat.id, user.id, periods, points, now)
+        await tx.scores.add_points(chat.id, user.id, periods, points, now)
 
 
 async def review_card(
-    tx: Tx,
+    tx: UnitOfWork,
     user: UserRow,
     question: Question,
     attempt: AttemptRow,
@@ -127,10 +132,10 @@ async def review_card(
     the answer could be graded (the player may still override it: `bot.engine.rating`)."""
     rating = srs.proposed_rating(result.score, multiple_choice=question.is_multiple_choice)
     if result.gradable or question.is_multiple_choice:
-        card_before = await tx.card(user.id, question.id)
+        card_before = await tx.cards.find(user.id, question.id)
         reviewed = srs.review(card_before, rating, now)
-        await tx.save_card(user.id, question.id, reviewed.card_json, reviewed.due)
-        await tx.add_review(
+        await tx.cards.save(user.id, question.id, reviewed.card_json, reviewed.due)
+        await tx.cards.add_review(
             user_id=user.id,
             question_id=question.id,
             attempt_id=attempt.id,

@@ -15,7 +15,7 @@ from bot.decks.model import Question
 from bot.engine.context import EngineContext
 from bot.engine.results import ChatKey, PlayerKey, Reveal, RevealEntry
 from bot.errors import AlreadyRevealed, NoOpenQuestion
-from bot.store.store import ChatRow, DeliveryRow, Tx
+from bot.store import ChatRow, DeliveryRow, UnitOfWork
 
 
 class Reveals:
@@ -32,12 +32,12 @@ class Reveals:
         async with ctx.store.write() as tx:
             row = await ctx.known_chat(tx, chat)
             if message_id is not None:
-                delivery = await tx.delivery_by_message(row.id, message_id)
+                delivery = await tx.deliveries.find_by_message(row.id, message_id)
             else:
-                delivery = await tx.open_delivery(row.id)
+                delivery = await tx.deliveries.find_open(row.id)
             if delivery is None or delivery.question_id not in ctx.catalog.by_id:
                 raise NoOpenQuestion("nothing_to_reveal")
-            if not await tx.mark_revealed(delivery.id, now):
+            if not await tx.deliveries.mark_revealed(delivery.id, now):
                 raise AlreadyRevealed()
             return await self._reveal_of(tx, delivery, row)
 
@@ -47,11 +47,11 @@ class Reveals:
         ctx = self.context
         reveals = []
         async with ctx.store.write() as tx:
-            for delivery in await tx.reveals_due_on(platform, now):
-                row = await tx.chat_by_id(delivery.chat_id)
+            for delivery in await tx.deliveries.reveals_due_on(platform, now):
+                row = await tx.chats.find_by_id(delivery.chat_id)
                 if row is None or delivery.question_id not in ctx.catalog.by_id:
                     continue
-                if await tx.mark_revealed(delivery.id, now):
+                if await tx.deliveries.mark_revealed(delivery.id, now):
                     reveals.append(await self._reveal_of(tx, delivery, row))
         return reveals
 
@@ -75,8 +75,8 @@ class Reveals:
             delivery = await _delivery_in(tx, delivery_id, chat)
             if delivery is not None:
                 user = await ctx.ensure_user(tx, viewer, now)
-                if await tx.attempt_for_delivery(delivery.id, user.id) is None:
-                    await tx.add_peek(delivery.id, user.id, now)
+                if await tx.attempts.find_for_delivery(delivery.id, user.id) is None:
+                    await tx.attempts.record_peek(delivery.id, user.id, now)
         return self._question_of(delivery)
 
     def _question_of(self, delivery: DeliveryRow | None) -> Question:
@@ -85,8 +85,8 @@ class Reveals:
             raise NoOpenQuestion("unavailable")
         return catalog.by_id[delivery.question_id]
 
-    async def _reveal_of(self, tx: Tx, delivery: DeliveryRow, chat: ChatRow) -> Reveal:
-        attempts = await tx.attempts_for_delivery(delivery.id)
+    async def _reveal_of(self, tx: UnitOfWork, delivery: DeliveryRow, chat: ChatRow) -> Reveal:
+        attempts = await tx.attempts.on_delivery_with_names(delivery.id)
         entries = tuple(
             RevealEntry(display_name=name, score=attempt.score, points=attempt.points)
             for attempt, name in attempts
@@ -102,9 +102,9 @@ class Reveals:
         )
 
 
-async def _delivery_in(tx: Tx, delivery_id: int, chat: ChatKey) -> DeliveryRow | None:
-    delivery = await tx.delivery(delivery_id)
-    row = await tx.chat(chat.platform, chat.external_id)
+async def _delivery_in(tx: UnitOfWork, delivery_id: int, chat: ChatKey) -> DeliveryRow | None:
+    delivery = await tx.deliveries.find(delivery_id)
+    row = await tx.chats.find(chat.platform, chat.external_id)
     return (
         delivery
         if row is not None and delivery is not None and delivery.chat_id == row.id

@@ -41,7 +41,7 @@ class Settings:
     async def of(self, chat: ChatKey) -> ChatSettings | None:
         """A chat's settings; None for a chat never seen (nothing is created)."""
         async with self.context.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         return chat_settings(row) if row else None
 
     async def set_push_time(
@@ -54,8 +54,8 @@ class Settings:
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(tx, chat, now, is_group=is_group)
-            await tx.set_chat_schedule(row.id, push_time, row.timezone)
-            row = await tx.chat_by_id(row.id)
+            await tx.chats.set_schedule(row.id, push_time, row.timezone)
+            row = await tx.chats.find_by_id(row.id)
         ctx.schedule_changed()
         assert row is not None
         return chat_settings(row)
@@ -77,11 +77,11 @@ class Settings:
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(tx, chat, now, is_group=is_group)
-            await tx.set_chat_schedule(row.id, row.push_time, timezone)
+            await tx.chats.set_schedule(row.id, row.push_time, timezone)
             if player is not None and not is_group:
                 user = await ctx.ensure_user(tx, player, now)
-                await tx.set_user_timezone(user.id, timezone)
-            row = await tx.chat_by_id(row.id)
+                await tx.users.set_timezone(user.id, timezone)
+            row = await tx.chats.find_by_id(row.id)
         ctx.schedule_changed()
         assert row is not None
         return chat_settings(row)
@@ -99,8 +99,8 @@ class Settings:
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(tx, chat, now, is_group=is_group, title=title, owner=owner)
-            await tx.set_chat_subscribed(row.id, subscribed)
-            row = await tx.chat_by_id(row.id)
+            await tx.chats.set_subscribed(row.id, subscribed)
+            row = await tx.chats.find_by_id(row.id)
         ctx.schedule_changed()
         assert row is not None
         return chat_settings(row)
@@ -108,30 +108,30 @@ class Settings:
     async def set_chat_active(self, chat: ChatKey, active: bool) -> None:
         """A chat the bot was removed from or blocked in (or let back into)."""
         async with self.context.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.set_chat_active(row.id, active)
+                await tx.chats.set_active(row.id, active)
         self.context.schedule_changed()
 
     async def chat_moved(self, chat: ChatKey, new_external_id: int) -> None:
         """A group got a new id (Telegram's upgrade to a supergroup): history follows it."""
         async with self.context.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.move_chat(row.id, new_external_id)
+                await tx.chats.move_and_merge(row.id, new_external_id)
         self.context.schedule_changed()
 
     async def set_chat_thread(self, chat: ChatKey, thread_id: int | None) -> None:
         """The forum topic a group's daily question goes to (None: the general topic)."""
         async with self.context.store.write() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
             if row is not None:
-                await tx.set_chat_thread(row.id, thread_id)
+                await tx.chats.set_thread(row.id, thread_id)
 
     async def set_reminders(self, player: PlayerKey, enabled: bool, now: datetime) -> None:
         async with self.context.store.write() as tx:
             user = await self.context.ensure_user(tx, player, now)
-            await tx.set_user_reminders(user.id, enabled)
+            await tx.users.set_reminders(user.id, enabled)
 
     def bundled_topics(self) -> list[tuple[str, int]]:
         """The bundled decks' topics (a chat's own: `chat_topics`)."""
@@ -140,5 +140,5 @@ class Settings:
     async def chat_topics(self, chat: ChatKey) -> list[tuple[str, int]]:
         """The topics of the decks a chat uses."""
         async with self.context.store.read() as tx:
-            row = await tx.chat(chat.platform, chat.external_id)
+            row = await tx.chats.find(chat.platform, chat.external_id)
         return self.context.view(row).topics()

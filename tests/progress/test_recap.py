@@ -68,7 +68,7 @@ async def test_a_quiet_group_gets_no_recap(progress_engine: Engine) -> None:
     assert row is not None
     due = await progress_engine.recaps.due("telegram", RECAP_AT)
     async with progress_engine.store.read() as tx:
-        groups = [await tx.chat_by_id(d.chat_id) for d in due]
+        groups = [await tx.chats.find_by_id(d.chat_id) for d in due]
     assert [g.external_id for g in groups if g] == [GROUP.external_id]
     assert await progress_engine.recaps.weekly(due[0].chat_id, RECAP_AT) is None
 
