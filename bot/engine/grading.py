@@ -15,6 +15,8 @@ covered point names its evidence: the words of the answer that covered it.
 The score is the credit earned over the required points (see `Grade.score`). An answer
 that covers no point gets a small bonus, at most `TOPICAL_BONUS`, for being on the
 question's topic as a whole, so a vague but relevant reply ranks above an off-topic one.
+An answer that is a bare list of terms (`bot.engine.termlists`) keeps `BARE_LIST_SHARE`
+of its score: it names things and says nothing about them.
 
 Grading is pure: the same inputs give the same grade. The embeddings are read once per
 process, on first use or at start (`warm_up`).
@@ -35,10 +37,12 @@ from bot.decks.matching import (
     term_matches,
 )
 from bot.decks.model import KeyPoint
-from bot.engine import embedding
+from bot.engine import embedding, glossing
 from bot.engine.meaning import clause_spans, judge_points, topicality
+from bot.engine.termlists import is_bare_list
 
 __all__ = [
+    "BARE_LIST_SHARE",
     "COVERED_CREDIT",
     "TOPICAL_BONUS",
     "Grade",
@@ -51,6 +55,8 @@ COVERED_CREDIT = 0.75
 """Credit from which a point judged by meaning counts as covered."""
 TOPICAL_BONUS = 0.1
 """The most an on-topic answer adds to its score for being on topic."""
+BARE_LIST_SHARE = 1 / 3
+"""The share of its score that a bare list of terms keeps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,8 @@ def grade(
     if model is not None and not covered:
         context = " ".join([question, *(kp.point for kp in key_points)])
         score = min(1.0, score + TOPICAL_BONUS * topicality(answer, context, model))
+    if is_bare_list(answer):
+        score *= BARE_LIST_SHARE
     return Grade(
         score,
         tuple(covered),
@@ -142,7 +150,9 @@ def coverage_score(credit: float, key_points: Sequence[KeyPoint]) -> float:
 
 
 def warm_up() -> bool:
-    """Read the embeddings now rather than at the first answer; False if unavailable."""
+    """Read the embeddings and the Chinese glossary now rather than at the first answer;
+    False if the embeddings are unavailable."""
+    glossing.load()
     return embedding.load() is not None
 
 

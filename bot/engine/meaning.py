@@ -2,16 +2,23 @@
 
 Each key point is compared with every stretch of the answer of one to three clauses
 (clauses end at `.`, `,`, `;`, `:`, `!`, `?`, a line break, or their CJK forms), and the
-best stretch is the point's evidence. Two measures, by the point's script:
+best stretch is the point's evidence. Chinese text (points, answers, questions) is first
+glossed word by word into English (`bot.engine.glossing`), so the two languages meet on
+one measure. A point earns the better of two:
 
-* A point written in Latin script is compared by meaning: the cosine between the sum of
-  its word-piece vectors and the stretch's (static embeddings, `bot.engine.embedding`).
-  Words that occur in the question are left out on both sides, so restating the question
-  earns nothing and a point is judged on what it adds to the question. CJK text in the
-  answer carries no vote here: the vocabulary has no Chinese words, only bytes.
-* A point written in Chinese (or Japanese, Korean) is compared by overlap: the share of
-  its character pairs (without particles such as 的 and 了) and Latin words, again less
-  the question's, that the stretch contains. No segmentation is needed, and related words
+* Meaning: the cosine between the sum of the word-piece vectors of the point and of the
+  stretch (static embeddings, `bot.engine.embedding`), both in English or glossed. Words
+  that occur in the question (or its gloss) are left out on both sides, so restating the
+  question earns nothing and a point is judged on what it adds to the question. The same
+  ramp serves both languages: an allowance for what a word-by-word gloss loses (raising
+  glossed cosines by 0.05 to 0.1) brought strong Chinese answers to English questions up,
+  and answers on other topics too (the importer's paraphrase check failed), so there is
+  none. A Chinese point is compared this way only with stretches that have no Chinese:
+  against Chinese, two glosses would add their noise, and the characters themselves are
+  the better evidence.
+* Overlap, for a point written in Chinese (or Japanese, Korean): the share of its
+  character pairs (without particles such as 的 and 了) and Latin words, again less the
+  question's, that the stretch contains. No segmentation is needed, and related words
   that share a character (数据不足/数据不够) still count in part.
 
 A measure becomes credit on a ramp: nothing up to a floor, full credit from a ceiling.
@@ -19,8 +26,9 @@ The floors sit above what off-topic answers, gibberish and unrelated buzzwords r
 (measured on the grading check set: cosines of at most 0.32 against the points of a
 question they do not answer, mostly under 0.15).
 
-Also here: how on-topic an answer is as a whole (`topicality`), which lets a vague but
-relevant one-liner rank above an off-topic reply without covering any point.
+Also here: how on-topic an answer is as a whole (`topicality`, by meaning, Chinese
+glossed), which lets a vague but relevant one-liner rank above an off-topic reply
+without covering any point.
 """
 
 from __future__ import annotations
@@ -33,8 +41,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.decks.matching import CJK, strip_accents, word_forms
+from bot.engine import glossing
 from bot.engine.embedding import Embeddings, Vectors
 
 __all__ = [
@@ -60,7 +70,9 @@ instructions aimed at a grader reach 0.02 to 0.08 against real points, terse par
 0.09 to 0.43)."""
 SUPPORT_OVERLAP = 0.10
 """`supports`: the least share of a CJK point's units."""
-TOPICAL_FLOOR = 0.20
+TOPICAL_FLOOR = 0.10
+"""Cosine of a whole answer with the question and its points below which the answer is
+not on topic at all (measured: gibberish and content-free replies sit under 0.1)."""
 TOPICAL_CEILING = 0.60
 THIN_SHARE = 0.8
 """A stretch carrying less than this share of a Latin point's meaning (by the summed
@@ -116,14 +128,19 @@ def judge_points(
         for last in range(first, min(first + WINDOW, len(spans)))
     ]
     targets = [_point(point, question, model) for point in points]
+    meanings = [_point_meaning(point, question, model) for point in points]
     best: list[tuple[float, tuple[int, int] | None]] = [(0.0, None)] * len(points)
-    by_meaning = [k for k, target in enumerate(targets) if isinstance(target, _Meaning)]
+    by_meaning = [k for k, meaning in enumerate(meanings) if meaning is not None]
     if by_meaning and windows:
-        vectors, masses = _window_vectors(texts, windows, _question_words(question), model)
-        meanings = [targets[k] for k in by_meaning]
-        cosines = vectors @ np.stack([m.vector for m in meanings]).T  # type: ignore[union-attr]
-        wanted = np.array([THIN_SHARE * m.mass for m in meanings])  # type: ignore[union-attr]
+        english = [_english(text) for text in texts]
+        vectors, masses = _window_vectors(english, windows, _question_words(question), model)
+        chosen = [meanings[k] for k in by_meaning]
+        cosines = vectors @ np.stack([m.vector for m in chosen]).T  # type: ignore[union-attr]
+        wanted = np.array([THIN_SHARE * m.mass for m in chosen])  # type: ignore[union-attr]
         cosines *= np.minimum(1.0, masses[:, None] / np.maximum(wanted[None, :], 1e-6))
+        glossed = _glossed(texts, windows)[:, None]
+        chinese = np.array([isinstance(targets[k], frozenset) for k in by_meaning])[None, :]
+        cosines[glossed & chinese] = 0.0  # Chinese against Chinese: by characters, below
         for column, k in enumerate(by_meaning):
             row = int(np.argmax(cosines[:, column]))
             credit = ramp(float(cosines[row, column]), VECTOR_FLOOR, VECTOR_CEILING)
@@ -149,6 +166,13 @@ def judge_points(
     return judged
 
 
+def _glossed(texts: list[str], windows: list[tuple[int, int]]) -> npt.NDArray[np.bool_]:
+    """For each window of clauses, whether any of its clauses is (partly) CJK."""
+    cjk = np.fromiter((bool(_HAS_CJK.search(text)) for text in texts), dtype=np.intp)
+    running = np.concatenate([[0], np.cumsum(cjk)])
+    return np.array([running[last + 1] > running[first] for first, last in windows])
+
+
 def supports(text: str, point: str, question: str, model: Embeddings) -> bool:
     """Whether `text`, taken as one stretch, is about `point` at all (a low bar, for
     checking a quote that someone else says covers the point)."""
@@ -157,7 +181,8 @@ def supports(text: str, point: str, question: str, model: Embeddings) -> bool:
         return bool(target) and len(target & _units(_nfkc(text))) / len(target) >= SUPPORT_OVERLAP
     if target is None:
         return False
-    vectors, _ = _window_vectors([_nfkc(text)], [(0, 0)], _question_words(question), model)
+    said = _english(_nfkc(text))
+    vectors, _ = _window_vectors([said], [(0, 0)], _question_words(question), model)
     return float(vectors[0] @ target.vector) >= SUPPORT_COSINE
 
 
@@ -189,12 +214,7 @@ def _window_vectors(
 
 def topicality(answer: str, context: str, model: Embeddings) -> float:
     """0.0 to 1.0: how much `answer` as a whole is about `context` (question and points)."""
-    if _HAS_CJK.search(answer):
-        units = _units(answer)
-        if not units:
-            return 0.0
-        return ramp(len(units & _units(context)) / len(units), 0.1, 0.5)
-    vector = _unit(model.sum_of(model.pieces(_nfkc(answer))[0]))
+    vector = _unit(model.sum_of(model.pieces(_english(_nfkc(answer)))[0]))
     about = _context_vector(context, model)
     if vector is None or about is None:
         return 0.0
@@ -248,6 +268,14 @@ def _point(point: str, question: str, model: Embeddings) -> frozenset[str] | _Me
     if _HAS_CJK.search(text):
         units = _units(text)
         return (units - _units(_nfkc(question))) or units
+    return _point_meaning(point, question, model)
+
+
+@lru_cache(maxsize=8192)
+def _point_meaning(point: str, question: str, model: Embeddings) -> _Meaning | None:
+    """A point's meaning, in English (a CJK point through its gloss), with a unit vector;
+    None when it says nothing the embeddings know."""
+    text = _english(_nfkc(point))
     ids, offsets = model.pieces(text)
     meaning = _content_vector(text, ids, offsets, _question_words(question), model)
     if meaning is None:  # the point only restates the question: judge it whole
@@ -258,12 +286,19 @@ def _point(point: str, question: str, model: Embeddings) -> frozenset[str] | _Me
 
 @lru_cache(maxsize=4096)
 def _question_words(question: str) -> frozenset[str]:
-    return frozenset(_stem(word) for word in _WORD.findall(_nfkc(question)))
+    text = _nfkc(question)
+    return frozenset(_stem(word) for word in _WORD.findall(f"{text} {_english(text)}"))
+
+
+def _english(text: str) -> str:
+    """`text` with its CJK words glossed in English (as it is when no glossary loads)."""
+    glossary = glossing.load()
+    return glossing.gloss(text, glossary) if glossary is not None else text
 
 
 @lru_cache(maxsize=4096)
 def _context_vector(context: str, model: Embeddings) -> Vectors | None:
-    return _unit(model.sum_of(model.pieces(_nfkc(context))[0]))
+    return _unit(model.sum_of(model.pieces(_english(_nfkc(context)))[0]))
 
 
 # --- text -----------------------------------------------------------------------------

@@ -174,6 +174,13 @@ GENERIC_ANSWERS = {
 }
 
 
+SAME_SUBJECT = {(10, 17)}
+"""Pairs (question, other answer) of paraphrases.yaml that are not on another topic: the
+answer on cutting LLM serving costs (in Chinese) names quantization and distillation, one
+of the points of "Why would you compress a model before deploying it?", and the grader
+reads Chinese."""
+
+
 def test_imported_key_points_recognise_right_answers_in_other_words_and_nothing_else(
     tmp_path: Path,
 ) -> None:
@@ -188,7 +195,10 @@ def test_imported_key_points_recognise_right_answers_in_other_words_and_nothing_
         score = grade(pair["answer"], question.key_points, question.question).score
         assert score >= 0.3, (question.question, score)
         right.append(score)
-        another_topic = pairs[(index + 7) % len(pairs)]["answer"]
+        other = (index + 7) % len(pairs)
+        another_topic = pairs[other]["answer"]
+        if (index, other) in SAME_SUBJECT:
+            another_topic = pairs[(other + 1) % len(pairs)]["answer"]
         for off in (another_topic, GENERIC_ANSWERS[language], question.question):
             wrong.append(grade(off, question.key_points, question.question).score)
             assert wrong[-1] <= 0.2, (question.question, off, wrong[-1])
