@@ -24,6 +24,15 @@ Figures:
   figure also holds the moments the process was not running at all.
 - `bands`: mean, min and max score per band; `strong_under_0_5` and `offtopic_over_0_2`
   count the answers on the wrong side of those lines.
+- `pair_order_by_half`: the same split by question into two fixed halves (by a hash of
+  the question id), so a change tuned on one half can be checked on the other.
+- `strong_across_languages`: the strong answers written in the other language than their
+  question (a Chinese answer to an English question or the reverse): count, mean score,
+  how many under 0.5.
+- `other_questions_over_0_2`: every strong and partial answer graded against five other
+  questions of the same language and five of the other language (fixed draw): the share
+  scoring over 0.2. No labels are involved: an answer to another question should not
+  pass (though neighbouring questions of one chapter share points, so the share is not 0).
 - `lexical_*`: the same figures for the first (lexical) layer alone, when the grader offers
   a switch to turn its semantic layer off.
 
@@ -36,9 +45,12 @@ from __future__ import annotations
 
 import inspect
 import io
+import random
+import re
 import sys
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +80,10 @@ OFFTOPIC_CEILING = 0.2
 TARGET_P99_MS = 20.0
 
 Grader = Callable[[str, Question], float]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+OTHER_QUESTIONS = 5
+"""Other questions of each language each strong or partial answer is graded against."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +198,20 @@ def measure(
             cpu_times.append((time.thread_time() - cpu) * 1000)
     right, pairs = 0, 0
     by_deck: dict[str, list[int]] = {}
+    by_half: dict[str, list[int]] = {}
     for a, b in _pairs(items):
         ok = _ordered(items, scores, a, b)
         right += ok
         pairs += 1
-        tally = by_deck.setdefault(items[a].deck, [0, 0])
-        tally[0] += ok
-        tally[1] += 1
+        for key, split in ((items[a].deck, by_deck), (_half(items[a]), by_half)):
+            tally = split.setdefault(key, [0, 0])
+            tally[0] += ok
+            tally[1] += 1
+    across = [
+        s
+        for s, item in zip(scores, items, strict=True)
+        if item.band == "strong" and _chinese(item.answer) != _chinese(item.question.question)
+    ]
     bands: dict[str, dict[str, float]] = {}
     for band in BANDS:
         values = [s for s, item in zip(scores, items, strict=True) if item.band == band]
@@ -202,6 +225,13 @@ def measure(
         "pair_order": round(right / pairs, 4) if pairs else 0.0,
         "pairs": pairs,
         "pair_order_by_deck": {deck: round(r / n, 4) for deck, (r, n) in by_deck.items()},
+        "pair_order_by_half": {half: round(r / n, 4) for half, (r, n) in sorted(by_half.items())},
+        "strong_across_languages": {
+            "n": len(across),
+            "mean": round(sum(across) / len(across), 3) if across else 0.0,
+            "under_0_5": sum(1 for s in across if s < STRONG_FLOOR),
+        },
+        "other_questions_over_0_2": _other_questions(items, grade),
         "p50_ms": round(percentile(times, 0.5), 3),
         "p99_ms": round(percentile(times, 0.99), 3),
         "cpu_p99_ms": round(percentile(cpu_times, 0.99), 3),
@@ -216,6 +246,39 @@ def measure(
         ),
     }
     return figures, scores
+
+
+def _chinese(text: str) -> bool:
+    """Whether `text` is mostly Chinese (more CJK characters than Latin letters / 2)."""
+    return len(_CJK.findall(text)) * 2 > sum(c.isascii() and c.isalpha() for c in text)
+
+
+def _half(item: Labelled) -> str:
+    return "ab"[zlib.crc32(item.question.id.encode()) % 2]
+
+
+def _other_questions(items: list[Labelled], grade: Grader) -> dict[str, float]:
+    """Share of strong and partial answers scoring over 0.2 against other questions, of
+    the answer's language and of the other language."""
+    questions = {item.question.id: item.question for item in items}
+    by_language = {
+        chinese: [q for q in questions.values() if _chinese(q.question) == chinese]
+        for chinese in (False, True)
+    }
+    draw = random.Random(13)
+    over: dict[str, list[bool]] = {"same_language": [], "other_language": []}
+    for item in items:
+        if item.band not in ("strong", "partial"):
+            continue
+        own = _chinese(item.answer)
+        for name, pool in (
+            ("same_language", by_language[own]),
+            ("other_language", by_language[not own]),
+        ):
+            others = [q for q in pool if q.id != item.question.id]
+            for question in draw.sample(others, min(OTHER_QUESTIONS, len(others))):
+                over[name].append(grade(item.answer, question) > OFFTOPIC_CEILING)
+    return {name: round(sum(v) / len(v), 3) if v else 0.0 for name, v in over.items()}
 
 
 def _pairs(items: list[Labelled]) -> Iterator[tuple[int, int]]:
