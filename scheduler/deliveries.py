@@ -1,7 +1,7 @@
 """The three messages the scheduler sends, each recorded in the engine its own way.
 
-- a daily question: claimed in the database first (`claim_daily`, or a fan-out's
-  `claim_daily_many`), then sent, then marked sent (marks of concurrent sends are written
+- a daily question: claimed in the database first (`engine.daily.claim`, or a fan-out's
+  `engine.daily.claim_many`), then sent, then marked sent (marks of concurrent sends are written
   together, each acknowledged only once written), failed or unknown;
 - a group reveal: the engine marked it revealed when it handed it out; only sent here;
 - a streak reminder: claimed for the player's local day first (at most one a day).
