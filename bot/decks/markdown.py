@@ -145,8 +145,8 @@ def telegram_html(text: str) -> str:
 
 def _html_line(line: Line) -> str:
     if line.kind == "heading":
-        return f"<b>{_html_spans(line.spans, {'bold'})}</b>"
-    body = _html_spans(line.spans, set())
+        return f"<b>{html_spans(line.spans, {'bold'})}</b>"
+    body = html_spans(line.spans, set())
     if line.kind == "bullet":
         return f"{line.indent}• {body}"
     if line.kind == "numbered":
@@ -154,7 +154,8 @@ def _html_line(line: Line) -> str:
     return body
 
 
-def _html_spans(spans: tuple[Span, ...], inside: set[str]) -> str:
+def html_spans(spans: tuple[Span, ...], inside: frozenset[str] | set[str] = frozenset()) -> str:
+    """Spans as HTML: text escaped, `<code>`, `<b>` and `<i>` (Telegram's and Anki's tags)."""
     out = []
     for span in spans:
         if span.kind == "text":
@@ -162,10 +163,10 @@ def _html_spans(spans: tuple[Span, ...], inside: set[str]) -> str:
         elif span.kind == "code":
             out.append(f"<code>{escape_html(span.text)}</code>")
         elif span.kind in inside:  # the same emphasis nested: already in effect
-            out.append(_html_spans(span.children, inside))
+            out.append(html_spans(span.children, inside))
         else:
             tag = _HTML_TAGS[span.kind]
-            out.append(f"<{tag}>{_html_spans(span.children, inside | {span.kind})}</{tag}>")
+            out.append(f"<{tag}>{html_spans(span.children, inside | {span.kind})}</{tag}>")
     return "".join(out)
 
 

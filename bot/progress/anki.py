@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.decks.markdown import Line, html_spans, parse, parse_inline
 from bot.decks.model import Deck, Question
 
 if TYPE_CHECKING:
@@ -44,13 +45,6 @@ CSS = """\
 code { background: #f6f8fa; padding: 0 .25em; border-radius: 3px; }
 """
 
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
-_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-_CODE = re.compile(r"`([^`\n]+)`")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
-
 
 def stable_id(kind: str, deck_id: str) -> int:
     """A 31-bit id (Anki's range for generated ids) derived from the deck id."""
@@ -61,7 +55,7 @@ def stable_id(kind: str, deck_id: str) -> int:
 def markdown_html(text: str) -> str:
     """The deck's Markdown subset as HTML: lists become <ul>/<ol>, other lines <br>."""
     out: list[str] = []
-    for kind, items in _blocks(text.strip().splitlines()):
+    for kind, items in _blocks(parse(text)):
         if kind in ("ul", "ol"):
             out.append(f"<{kind}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{kind}>")
         else:
@@ -69,18 +63,18 @@ def markdown_html(text: str) -> str:
     return "".join(out)
 
 
-def _blocks(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
+_BLOCKS = {"bullet": "ul", "numbered": "ol"}
+
+
+def _blocks(lines: list[Line]) -> Iterator[tuple[str, list[str]]]:
     """Runs of bullet items, numbered items and other lines, each line as HTML."""
     kind, items = "", []
     for line in lines:
-        if bullet := _BULLET.match(line):
-            this, item = "ul", inline_html(bullet[1])
-        elif numbered := _NUMBERED.match(line):
-            this, item = "ol", inline_html(numbered[1])
-        elif heading := _HEADING.match(line):
-            this, item = "p", f"<b>{inline_html(heading[1])}</b>"
+        this = _BLOCKS.get(line.kind, "p")
+        if line.kind == "heading":
+            item = f"<b>{html_spans(line.spans, {'bold'})}</b>"
         else:
-            this, item = "p", inline_html(line)
+            item = html_spans(line.spans)
         if this != kind and items:
             yield kind, items
             items = []
@@ -92,14 +86,7 @@ def _blocks(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
 
 def inline_html(text: str) -> str:
     """Escape, then mark up `code`, **bold** and *italic*."""
-    pieces = _CODE.split(text)
-    out = []
-    for index, piece in enumerate(pieces):
-        if index % 2:
-            out.append(f"<code>{html.escape(piece)}</code>")
-        else:
-            out.append(_ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", html.escape(piece))))
-    return "".join(out)
+    return html_spans(parse_inline(text))
 
 
 def note_fields(question: Question) -> list[str]:
