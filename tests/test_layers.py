@@ -29,8 +29,6 @@ def _violations_of_this_tree() -> tuple[Violation, ...]:
 
 WRONG_WAY_TODAY: dict[tuple[str, str], str] = {
     # (importing module or package, imported module or package): what removes it
-    ("bot.ops.ptb", "telegram"): "present: bot/ops/ptb.py moves under bot/telegram/",
-    ("bot.ops.ptb", "bot.telegram"): "present: bot/ops/ptb.py moves under bot/telegram/",
 }
 OVERSIZED_TODAY: dict[str, str] = {
     # path: what removes it

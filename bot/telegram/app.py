@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -41,12 +41,11 @@ from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.ops.logs import configure_logging, protect_secrets
-from bot.ops.ptb import MeteredRequest, MeteredUpdateProcessor
 from bot.ops.runtime import Ops, decks_loaded, open_engine, store_check, store_write_probe
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.store.inbox import InboxStore
-from bot.telegram import answers, commands, decks, groups, privacy, render
+from bot.telegram import answers, decks, groups, privacy, registry
 from bot.telegram.apicheck import check_telegram_api
 from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
@@ -54,6 +53,7 @@ from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
 from bot.telegram.guards import drop_repeats
 from bot.telegram.inbox import UpdateInbox
 from bot.telegram.keyboards import is_answer_by_dm_data, is_rate_data
+from bot.telegram.metering import MeteredRequest, MeteredUpdateProcessor
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.polling import Poller
 from bot.telegram.ratelimit import SharedRateLimiter
@@ -133,8 +133,8 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migration))
 
     new_message = filters.UpdateType.MESSAGE & FROM_PERSON
-    for name, callback in COMMAND_HANDLERS.items():
-        application.add_handler(CommandHandler(name, callback, filters=new_message))
+    for command in registry.COMMANDS:
+        application.add_handler(CommandHandler(command.name, command.handler, filters=new_message))
 
     private = new_message & filters.ChatType.PRIVATE
     group = new_message & filters.ChatType.GROUPS
@@ -155,28 +155,6 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(CallbackQueryHandler(decks.remove_button, pattern=decks.is_remove_data))
     application.add_handler(CallbackQueryHandler(groups.unknown_button))
     application.add_error_handler(on_error)
-
-
-COMMAND_HANDLERS = {
-    "start": commands.start,
-    "help": commands.help_command,
-    "quiz": commands.quiz,
-    "reveal": commands.reveal,
-    "skip": commands.skip,
-    "streak": commands.streak,
-    "stats": commands.stats,
-    "leaderboard": commands.leaderboard,
-    "topics": commands.topics,
-    "time": commands.time_command,
-    "timezone": commands.timezone_command,
-    "subscribe": commands.subscribe,
-    "unsubscribe": commands.unsubscribe,
-    "remind": commands.remind,
-    "export": commands.export,
-    "forgetme": privacy.forgetme,
-    "decks": decks.decks_command,
-    "deck": decks.deck_command,
-}
 
 
 # -- life cycle ---------------------------------------------------------------------------
@@ -222,9 +200,8 @@ def _scheduler_running(data: BotData) -> Callable[[], bool]:
 
 
 async def _publish_commands(bot: QuizBot) -> None:
-    commands_list = [BotCommand(name, about) for name, about in render.COMMANDS]
     try:
-        await bot.set_my_commands(commands_list)
+        await bot.set_my_commands(registry.bot_commands())
     except TelegramError as error:  # the menu is a convenience; the commands work anyway
         logger.warning("could not publish the command menu: %s", error)
 

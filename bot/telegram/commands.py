@@ -89,11 +89,6 @@ async def start(update: Update, context: QuizContext) -> None:
             await reply_html(message, render.export_empty(), quote=False)
 
 
-async def help_command(update: Update, context: QuizContext) -> None:
-    message = message_of(update)
-    await reply_html(message, render.help_text(is_group(message.chat)))
-
-
 async def topics(update: Update, context: QuizContext) -> None:
     message = message_of(update)
     topics_here = await context.bot_data.engine.settings.chat_topics(chat_key(message.chat))

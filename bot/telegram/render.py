@@ -38,28 +38,6 @@ MEDALS = ("🥇", "🥈", "🥉")
 RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
 """How the last line of a feedback message starts: the rating prompt, or the rating."""
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("quiz", "Ask me a question now: /quiz [topic|tag|deck|weak]"),
-    ("reveal", "Show the answer now (groups: admins)"),
-    ("skip", "Skip the open question and see its answer"),
-    ("streak", "Your streak"),
-    ("stats", "Your progress by topic, with a chart"),
-    ("leaderboard", "Group ranking: /leaderboard [week|all] [image]"),
-    ("topics", "Topics you can quiz on"),
-    ("decks", "Decks here; send me a file to add your own"),
-    ("deck", "Choose decks: /deck use ID [ID ...] | all | remove ID"),
-    ("time", "Daily question time: /time HH:MM"),
-    ("timezone", "Your timezone: /timezone Area/City"),
-    ("subscribe", "Get the daily question"),
-    ("unsubscribe", "Stop the daily question"),
-    ("remind", "Streak reminders: /remind on|off"),
-    ("export", "Your answer history as a CSV file"),
-    ("forgetme", "Delete everything I store about you"),
-    ("help", "How this works"),
-    ("start", "Start"),
-)
-
-
 # -- questions ------------------------------------------------------------------------------
 
 
@@ -278,9 +256,10 @@ def welcome(settings: ChatSettings) -> str:
     )
 
 
-def help_text(is_group: bool) -> str:
+def help_text(is_group: bool, commands: Sequence[tuple[str, str]]) -> str:
+    """/help: how to answer here, then each (name, description) of the command menu."""
     lines = ["<b>Commands</b>"]
-    lines += [f"/{name}: {escape(about)}" for name, about in COMMANDS]
+    lines += [f"/{name}: {escape(about)}" for name, about in commands]
     how = (
         "Answer a question by replying to it. The answer is revealed at the reveal time or "
         "by an admin's /reveal."

@@ -1,8 +1,9 @@
-"""python-telegram-bot hooks that feed `Metrics`: every Bot API call and every update.
+"""python-telegram-bot hooks that feed `Metrics` (bot.ops.metrics): every Bot API call
+and every update. Telegram-specific, so it lives with the Telegram adapter.
 
-- `MeteredRequest`: the bot's Bot API transport (`bot.telegram.transport`) that notes each answer (a success, a 429, an
-  error). Every call passes it, polling and sends alike, so it knows the time of the last
-  successful call and counts every 429. It never logs (the URL holds the token).
+- `MeteredRequest`: the bot's Bot API transport (`bot.telegram.transport`) that notes
+  each answer (a success, a 429, an error). Every call passes it, polling and sends
+  alike, so it knows the time of the last successful call and counts every 429. It never logs (the URL holds the token).
 - `MeteredUpdateProcessor`: wraps PTB's update processor (the adapter's own, or PTB's
   concurrent one) and times each update's handling, by kind.
 """
