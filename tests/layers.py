@@ -9,7 +9,7 @@ The layers, bottom to top (ARCHITECTURE.md draws them):
     progress      bot.progress       charts, exports, recaps
     scheduler     scheduler          the daily push, reveals, reminders
     ops           bot.ops            health, metrics, backups, logging, the wiring
-    presentation  bot.presentation, bot.wording, bot.deck_wording
+    presentation  bot.presentation   what the bot says: views and wording
     adapters      bot.telegram, bot.discord, bot.console (never each other)
     top           bot.cli, bot.startup, bot.__main__
 
@@ -50,7 +50,7 @@ LAYERS = (
     Layer("progress", 4, ("bot.progress",)),
     Layer("scheduler", 5, ("scheduler",)),
     Layer("ops", 6, ("bot.ops",)),
-    Layer("presentation", 7, ("bot.presentation", "bot.wording", "bot.deck_wording")),
+    Layer("presentation", 7, ("bot.presentation",)),
     Layer("telegram", 8, ("bot.telegram",), libraries=("telegram",)),
     Layer("discord", 8, ("bot.discord",), libraries=("discord",)),
     Layer("console", 8, ("bot.console",)),

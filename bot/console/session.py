@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot import deck_wording
 from bot.console import render
 from bot.engine import owndecks
 from bot.engine.clock import Clock, utc_now
@@ -24,7 +23,9 @@ from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.presentation import decks as deck_wording
 from bot.presentation.errors import error_text
+from bot.presentation.markup import PLAIN
 from bot.progress.chart_data import stats_chart_data
 
 PLATFORM = "console"
@@ -32,7 +33,6 @@ HELP = (
     "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic|weak], /stats, "
     "/chart, /streak, /topics, /decks, /deck use ID [ID ...], /deck all, /help, /quit."
 )
-PLAIN = deck_wording.Markup(escape=str, bold=str, code=str)
 QUIT = ("quit", "exit", "q")
 _RATINGS = {
     "1": Rating.AGAIN,

@@ -18,7 +18,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import deck_wording as wording
 from bot.decks.upload import DeckRejected, check_size, parse_upload
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
 from bot.discord.errors import report_error
@@ -27,6 +26,7 @@ from bot.discord.replies import deferring, edit, send, tell
 from bot.engine import owndecks
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.results import PlayerKey
+from bot.presentation import decks as wording
 
 MARKDOWN = wording.Markup(escape=name, bold=lambda t: f"**{t}**", code=lambda t: f"**{t}**")
 REMOVE_TEMPLATE = r"quizbot:deckrm:(?P<row>[1-9][0-9]{0,17}):(?P<choice>yes|no)"

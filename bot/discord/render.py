@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import discord
 
-from bot import wording
 from bot.decks.markdown import balance_discord, discord_markdown, escape_discord
 from bot.decks.model import Question
 from bot.engine.results import (
@@ -30,8 +29,11 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
+from bot.presentation import wording
 from bot.presentation.errors import unknown_filter_text
-from bot.progress import recap as recaps
+from bot.presentation.markup import PLAIN
+from bot.presentation.recap import recap_text
+from bot.progress.recap import Recap
 from bot.progress.weak import note_of
 
 TITLE_MAX = 256
@@ -291,14 +293,14 @@ def topics(items: list[tuple[str, int]]) -> discord.Embed:
     return embed
 
 
-def recap(data: recaps.Recap) -> discord.Embed:
+def recap(data: Recap) -> discord.Embed:
     """A channel's weekly recap; people's names escaped, deck text as Markdown."""
     shown = replace(
         data,
         top=tuple(replace(m, display_name=name(m.display_name)) for m in data.top),
         streaks=tuple(replace(s, display_name=name(s.display_name)) for s in data.streaks),
     )
-    title, _, body = recaps.render_text(shown).partition("\n")
+    title, _, body = recap_text(shown, PLAIN).partition("\n")
     return discord.Embed(
         title=clip(title, TITLE_MAX), description=clip(body, DESCRIPTION_MAX), colour=INFO_COLOUR
     )

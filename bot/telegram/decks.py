@@ -18,23 +18,19 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import deck_wording as wording
 from bot.decks.upload import DeckRejected, check_size, parse_upload, size_limit
 from bot.engine import owndecks
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.results import PlayerKey
+from bot.presentation import decks as wording
 from bot.telegram.admin import ensure_admin
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, message_of, player_key, player_of
 from bot.telegram.keyboards import ConfirmButton, parse_confirm
-from bot.telegram.markup import escape
 from bot.telegram.outbox import reply_html
+from bot.telegram.render import HTML
 
 logger = logging.getLogger(__name__)
-
-HTML = wording.Markup(
-    escape=escape, bold=lambda t: f"<b>{t}</b>", code=lambda t: f"<code>{t}</code>"
-)
 
 
 def is_remove_data(data: object) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import wording
 from bot.decks.model import Question
 from bot.engine.results import (
     AnswerResult,
@@ -24,8 +23,11 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.presentation import wording
 from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text, unknown_filter_text
-from bot.progress import recap as recaps
+from bot.presentation.markup import Markup
+from bot.presentation.recap import recap_text
+from bot.progress.recap import Recap
 from bot.progress.weak import note_of
 from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
 
@@ -37,6 +39,22 @@ REVEAL_LINES = 10
 MEDALS = ("🥇", "🥈", "🥉")
 RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
 """How the last line of a feedback message starts: the rating prompt, or the rating."""
+
+
+def _bold(text: str) -> str:
+    return f"<b>{text}</b>"
+
+
+def _italic(text: str) -> str:
+    return f"<i>{text}</i>"
+
+
+def _code(text: str) -> str:
+    return f"<code>{text}</code>"
+
+
+HTML = Markup(escape=escape, bold=_bold, code=_code, italic=_italic)
+"""Telegram HTML for the shared wording (bot.presentation)."""
 
 # -- questions ------------------------------------------------------------------------------
 
@@ -277,10 +295,6 @@ def not_text_hint() -> str:
 # -- progress ---------------------------------------------------------------------------------
 
 
-def _bold(text: str) -> str:
-    return f"<b>{text}</b>"
-
-
 def streak_line(info: StreakInfo) -> str:
     return wording.streak_line(info, _bold)
 
@@ -350,9 +364,9 @@ def leaderboard_caption(board: Leaderboard, chat_title: str) -> str:
     return f"🏆 <b>{period}</b>{where}"
 
 
-def recap(data: recaps.Recap) -> str:
-    """A group's weekly recap (names and deck text escaped by `render_html`)."""
-    return recaps.render_html(data)
+def recap(data: Recap) -> str:
+    """A group's weekly recap; names and deck text escaped."""
+    return recap_text(data, HTML)
 
 
 export_caption = wording.export_caption

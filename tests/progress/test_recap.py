@@ -9,16 +9,16 @@ import pytest
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
+from bot.presentation.markup import PLAIN
+from bot.presentation.recap import recap_text
 from bot.progress.recap import (
     HardQuestion,
-    Recap,
     answer_reminder,
     hardest_questions,
     longest_streaks,
-    render_html,
-    render_text,
     shorten,
 )
+from bot.telegram import render as telegram
 from tests.helpers import at_local, group_round, practise, reply
 
 TZ = "Europe/Berlin"
@@ -121,13 +121,13 @@ async def test_the_recap_renders_as_text_and_escaped_html(progress_engine: Engin
     (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
     recap = await progress_engine.recaps.weekly(group.chat_id, RECAP_AT)
     assert recap is not None
-    text = render_text(recap)
+    text = recap_text(recap, PLAIN)
     assert text.startswith("📅 Weekly recap · 24 Feb – 2 Mar 2025")
     assert "17 answers from 3 members." in text
     assert "1. Alice · " in text and "Bob <script>" in text
     assert "🧠 Hardest questions" in text and "   ↳ " in text
     assert "📚 Covered 7 of 11 questions (+7 new last week)." in text
-    markup = render_html(recap)
+    markup = telegram.recap(recap)
     assert "<script>" not in markup and "Bob &lt;script&gt;" in markup
     assert markup.startswith("<b>📅 Weekly recap")
     assert len(markup) < 4096  # one Telegram message
@@ -178,30 +178,6 @@ def test_hardest_and_streak_ordering(progress_catalog: Catalog) -> None:
     assert isinstance(hard[0], HardQuestion)
     streaks = longest_streaks([("b", 3), ("A", 3), ("c", 0), ("d", 9)], limit=3)
     assert [(s.display_name, s.days) for s in streaks] == [("d", 9), ("A", 3), ("b", 3)]
-
-
-def test_an_empty_recap_section_is_left_out() -> None:
-    recap = Recap(
-        chat_id=1,
-        platform="telegram",
-        chat_external_id=-1,
-        thread_id=None,
-        chat_title="",
-        week_start=date(2025, 3, 31),
-        answers=1,
-        players=1,
-        top=(),
-        streaks=(),
-        hardest=(),
-        covered=1,
-        deck_total=4,
-        new_last_week=0,
-    )
-    text = render_text(recap)
-    assert "31 Mar – 6 Apr 2025" in text
-    assert "1 answer from 1 member." in text
-    assert "Top of the week" not in text and "Hardest" not in text
-    assert text.endswith("📚 Covered 1 of 4 questions.")
 
 
 @pytest.mark.parametrize("monday_offset_hours", [-1, 0])

@@ -11,7 +11,9 @@ import pytest
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
-from bot.progress.recap import Recap, recap_due, render_text
+from bot.presentation.markup import PLAIN
+from bot.presentation.recap import recap_text
+from bot.progress.recap import Recap, recap_due
 from scheduler.limits import Limits
 from scheduler.recaps import RecapSender
 from scheduler.sending import ChatTarget, ChatUnreachable
@@ -102,7 +104,7 @@ async def test_the_recap_goes_out_once_at_the_groups_local_push_time(
     assert target == ChatTarget("telegram", group.external_id, True, None)
     assert recap.week_start == date(2025, 2, 24)
     assert [m.display_name for m in recap.top] == ["Ann", "Ben"]
-    assert "📅 Weekly recap · 24 Feb – 2 Mar 2025" in render_text(recap)
+    assert "📅 Weekly recap · 24 Feb – 2 Mar 2025" in recap_text(recap, PLAIN)
 
 
 async def test_a_restart_does_not_send_the_week_again(

@@ -7,21 +7,14 @@ Telegram passes HTML helpers, Discord Markdown ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from bot.decks.upload import MAX_DECKS, MAX_FILE_BYTES, MAX_PACKAGE_BYTES, DeckRejected
 from bot.engine.owndecks import DeckEntry, DeckToRemove, NotOwnDeck, SavedDeck, UnknownDecks
-from bot.wording import plural
+from bot.presentation.markup import Markup
+from bot.presentation.wording import plural
 
 MAX_ISSUES_SHOWN = 25
-
-
-@dataclass(frozen=True, slots=True)
-class Markup:
-    escape: Callable[[str], str]
-    bold: Callable[[str], str]
-    code: Callable[[str], str]
 
 
 def _megabytes(size: int) -> str:
