@@ -3,7 +3,8 @@
 
 In a server, members with Manage Server choose a channel's decks and can use their own
 decks there; the listing and replies are ephemeral. Removing asks first, with buttons
-that carry the stored deck's row id; the engine checks that whoever presses owns it:
+(`bot.discord.confirm`) that carry the stored deck's row id; the engine checks that
+whoever presses owns it:
 
     quizbot:deckrm:<own deck row id>:yes|no
 """
@@ -11,16 +12,15 @@ that carry the stored deck's row id; the engine checks that whoever presses owns
 from __future__ import annotations
 
 import asyncio
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.decks.upload import DeckRejected, check_size, parse_upload
+from bot.discord.confirm import ConfirmButton, confirm_template, confirm_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
-from bot.discord.errors import report_error
 from bot.discord.render import name
 from bot.discord.replies import deferring, edit, send, tell
 from bot.engine import owndecks
@@ -29,7 +29,8 @@ from bot.engine.results import PlayerKey
 from bot.presentation import decks as wording
 
 MARKDOWN = wording.Markup(escape=name, bold=lambda t: f"**{t}**", code=lambda t: f"**{t}**")
-REMOVE_TEMPLATE = r"quizbot:deckrm:(?P<row>[1-9][0-9]{0,17}):(?P<choice>yes|no)"
+REMOVE_TEMPLATE = confirm_template("deckrm", max_digits=18)
+"""A deck's row id: at most 18 digits, so it always fits SQLite's integer."""
 NOT_YOURS = "This button is not for you, or the deck is gone."
 ADMINS_ONLY = "Only members with the Manage Server permission choose this channel's decks."
 
@@ -145,56 +146,30 @@ async def ask_remove(interaction: discord.Interaction[Any], deck_id: str) -> Non
     except NotOwnDeck as error:
         await tell(interaction, wording.not_own_deck(error, MARKDOWN))
         return
-    view = discord.ui.View(timeout=None)
-    view.add_item(RemoveButton(target.row_id, confirm=True))
-    view.add_item(RemoveButton(target.row_id, confirm=False))
     await send(
         interaction,
         content=wording.confirm_remove(target, MARKDOWN),
-        view=view,
+        view=confirm_view(RemoveButton, target.row_id),
         ephemeral=in_server(interaction),
     )
 
 
-class RemoveButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=REMOVE_TEMPLATE
-):
-    def __init__(self, row_id: int, *, confirm: bool) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Remove" if confirm else "Keep",
-                emoji="🗑" if confirm else None,
-                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-                custom_id=f"quizbot:deckrm:{row_id}:{'yes' if confirm else 'no'}",
-            )
-        )
-        self.row_id = row_id
-        self.confirm = confirm
+class RemoveButton(ConfirmButton, template=REMOVE_TEMPLATE):
+    """Remove the own deck whose row id the button carries (if the presser owns it), or
+    keep it."""
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["row"]), confirm=match["choice"] == "yes")
+    action = "deckrm"
+    confirm_label = "Remove"
+    cancel_label = "Keep"
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await self._press(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-
-    async def _press(self, interaction: discord.Interaction[Any]) -> None:
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
         if not self.confirm:
             await edit(interaction, content=wording.kept(MARKDOWN), view=None)
             return
         services = services_of(interaction)
         try:
             target = await owndecks.remove_own_deck(
-                services.engine, player_of(interaction.user), self.row_id
+                services.engine, player_of(interaction.user), self.subject
             )
         except NotOwnDeck:
             await tell(interaction, NOT_YOURS)

@@ -1,9 +1,9 @@
 """`/forgetme`: delete everything the bot stores about a person, after they confirm.
 
 Works in servers and DMs; in a server the question and its outcome are ephemeral, so
-nobody else sees them. The two buttons carry the person's own user id in their
-custom_id, parsed by a strict pattern (like the answer buttons), so they keep working
-across restarts:
+nobody else sees them. The two buttons (`bot.discord.confirm`) carry the person's own
+user id in their custom_id, parsed by a strict pattern, so they keep working across
+restarts:
 
     quizbot:forget:<discord user id>:yes     delete everything now
     quizbot:forget:<discord user id>:no      keep everything
@@ -13,20 +13,17 @@ A press by anyone else is refused privately and deletes nothing.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 
+from bot.discord.confirm import ConfirmButton, confirm_template, confirm_view
 from bot.discord.context import in_server, player_of, services_of
-from bot.discord.errors import report_error
 from bot.discord.replies import deferring, edit, send, tell
 from bot.engine.privacy import Forgotten
 
-_USER_ID = r"[1-9][0-9]{0,19}"
-"""A Discord user id (a 64-bit snowflake): no sign, no leading zero, at most 20 digits."""
-
-FORGET_TEMPLATE = rf"quizbot:forget:(?P<user>{_USER_ID}):(?P<choice>yes|no)"
+FORGET_TEMPLATE = confirm_template("forget", max_digits=20)
+"""A Discord user id is a 64-bit snowflake: no sign, no leading zero, at most 20 digits."""
 
 ASK = (
     "🗑 **Delete everything I store about you?**\n\n"
@@ -54,50 +51,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def confirm_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ForgetButton(user_id, confirm=True))
-    view.add_item(ForgetButton(user_id, confirm=False))
-    return view
+class ForgetButton(ConfirmButton, template=FORGET_TEMPLATE):
+    """Delete everything about the person whose id the button carries, or keep it."""
 
+    action = "forget"
+    confirm_label = "Delete everything"
+    cancel_label = "Cancel"
 
-class ForgetButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=FORGET_TEMPLATE
-):
-    def __init__(self, user_id: int, *, confirm: bool) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Delete everything" if confirm else "Cancel",
-                emoji="🗑" if confirm else None,
-                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-                custom_id=f"quizbot:forget:{user_id}:{'yes' if confirm else 'no'}",
-            )
-        )
-        self.user_id = user_id
-        self.confirm = confirm
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["user"]), confirm=match["choice"] == "yes")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await answer_press(interaction, self.user_id, self.confirm)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        await answer_press(interaction, self.subject, self.confirm)
 
 
 async def forgetme(interaction: discord.Interaction[Any]) -> None:
     await send(
         interaction,
         content=ASK,
-        view=confirm_view(interaction.user.id),
+        view=confirm_view(ForgetButton, interaction.user.id),
         ephemeral=in_server(interaction),
     )
 

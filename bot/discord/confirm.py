@@ -1,0 +1,79 @@
+"""Yes/no buttons that confirm a destructive action about one numeric subject (a
+person, a deck): one codec for `/forgetme` and `/deck remove`.
+
+The custom_id names the action, the subject and the choice, parsed back by a strict
+full-match pattern so the buttons keep working across restarts and a forged id is not
+ours:
+
+    quizbot:<action>:<subject id>:yes|no
+
+Each action subclasses `ConfirmButton` with its template (`confirm_template`), labels
+and what a press does; a press that raises is reported to the presser, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Self
+
+import discord
+
+from bot.discord.errors import report_error
+
+PREFIX = "quizbot"
+
+
+def confirm_template(action: str, max_digits: int) -> str:
+    """The custom_id pattern of `action`'s buttons: a positive id of at most `max_digits`."""
+    return (
+        rf"{PREFIX}:{re.escape(action)}"
+        rf":(?P<subject>[1-9][0-9]{{0,{max_digits - 1}}}):(?P<choice>yes|no)"
+    )
+
+
+class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"(?!)"):
+    """The yes or the no of one confirmation. Subclasses set `action`, the labels and
+    `press`, and pass `template=confirm_template(action, ...)`."""
+
+    action: ClassVar[str]
+    confirm_label: ClassVar[str]
+    cancel_label: ClassVar[str]
+
+    def __init__(self, subject: int, *, confirm: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.confirm_label if confirm else self.cancel_label,
+                emoji="🗑" if confirm else None,
+                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
+                custom_id=f"{PREFIX}:{self.action}:{subject}:{'yes' if confirm else 'no'}",
+            )
+        )
+        self.subject = subject
+        self.confirm = confirm
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["subject"]), confirm=match["choice"] == "yes")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.press(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+
+def confirm_view(button: type[ConfirmButton], subject: int) -> discord.ui.View:
+    """The yes and the no button of one confirmation, kept across restarts."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(button(subject, confirm=True))
+    view.add_item(button(subject, confirm=False))
+    return view
