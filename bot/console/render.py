@@ -1,4 +1,5 @@
-"""Plain-text rendering of engine results for the terminal."""
+"""Plain-text rendering of engine results for the terminal: the views of
+`bot.presentation` (verdict, points covered, next review) laid out as terminal lines."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import textwrap
 from bot.decks.model import Question
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
 from bot.engine.srs import Rating
+from bot.presentation.feedback import EVIDENCE_LIMIT, Verdict, feedback_view, rated_text
+from bot.presentation.markup import PLAIN
 from bot.progress.weak import note_of
 
 RULE = "─" * 60
@@ -45,33 +48,34 @@ def question(asked: Asked, number: int) -> str:
 
 
 def feedback(result: AnswerResult) -> str:
-    q = result.question
+    view = feedback_view(result)
+    q = view.question
     lines = [""]
-    if q.is_multiple_choice:
-        right = result.grade.score >= 1.0
-        correct = (q.choices or [])[q.correct or 0]
-        lines.append("✓ Correct!" if right else f"✗ Not quite: the answer is {correct}.")
-        if q.explanation:
-            lines.append(q.explanation)
-    elif result.grade.gradable:
-        covered, total = len(result.grade.covered), len(q.key_points)
-        lines.append(f"Score: {covered}/{total} key points ({result.grade.score:.0%})")
-        for n, i in enumerate(result.grade.covered):
-            quote = result.grade.evidence[n] if n < len(result.grade.evidence) else ""
-            said = f" (you said: “{textwrap.shorten(quote, 80, placeholder='…')}”)" if quote else ""
-            lines.append(f"  ✓ {q.key_points[i].point}{said}")
-        lines += [f"  ✗ {q.key_points[i].point}" for i in result.grade.missed]
-        if result.advice:
-            lines.append(f"  Tip: {result.advice}")
+    if view.verdict is Verdict.CORRECT:
+        lines.append("✓ Correct!")
+    elif view.verdict is Verdict.WRONG:
+        lines.append(f"✗ Not quite: the answer is {view.correct_choice}.")
+    elif view.verdict is not Verdict.RECORDED:
+        covered, total = len(view.covered), view.key_points_total
+        lines.append(f"Score: {covered}/{total} key points ({view.score:.0%})")
+        for point in view.covered:
+            quote = textwrap.shorten(point.evidence, EVIDENCE_LIMIT, placeholder="…")
+            said = f" (you said: “{quote}”)" if point.evidence else ""
+            lines.append(f"  ✓ {point.point}{said}")
+        lines += [f"  ✗ {point}" for point in view.missed]
+        if view.advice:
+            lines.append(f"  Tip: {view.advice}")
+    if q.is_multiple_choice and q.explanation:
+        lines.append(q.explanation)
     lines += ["", "Model answer:", _indent(q.answer), ""]
-    lines.append(f"+{result.points} points · {streak(result.streak)}")
-    if result.frozen_days:
-        days = ", ".join(day.isoformat() for day in result.frozen_days)
+    lines.append(f"+{view.points} points · {streak(view.streak)}")
+    if view.frozen_days:
+        days = ", ".join(day.isoformat() for day in view.frozen_days)
         lines.append(f"A streak freeze covered {days}.")
-    if result.freeze_earned:
+    if view.freeze_earned:
         lines.append("You earned a streak freeze!")
-    if result.broken_streak:
-        lines.append(f"Your {result.broken_streak}-day streak ended; a new one starts today.")
+    if view.broken_streak:
+        lines.append(f"Your {view.broken_streak}-day streak ended; a new one starts today.")
     return "\n".join(lines)
 
 
@@ -81,9 +85,7 @@ def rating_prompt(proposed: Rating) -> str:
 
 
 def rated(result: RatingResult) -> str:
-    days = result.interval_days
-    when = "tomorrow" if days <= 1 else f"in {days} days"
-    return f"Rated {result.rating.label}: next review {when}."
+    return rated_text(result, PLAIN)
 
 
 def streak(info: StreakInfo) -> str:

@@ -20,7 +20,6 @@ from bot.engine.results import (
     Asked,
     ChatSettings,
     Leaderboard,
-    LeaderboardEntry,
     RatingResult,
     Reveal,
     RevealEntry,
@@ -31,8 +30,33 @@ from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
 from bot.presentation import wording
 from bot.presentation.errors import unknown_filter_text
-from bot.presentation.markup import PLAIN
+from bot.presentation.feedback import (
+    Feedback,
+    Verdict,
+    feedback_view,
+    key_point_lines,
+    rated_text,
+    verdict_text,
+)
+from bot.presentation.leaderboard import (
+    leader_lines,
+    leaderboard_title,
+    no_points_yet,
+    players,
+)
+from bot.presentation.markup import PLAIN, Markup, clip
 from bot.presentation.recap import recap_text
+from bot.presentation.reveal import reveal_score_lines, reveal_scores, who_answered
+from bot.presentation.stats import (
+    by_topic,
+    no_answers_yet,
+    practise_next,
+    stats_title,
+    summary_lines,
+    topic_lines,
+    topics_played,
+    weakest_text,
+)
 from bot.progress.recap import Recap
 from bot.progress.weak import note_of
 
@@ -44,20 +68,12 @@ CONTENT_MAX = 2000
 TOPICS_SHOWN = 40
 ECHO_MAX = 100
 """Characters of what someone typed that a reply repeats."""
-REVEAL_LINES = 10
-MEDALS = ("🥇", "🥈", "🥉")
 
 QUESTION_COLOUR = discord.Colour.blurple()
 RIGHT_COLOUR = discord.Colour.green()
 PARTLY_COLOUR = discord.Colour.gold()
 WRONG_COLOUR = discord.Colour.red()
 INFO_COLOUR = discord.Colour.dark_teal()
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, with an ellipsis when it was longer."""
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def clip_markdown(text: str, limit: int) -> str:
@@ -74,6 +90,24 @@ _BALANCE_ROOM = 16
 
 def name(text: str) -> str:
     return discord.utils.escape_markdown(text)
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _italic(text: str) -> str:
+    return f"*{text}*"
+
+
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
+DECK_TEXT = Markup(escape=escape_discord, bold=_bold, code=_code, italic=_italic)
+"""Discord Markdown for the shared wording, deck text escaped as the deck renderer does."""
+PEOPLE = Markup(escape=name, bold=_bold, code=_code, italic=_italic)
+"""Discord Markdown for the shared wording about people (names escaped)."""
 
 
 # -- questions and answers -------------------------------------------------------------
@@ -132,51 +166,31 @@ def model_answer(q: Question) -> str:
 
 def feedback(result: AnswerResult) -> discord.Embed:
     """A player's result: verdict, key points, model answer, streak news."""
-    q = result.question
+    view = feedback_view(result)
+    q = view.question
     explanation = escape_discord(q.explanation or "")
-    blocks = [explanation if q.is_multiple_choice else _key_points(result)]
-    blocks += [model_answer(q), _streak_news(result)]
-    title, colour = _verdict(result)
+    blocks = [explanation if q.is_multiple_choice else "\n".join(key_point_lines(view, DECK_TEXT))]
+    blocks += [model_answer(q), _streak_news(view)]
     return discord.Embed(
-        title=clip(title, TITLE_MAX),
+        title=clip(verdict_text(view, PLAIN), TITLE_MAX),
         description=clip_markdown("\n\n".join(b for b in blocks if b), DESCRIPTION_MAX),
-        colour=colour,
+        colour=VERDICT_COLOURS[view.verdict],
     )
 
 
-def _verdict(result: AnswerResult) -> tuple[str, discord.Colour]:
-    grade = result.grade
-    if result.question.is_multiple_choice:
-        if grade.score >= 1.0:
-            return "✅ Correct!", RIGHT_COLOUR
-        return "❌ Not quite.", WRONG_COLOUR
-    if not grade.gradable:
-        return "📝 Answer recorded. Compare it with the model answer below.", INFO_COLOUR
-    total = len(grade.covered) + len(grade.missed)
-    if not grade.missed:
-        return f"🎯 {total}/{total} key points covered.", RIGHT_COLOUR
-    mark, colour = ("👍", PARTLY_COLOUR) if grade.score >= 0.5 else ("🤏", WRONG_COLOUR)
-    return f"{mark} {len(grade.covered)}/{total} key points covered.", colour
+VERDICT_COLOURS = {
+    Verdict.CORRECT: RIGHT_COLOUR,
+    Verdict.WRONG: WRONG_COLOUR,
+    Verdict.RECORDED: INFO_COLOUR,
+    Verdict.ALL_COVERED: RIGHT_COLOUR,
+    Verdict.MOSTLY_COVERED: PARTLY_COLOUR,
+    Verdict.FEW_COVERED: WRONG_COLOUR,
+}
 
 
-EVIDENCE_LIMIT = 80
-"""The longest quote of an answer shown as a covered point's evidence."""
-
-
-def _key_points(result: AnswerResult) -> str:
-    points, grade = result.question.key_points, result.grade
-    lines = []
-    for n, i in enumerate(grade.covered):
-        quote = grade.evidence[n] if n < len(grade.evidence) else ""
-        said = f" *(“{escape_discord(clip(quote, EVIDENCE_LIMIT))}”)*" if quote else ""
-        lines.append(f"✓ {escape_discord(points[i].point)}{said}")
-    lines += [f"✗ {escape_discord(points[i].point)}" for i in grade.missed]
-    return "\n".join(lines)
-
-
-def _streak_news(result: AnswerResult) -> str:
-    first = f"+{result.points} pts · {streak_line(result.streak)}"
-    return "\n".join([first, *wording.streak_events(result)])
+def _streak_news(view: Feedback) -> str:
+    first = f"+{view.points} pts · {streak_line(view.streak)}"
+    return "\n".join([first, *wording.streak_events(view)])
 
 
 def rating_prompt(proposed: Rating) -> str:
@@ -184,9 +198,7 @@ def rating_prompt(proposed: Rating) -> str:
 
 
 def rated(result: RatingResult) -> str:
-    days = result.interval_days
-    when = "tomorrow" if days <= 1 else f"in {days} days"
-    return f"✅ Rated **{result.rating.label}**: next review {when}."
+    return f"✅ {rated_text(result, PEOPLE)}"
 
 
 def reveal(data: Reveal) -> discord.Embed:
@@ -199,31 +211,16 @@ def reveal(data: Reveal) -> discord.Embed:
         colour=INFO_COLOUR,
     )
     embed.add_field(
-        name="Who answered", value=clip(_reveal_scores(data.entries), FIELD_MAX), inline=False
+        name=who_answered(), value=clip(_reveal_scores(data.entries), FIELD_MAX), inline=False
     )
     return embed
 
 
 def _reveal_scores(entries: tuple[RevealEntry, ...]) -> str:
-    if not entries:
-        return "Nobody answered this one."
-    ranked = sorted(entries, key=lambda e: (-e.points, -e.score, e.display_name))
-    lines = []
-    for place, entry in enumerate(ranked[:REVEAL_LINES]):
-        medal = MEDALS[place] if place < len(MEDALS) and entry.points > 0 else "•"
-        lines.append(
-            f"{medal} {name(entry.display_name)}: {round(entry.score * 100)}% · +{entry.points} pts"
-        )
-    if len(ranked) > REVEAL_LINES:
-        lines.append(f"…and {len(ranked) - REVEAL_LINES} more.")
-    return "\n".join(lines)
+    return "\n".join(reveal_score_lines(reveal_scores(entries), PEOPLE))
 
 
 # -- progress --------------------------------------------------------------------------
-
-
-def _bold(text: str) -> str:
-    return f"**{text}**"
 
 
 def streak_line(info: StreakInfo) -> str:
@@ -235,49 +232,33 @@ def streak(info: StreakInfo) -> str:
 
 
 def stats(data: UserStats) -> discord.Embed:
-    lines = [
-        f"Answers: {data.answered} · average {round(data.average_score * 100)}%",
-        f"Questions seen: {data.questions_seen}/{data.questions_total}",
-        f"Due for review: {data.due_now}",
-        streak_line(data.streak),
-    ]
+    lines = summary_lines(data, PEOPLE)
     if not data.answered:
-        lines.append("\nNo answers yet: try /quiz.")
+        lines.append(f"\n{no_answers_yet()}")
     embed = discord.Embed(
-        title="📊 Your progress", description="\n".join(lines), colour=INFO_COLOUR
+        title=stats_title(PLAIN), description="\n".join(lines), colour=INFO_COLOUR
     )
-    seen = [t for t in data.topics if t.seen]
+    seen = topics_played(data)
     if seen:
-        by_topic = [
-            f"• {t.topic}: {t.seen}/{t.total} seen, {round(t.average_score * 100)}%" for t in seen
-        ]
-        embed.add_field(name="By topic", value=clip("\n".join(by_topic), FIELD_MAX), inline=False)
+        by_topics = "\n".join(topic_lines(seen, DECK_TEXT))
+        embed.add_field(name=by_topic(), value=clip(by_topics, FIELD_MAX), inline=False)
     if data.weakest:
-        embed.add_field(name="Practise next", value=clip(", ".join(data.weakest), FIELD_MAX))
+        embed.add_field(name=practise_next(), value=clip(weakest_text(data, DECK_TEXT), FIELD_MAX))
     return embed
 
 
 def leaderboard(board: Leaderboard) -> discord.Embed:
-    title = "🏆 All-time leaderboard" if board.period == "all" else "🏆 This week"
     if not board.entries:
-        description = "No points yet: answer a question to score."
+        description = no_points_yet(by_reply=False)
     else:
-        lines = [_leader_line(entry) for entry in board.entries]
-        if board.me is not None:
-            lines += ["…", _leader_line(board.me)]
-        description = "\n".join(lines)
+        description = "\n".join(leader_lines(board, PEOPLE))
     embed = discord.Embed(
-        title=title, description=clip(description, DESCRIPTION_MAX), colour=INFO_COLOUR
+        title=leaderboard_title(board, PLAIN),
+        description=clip(description, DESCRIPTION_MAX),
+        colour=INFO_COLOUR,
     )
-    embed.set_footer(text=f"{board.members} player{'s' if board.members != 1 else ''}")
+    embed.set_footer(text=players(board.members))
     return embed
-
-
-def _leader_line(entry: LeaderboardEntry) -> str:
-    place = MEDALS[entry.rank - 1] if entry.rank <= len(MEDALS) else f"{entry.rank}."
-    shown = f"**{name(entry.display_name)}**" if entry.is_me else name(entry.display_name)
-    streak_text = f" · 🔥{entry.streak}" if entry.streak else ""
-    return f"{place} {shown}: {entry.points} pts{streak_text}"
 
 
 def topics(items: list[tuple[str, int]]) -> discord.Embed:

@@ -1,12 +1,17 @@
-"""What the bot says, for every platform at once: the sentences built from the engine's
-results, written once.
+"""What the bot says, for every platform at once: neutral views of the engine's results
+and the sentences built from them.
 
-- `wording` (streaks, reminders, export), `decks` (own decks), `recap` (the weekly
-  recap): each takes the adapter's `markup.Markup` (escape, bold, code, italic), so
-  escaping happens at the adapter and the words stay here.
+- views (`feedback`, `reveal`): typed values computed once from the engine's results
+  (verdict code, points covered with their evidence, ranks and medals), so no adapter
+  decides those on its own;
+- wording (`feedback`, `reveal`, `leaderboard`, `stats`, `wording`, `decks`, `recap`):
+  the sentences the adapters share, each a function taking the adapter's `Markup`
+  (`markup.Markup`: escape, bold, code, italic), so escaping happens at the adapter and
+  a sentence is written in one place (where a translation call belongs).
 
 The adapters (`bot.telegram.render`, `bot.discord.render`, `bot.console.render`) lay
-these out as Telegram HTML, Discord embeds and Markdown, or terminal text. This package
-imports the engine's result types, the decks and progress data, never a chat platform.
+these out as Telegram HTML, Discord embeds and Markdown, or terminal text, and keep the
+sentences only their platform says. This package imports the engine's result types, the
+decks and the progress data, never a chat platform.
 Engine errors are worded in `errors`.
 """

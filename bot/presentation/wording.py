@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine.results import AnswerResult, StreakInfo
+from bot.engine.results import StreakInfo
+from bot.presentation.feedback import Feedback
 
 Bold = Callable[[str], str]
 
@@ -40,7 +41,7 @@ def streak(info: StreakInfo, bold: Bold) -> str:
     return f"{streak_line(info, bold)}\n{today}{freezes}"
 
 
-def streak_events(result: AnswerResult) -> list[str]:
+def streak_events(result: Feedback) -> list[str]:
     """What this answer did to the streak beyond adding a day: freezes used or earned, a
     streak lost."""
     lines = []

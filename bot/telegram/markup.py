@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.decks.markdown import escape_html, telegram_html
+from bot.presentation.markup import clip
 
 escape = escape_html
 """Text shown as-is inside Telegram HTML."""
@@ -34,10 +35,8 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def truncate(text: str, limit: int) -> str:
-    """At most `limit` characters, with an ellipsis when cut."""
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+truncate = clip
+"""At most `limit` characters, with an ellipsis when cut (`bot.presentation.markup.clip`)."""
 
 
 # -- the deck's Markdown subset ---------------------------------------------------------

@@ -15,7 +15,6 @@ from bot.engine.results import (
     Asked,
     ChatSettings,
     Leaderboard,
-    LeaderboardEntry,
     RatingResult,
     Reveal,
     StreakInfo,
@@ -25,8 +24,32 @@ from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
 from bot.presentation import wording
 from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text, unknown_filter_text
+from bot.presentation.feedback import (
+    Feedback,
+    feedback_view,
+    key_point_lines,
+    rated_text,
+    verdict_text,
+)
+from bot.presentation.leaderboard import (
+    leader_lines,
+    leaderboard_title,
+    no_points_yet,
+    players,
+)
 from bot.presentation.markup import Markup
 from bot.presentation.recap import recap_text
+from bot.presentation.reveal import reveal_score_lines, reveal_scores, who_answered
+from bot.presentation.stats import (
+    by_topic,
+    no_answers_yet,
+    practise_next,
+    stats_title,
+    summary_lines,
+    topic_lines,
+    topics_played,
+    weakest_text,
+)
 from bot.progress.recap import Recap
 from bot.progress.weak import note_of
 from bot.telegram.markup import deck_markdown, escape, escape_attribute, truncate
@@ -35,8 +58,6 @@ ECHO_LIMIT = 300
 """Characters of a player's answer repeated back in feedback."""
 ECHO_FILTER = 100
 """Characters of a /quiz filter repeated back when nothing matches it."""
-REVEAL_LINES = 10
-MEDALS = ("🥇", "🥈", "🥉")
 RATING_LINE_PREFIXES = ("🧠", "✅ Rated")
 """How the last line of a feedback message starts: the rating prompt, or the rating."""
 
@@ -113,32 +134,19 @@ def skipped(item: Question) -> str:
 
 def feedback(result: AnswerResult, answer_text: str) -> str:
     """A private answer's feedback; its last line is the rating prompt (see `rated`)."""
-    item = result.question
-    blocks = [_verdict(result), _echo(answer_text)]
-    if item.is_multiple_choice:
-        if item.explanation:
-            blocks.append(f"<i>{escape(item.explanation)}</i>")
+    view = feedback_view(result)
+    blocks = [verdict_text(view, HTML), _echo(answer_text)]
+    if view.question.is_multiple_choice:
+        if view.question.explanation:
+            blocks.append(f"<i>{escape(view.question.explanation)}</i>")
     else:
-        blocks.append(_key_points(result))
-        if result.advice:
-            blocks.append(f"💡 <i>{escape(result.advice)}</i>")
-    blocks.append(model_answer(item))
-    blocks.append(_streak_news(result))
-    blocks.append(_rating_prompt(result.proposed_rating))
+        blocks.append("\n".join(key_point_lines(view, HTML)))
+        if view.advice:
+            blocks.append(f"💡 <i>{escape(view.advice)}</i>")
+    blocks.append(model_answer(view.question))
+    blocks.append(_streak_news(view))
+    blocks.append(_rating_prompt(view.proposed_rating))
     return "\n\n".join(block for block in blocks if block)
-
-
-def _verdict(result: AnswerResult) -> str:
-    item, grade = result.question, result.grade
-    if item.is_multiple_choice:
-        if grade.score >= 1.0:
-            return "✅ <b>Correct!</b>"
-        return "❌ <b>Not quite.</b>"
-    if not grade.gradable:
-        return "📝 <b>Answer recorded.</b> Compare it with the model answer below."
-    total = len(grade.covered) + len(grade.missed)
-    mark = "🎯" if not grade.missed else "👍" if grade.score >= 0.5 else "🤏"
-    return f"{mark} <b>{len(grade.covered)}/{total} key points</b> covered."
 
 
 def _echo(answer_text: str) -> str:
@@ -147,23 +155,8 @@ def _echo(answer_text: str) -> str:
     return f"<i>Your answer:</i> {escape(truncate(answer_text, ECHO_LIMIT))}"
 
 
-EVIDENCE_LIMIT = 80
-"""The longest quote of an answer shown as a covered point's evidence."""
-
-
-def _key_points(result: AnswerResult) -> str:
-    points, grade = result.question.key_points, result.grade
-    lines = []
-    for n, i in enumerate(grade.covered):
-        quote = grade.evidence[n] if n < len(grade.evidence) else ""
-        said = f" <i>(“{escape(truncate(quote, EVIDENCE_LIMIT))}”)</i>" if quote else ""
-        lines.append(f"✓ {escape(points[i].point)}{said}")
-    lines += [f"✗ {escape(points[i].point)}" for i in grade.missed]
-    return "\n".join(lines)
-
-
-def _streak_news(result: AnswerResult) -> str:
-    return "\n".join([streak_line(result.streak), *wording.streak_events(result)])
+def _streak_news(view: Feedback) -> str:
+    return "\n".join([streak_line(view.streak), *wording.streak_events(view)])
 
 
 def _rating_prompt(proposed: Rating) -> str:
@@ -179,20 +172,19 @@ def rated(feedback_html: str, result: RatingResult) -> str:
 
 
 def rating_line(result: RatingResult) -> str:
-    days = result.interval_days
-    when = "tomorrow" if days <= 1 else f"in {days} days"
-    return f"✅ Rated <b>{result.rating.label}</b>: next review {when}."
+    return f"✅ {rated_text(result, HTML)}"
 
 
 def choice_feedback(result: AnswerResult) -> str:
     """Feedback in a private chat after a quiz poll vote (the poll shows the answer)."""
+    view = feedback_view(result)
     return "\n\n".join(
         block
         for block in (
-            _verdict(result),
-            model_answer(result.question),
-            _streak_news(result),
-            _rating_prompt(result.proposed_rating),
+            verdict_text(view, HTML),
+            model_answer(view.question),
+            _streak_news(view),
+            _rating_prompt(view.proposed_rating),
         )
         if block
     )
@@ -211,19 +203,9 @@ def reveal(revealed: Reveal) -> str:
 
 
 def _reveal_scores(revealed: Reveal) -> str:
-    if not revealed.entries:
-        return "Nobody answered this one."
-    ranked = sorted(revealed.entries, key=lambda e: (-e.points, -e.score, e.display_name))
-    lines = ["<b>Who answered</b>"]
-    for place, entry in enumerate(ranked[:REVEAL_LINES]):
-        medal = MEDALS[place] if place < len(MEDALS) and entry.points > 0 else "•"
-        lines.append(
-            f"{medal} {escape(entry.display_name)}: {round(entry.score * 100)}%"
-            f" · +{entry.points} pts"
-        )
-    if len(ranked) > REVEAL_LINES:
-        lines.append(f"…and {len(ranked) - REVEAL_LINES} more.")
-    return "\n".join(lines)
+    scores = reveal_scores(revealed.entries)
+    lines = reveal_score_lines(scores, HTML)
+    return "\n".join([_bold(who_answered()), *lines] if scores.lines else lines)
 
 
 def group_intro(bot_username: str) -> str:
@@ -304,43 +286,23 @@ def streak(info: StreakInfo) -> str:
 
 
 def stats(data: UserStats) -> str:
-    lines = [
-        "📊 <b>Your progress</b>",
-        f"Answers: {data.answered} · average {round(data.average_score * 100)}%",
-        f"Questions seen: {data.questions_seen}/{data.questions_total}",
-        f"Due for review: {data.due_now}",
-        streak_line(data.streak),
-    ]
-    seen = [topic for topic in data.topics if topic.seen]
+    lines = [stats_title(HTML), *summary_lines(data, HTML)]
+    seen = topics_played(data)
     if seen:
-        lines.append("\n<b>By topic</b>")
-        lines += [
-            f"• {escape(t.topic)}: {t.seen}/{t.total} seen, {round(t.average_score * 100)}%"
-            for t in seen
-        ]
+        lines.append(f"\n{_bold(by_topic())}")
+        lines += topic_lines(seen, HTML)
     if data.weakest:
-        lines.append("\n<b>Practise next</b>: " + ", ".join(escape(t) for t in data.weakest))
+        lines.append(f"\n{_bold(practise_next())}: {weakest_text(data, HTML)}")
     if not data.answered:
-        lines.append("\nNo answers yet: try /quiz.")
+        lines.append(f"\n{no_answers_yet()}")
     return "\n".join(lines)
 
 
 def leaderboard(board: Leaderboard) -> str:
-    title = "🏆 <b>All-time leaderboard</b>" if board.period == "all" else "🏆 <b>This week</b>"
+    title = leaderboard_title(board, HTML)
     if not board.entries:
-        return f"{title}\nNo points yet: reply to a question to score."
-    lines = [title, *(_leader_line(entry) for entry in board.entries)]
-    if board.me is not None:
-        lines += ["…", _leader_line(board.me)]
-    lines.append(f"\n{board.members} player{'s' if board.members != 1 else ''}")
-    return "\n".join(lines)
-
-
-def _leader_line(entry: LeaderboardEntry) -> str:
-    place = MEDALS[entry.rank - 1] if entry.rank <= len(MEDALS) else f"{entry.rank}."
-    name = f"<b>{escape(entry.display_name)}</b>" if entry.is_me else escape(entry.display_name)
-    streak_text = f" · 🔥{entry.streak}" if entry.streak else ""
-    return f"{place} {name}: {entry.points} pts{streak_text}"
+        return f"{title}\n{no_points_yet(by_reply=True)}"
+    return "\n".join([title, *leader_lines(board, HTML), f"\n{players(board.members)}"])
 
 
 def leaderboard_private() -> str:
@@ -359,9 +321,8 @@ def stats_caption(plain: str) -> str:
 
 
 def leaderboard_caption(board: Leaderboard, chat_title: str) -> str:
-    period = "All-time leaderboard" if board.period == "all" else "This week"
     where = f" · {escape(truncate(chat_title, 200))}" if chat_title else ""
-    return f"🏆 <b>{period}</b>{where}"
+    return f"{leaderboard_title(board, HTML)}{where}"
 
 
 def recap(data: Recap) -> str:
