@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from bot.engine.delivering import SentMessage  # what send_question returns (deliver's)
 from bot.engine.results import Asked, Reveal
 
 
@@ -29,17 +30,6 @@ class ChatTarget:
     is_group: bool
     thread_id: int | None = None
     """Forum topic (Telegram message_thread_id) the message must be posted in, if any."""
-
-
-@dataclass(frozen=True, slots=True)
-class SentMessage:
-    """What the platform answered for a sent question; stored to match replies to it."""
-
-    message_id: int | None
-    poll_id: str | None = None
-    """Set when the question went out as a native quiz poll."""
-    thread_id: int | None = None
-    """The thread the message landed in (forum topic), if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import TextIO
 from bot.console import render
 from bot.engine import owndecks
 from bot.engine.clock import Clock, utc_now
+from bot.engine.delivering import EngineLog, SentMessage, deliver
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
@@ -158,9 +159,12 @@ class ConsoleSession:
             return None
         self._played.add(asked.question.id)
         self.asked_count += 1
-        await self.engine.asking.question_sent(asked.delivery_id, self.clock(), message_id=None)
-        self.say(render.question(asked, self.asked_count))
+        await deliver(asked, self._show_question, EngineLog(self.engine.asking), self.clock)
         return asked
+
+    async def _show_question(self, asked: Asked) -> SentMessage:
+        self.say(render.question(asked, self.asked_count))
+        return SentMessage(message_id=None)
 
     async def _play(self, asked: Asked) -> bool:
         """Handle one question; False when the player wants to stop."""

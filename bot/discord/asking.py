@@ -12,6 +12,8 @@ from bot.discord.answering import question_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
 from bot.discord.replies import deferring, send
 from bot.discord.sender import classify
+from bot.engine.delivering import EngineLog, SentMessage, deliver
+from bot.engine.results import Asked
 from scheduler.sending import OutcomeUnknown
 
 
@@ -27,20 +29,29 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
             title=title_of(interaction),
             filter_text=(topic or "").strip() or None,
         )
-    try:
+
+    async def post(claimed: Asked) -> SentMessage:
         message_id = await send(
             interaction,
-            content=render.question_note(asked) or MISSING,
-            embed=render.question(asked),
-            view=question_view(asked),
+            content=render.question_note(claimed) or MISSING,
+            embed=render.question(claimed),
+            view=question_view(claimed),
         )
-    except Exception as error:  # not posted (or maybe posted): never left `claimed`
-        unknown = isinstance(classify(error), OutcomeUnknown)
-        await services.engine.asking.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
-        raise
-    await services.engine.asking.question_sent(
-        asked.delivery_id, services.clock(), message_id=message_id
+        return SentMessage(message_id)
+
+    # Not posted (or maybe posted): recorded 'failed' or 'unknown', never left claimed.
+    await deliver(
+        asked,
+        post,
+        EngineLog(services.engine.asking),
+        services.clock,
+        outcome_unknown=outcome_unknown,
     )
+
+
+def outcome_unknown(error: Exception) -> bool:
+    """A request that may have reached Discord (a timeout, a 5xx)."""
+    return isinstance(classify(error), OutcomeUnknown)
 
 
 SKIP_IN_SERVER = "In a server channel the answer comes at the reveal (or an admin's /reveal)."

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
+from bot.engine.delivering import EngineLog, SentMessage, deliver
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import HistoryRow, export_filename, history_csv
@@ -122,22 +123,21 @@ async def quiz(update: Update, context: QuizContext) -> None:
 
 async def _deliver(message: Message, context: QuizContext, asked: Asked) -> None:
     """Send a claimed question and record where it went (or that it did not arrive)."""
-    engine = context.bot_data.engine
-    try:
-        sent = await send_question(
-            context.bot, message.chat.id, asked, thread_id=thread_of(message)
+    data = context.bot_data
+
+    async def send(claimed: Asked) -> SentMessage:
+        return await send_question(
+            context.bot, message.chat.id, claimed, thread_id=thread_of(message)
         )
-    except TelegramError as error:
-        unknown = isinstance(error, NetworkError) and is_transport_failure(error)
-        await engine.asking.question_not_sent(asked.delivery_id, outcome_unknown=unknown)
-        raise
-    await engine.asking.question_sent(
-        asked.delivery_id,
-        context.bot_data.now(),
-        message_id=sent.message_id,
-        thread_id=sent.thread_id,
-        poll_id=sent.poll_id,
+
+    await deliver(
+        asked, send, EngineLog(data.engine.asking), data.now, outcome_unknown=outcome_unknown
     )
+
+
+def outcome_unknown(error: Exception) -> bool:
+    """A request that may have reached Telegram (the connection failed after it was sent)."""
+    return isinstance(error, NetworkError) and is_transport_failure(error)
 
 
 async def skip(update: Update, context: QuizContext) -> None:
