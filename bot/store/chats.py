@@ -75,7 +75,7 @@ class ChatRepository:
 
     async def set_owner(self, chat_id: int, user_id: int) -> None:
         await self._s.run(
-            "UPDATE chats SET owner_id = ? WHERE id = ? AND owner_id IS NOT ?",
+            f"UPDATE chats SET owner_id = ? WHERE id = ? AND {sql.differs('owner_id')}",
             (user_id, chat_id, user_id),
         )
 

@@ -1,12 +1,15 @@
 """Everything SQLite-specific in the data layer: the statement runner and the SQL dialect.
 
 The repositories (`bot.store.chats` ...) write their SQL with `?` placeholders,
-`ON CONFLICT ... DO UPDATE/NOTHING` and `RETURNING`, and take the few forms that differ
-between databases from here: how a moment is stored (`ts`), how a list of ids or of rows
-travels as one parameter (`in_list`, `json_rows`), the later of two values (`later`), and
-day arithmetic (`days_after`, `shift_day`), the health check's query (`PING`). They run statements through a `Session` (see
-`bot.store.session`); `SqliteSession` is SQLite's, over the store's one aiosqlite
-connection. A second database backend supplies its own session and dialect module.
+`ON CONFLICT ... DO UPDATE/NOTHING` and `RETURNING`, and take the forms that differ
+between databases from here: how a moment is stored (`ts`), how a list of values or of
+rows travels as one parameter (`in_list`, `json_rows`), NULL-safe inequality
+(`differs`), the later of two values (`later`), day arithmetic (`days_after`,
+`shift_day`) and the health check's query (`PING`). They run statements through a
+`Session` (`bot.store.session`); `SqliteSession` is SQLite's, over the store's one
+aiosqlite connection. A second backend supplies its own session (translating `?` if its
+driver needs to) and its own version of these functions. Still SQLite-flavoured in the
+repositories: flags are integer columns tested as `WHERE subscribed AND active`.
 """
 
 from __future__ import annotations
@@ -65,6 +68,11 @@ def json_rows(*names: str) -> str:
 def rows(values: Iterable[Sequence[Any]]) -> str:
     """Rows of values as one parameter, for `json_rows`."""
     return json.dumps([list(row) for row in values])
+
+
+def differs(column: str) -> str:
+    """`column` differs from a parameter, NULL counting as a value."""
+    return f"{column} IS NOT ?"
 
 
 def later(first: str, second: str) -> str:
