@@ -37,8 +37,6 @@ class ChatRow:
     title: str
     timezone: str
     push_time: str
-    reveal_after_minutes: int
-    question_filter: str | None
     thread_id: int | None
     owner_id: int | None
     """The player a private chat belongs to."""

@@ -18,19 +18,30 @@ T = "2025-03-03T09:00:00.000000+00:00"
 BIG = 2**63 - 1
 SUPERGROUP = -1001234567890
 
-SEED: dict[int, str] = {
-    1: f"""
-    INSERT INTO users (id, platform, external_id, display_name, timezone, reminders,
-        current_streak, longest_streak, last_active_day, freezes, created_at)
-    VALUES (1, 'telegram', {BIG}, 'Ann', 'Europe/Berlin', 1, 8, 12, '2025-03-03', 1, '{T}'),
-           (2, 'discord', {BIG}, 'Ben', NULL, 0, 0, 0, NULL, 0, '{T}');
+CHATS_1 = f"""
     INSERT INTO chats (id, platform, external_id, kind, title, timezone, push_time,
         reveal_after_minutes, question_filter, thread_id, owner_id, subscribed, active, created_at)
     VALUES (1, 'telegram', {BIG}, 'private', '', 'Europe/Berlin', '07:30', 240, 'latency',
             NULL, 1, 1, 1, '{T}'),
            (2, 'telegram', {SUPERGROUP}, 'group', 'Study group', 'UTC', '09:00', 60, NULL,
             {BIG}, NULL, 1, 1, '{T}');
-    INSERT INTO streak_freezes (user_id, day) VALUES (1, '2025-03-01');
+"""
+CHATS_8 = f"""
+    INSERT INTO chats (id, platform, external_id, kind, title, timezone, push_time,
+        thread_id, owner_id, subscribed, active, created_at)
+    VALUES (1, 'telegram', {BIG}, 'private', '', 'Europe/Berlin', '07:30', NULL, 1, 1, 1, '{T}'),
+           (2, 'telegram', {SUPERGROUP}, 'group', 'Study group', 'UTC', '09:00', {BIG}, NULL,
+            1, 1, '{T}');
+"""
+"""The chats of SEED[1], and of SEED[8] on (migration 8 dropped two columns)."""
+
+SEED: dict[int, str] = {
+    1: f"""
+    INSERT INTO users (id, platform, external_id, display_name, timezone, reminders,
+        current_streak, longest_streak, last_active_day, freezes, created_at)
+    VALUES (1, 'telegram', {BIG}, 'Ann', 'Europe/Berlin', 1, 8, 12, '2025-03-03', 1, '{T}'),
+           (2, 'discord', {BIG}, 'Ben', NULL, 0, 0, 0, NULL, 0, '{T}');
+{CHATS_1}    INSERT INTO streak_freezes (user_id, day) VALUES (1, '2025-03-01');
     INSERT INTO deliveries (id, chat_id, question_id, kind, local_day, asked_by, status,
         claimed_at, sent_at, message_id, thread_id, poll_id, reveal_at, revealed_at, closed_at)
     VALUES (1, 1, 'mini-latency', 'daily', '2025-03-03', NULL, 'sent', '{T}', '{T}', {BIG},
@@ -67,6 +78,13 @@ SEED[7] = SEED[6] + (
     f" VALUES (1, 'message', '{{\"update_id\": 1}}', 'pending', '{T}', NULL),"
     f" ({BIG}, 'poll', '', 'done', '{T}', '{T}');"
 )
+
+SEED[8] = SEED[7].replace(CHATS_1, CHATS_8)
+
+DROPPED: dict[int, dict[str, tuple[str, ...]]] = {
+    8: {"chats": ("question_filter", "reveal_after_minutes")},
+}
+"""Columns a migration drops on purpose (nothing could ever set them), by version."""
 
 VERSIONS = [version for version, _ in migration_scripts()]
 
@@ -145,9 +163,38 @@ async def test_a_database_at_any_version_upgrades_to_the_latest_keeping_its_rows
     for table, (columns, rows) in before.items():
         assert table in after, f"table {table} was lost"
         new_columns, new_rows = after[table]
-        keep = [new_columns.index(column) for column in columns]  # fails if a column went
+        gone = {c for v, drops in DROPPED.items() if v > version for c in drops.get(table, ())}
+        assert not gone & set(new_columns), f"{table} still has {gone & set(new_columns)}"
+        wanted = [i for i, column in enumerate(columns) if column not in gone]
+        keep = [new_columns.index(columns[i]) for i in wanted]  # fails if another column went
         kept = sorted((tuple(row[i] for i in keep) for row in new_rows), key=repr)
-        assert kept == rows, f"rows of {table} changed"
+        expected = sorted((tuple(row[i] for i in wanted) for row in rows), key=repr)
+        assert kept == expected, f"rows of {table} changed"
+
+
+async def test_the_chat_settings_nothing_could_set_are_dropped_and_the_rest_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "at-7.db"
+    await (await Store.open(path, target=7)).close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SEED[7])
+    store = await Store.open(path)
+    try:
+        async with store.read() as tx:
+            group = await tx.chats.find("telegram", SUPERGROUP)
+    finally:
+        await store.close()
+    assert group is not None
+    assert (group.title, group.push_time, group.thread_id, group.subscribed) == (
+        "Study group",
+        "09:00",
+        BIG,
+        1,
+    )
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(chats)")}
+    assert not columns & {"question_filter", "reveal_after_minutes"}
 
 
 async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
