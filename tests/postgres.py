@@ -14,7 +14,6 @@ Where the server comes from, in order:
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import os
 import shutil
@@ -167,14 +166,8 @@ def server_session() -> Iterator[Server | str]:
     if reason is not None or binaries is None:
         yield reason or "no PostgreSQL server binaries"
         return
-    server, started = _start_server(binaries)
+    server, started = _start_server(binaries)  # `pg_ctl start -w`: ready when it returns
     try:
-        asyncio.run(_wait_ready(server))
         yield server
     finally:
         started.stop()
-
-
-async def _wait_ready(server: Server) -> None:
-    conn = await asyncpg.connect(server.url)
-    await conn.close()
