@@ -97,3 +97,13 @@ class InvalidSetting(QuizError):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.setting}"
+
+
+class NoHint(QuizError):
+    """Help with a question that cannot have it. Codes:
+
+    - `no_key_points`: a hint for a question without key points, or multiple choice;
+    - `private_only`: a hint or "I don't know" in a group, whose answers are compared.
+    """
+
+    code = "no_key_points"

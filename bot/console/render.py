@@ -7,6 +7,7 @@ import re
 import textwrap
 
 from bot.decks.model import Question
+from bot.engine.hints import Hint
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
 from bot.engine.srs import Rating
 from bot.presentation.feedback import EVIDENCE_LIMIT, Verdict, feedback_view, rated_text
@@ -117,6 +118,33 @@ def stats(data: UserStats) -> str:
 
 def topics(items: list[tuple[str, int]]) -> str:
     return "\n".join(f"  {name} ({count})" for name, count in items)
+
+
+def help_offer(has_hint: bool) -> str:
+    hint = "`?` for a hint (it halves what the answer can score), " if has_hint else ""
+    return f"Nothing typed. Type your answer, {hint}or /idk to see the model answer."
+
+
+def hint(given: Hint) -> str:
+    cap = round(given.score_cap * 100)
+    return (
+        f"Hint: {given.point}\n"
+        f"(An answer after a hint scores at most {cap}%, {given.points_cap} points.)"
+    )
+
+
+def gave_up(result: AnswerResult) -> str:
+    """The model answer after /idk: rated Again, the streak kept."""
+    return "\n".join(
+        [
+            "",
+            "No problem. The model answer:",
+            _indent(result.question.answer),
+            "",
+            f"Rated {result.proposed_rating.label}: it comes back for review soon. "
+            f"{streak(result.streak)}",
+        ]
+    )
 
 
 def skipped(question_: Question) -> str:

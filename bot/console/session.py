@@ -20,6 +20,7 @@ from bot.console import render
 from bot.engine import owndecks
 from bot.engine.clock import Clock, utc_now
 from bot.engine.delivering import EngineLog, SentMessage, deliver
+from bot.engine.hints import hint_point, is_empty_answer
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
@@ -31,9 +32,12 @@ from bot.progress.chart_data import stats_chart_data
 
 PLATFORM = "console"
 HELP = (
-    "Type your answer; an empty line sends it. Commands: /skip, /quiz [topic|weak], /stats, "
-    "/chart, /streak, /topics, /decks, /deck use ID [ID ...], /deck all, /help, /quit."
+    "Type your answer; an empty line sends it. Stuck? `?` for a hint, /idk to see the "
+    "answer. Commands: /skip, /quiz [topic|weak], /stats, /chart, /streak, /topics, /decks, "
+    "/deck use ID [ID ...], /deck all, /help, /quit."
 )
+GIVE_UP = ("idk", "dontknow")
+HINT = "?"
 QUIT = ("quit", "exit", "q")
 _RATINGS = {
     "1": Rating.AGAIN,
@@ -172,6 +176,8 @@ class ConsoleSession:
             text = await self._read_answer()
             if text is None:
                 return False
+            if text[1:].strip().casefold() in GIVE_UP and text.startswith("/"):
+                return await self._give_up(asked)
             if text.startswith("/"):
                 outcome = await self._command(text)
                 if outcome == "quit":
@@ -179,7 +185,8 @@ class ConsoleSession:
                 if outcome == "next":
                     return True
                 continue
-            if not text.strip():
+            if is_empty_answer(text):
+                await self._help(asked, hint=text == HINT)
                 continue
             return await self._answer(asked, text)
 
@@ -190,12 +197,10 @@ class ConsoleSession:
             line = await self.read_line(prompt if not lines else "")
             if line is None:
                 return "\n".join(lines) if lines else None
-            if not lines and line.startswith("/"):
+            if not lines and (line.startswith("/") or line.strip() == HINT):
                 return line.strip()
             if not line.strip():
-                if lines:
-                    return "\n".join(lines)
-                continue
+                return "\n".join(lines)  # nothing typed yet: "" asks for help
             lines.append(line)
 
     async def _answer(self, asked: Asked, text: str) -> bool:
@@ -216,6 +221,36 @@ class ConsoleSession:
             return False
         rated = await self.engine.rating.rate(result.attempt_id, self.player, rating, self.clock())
         self.say(render.rated(rated))
+        return True
+
+    async def _help(self, asked: Asked, *, hint: bool) -> None:
+        """`?`: the hint (stored, so it caps the answer); an empty answer: the offer."""
+        if not hint:
+            self.say(render.help_offer(hint_point(asked.question) is not None))
+            return
+        try:
+            given = await self.engine.helping.hint(
+                self.chat, self.player, self.clock(), delivery_id=asked.delivery_id
+            )
+        except QuizError as exc:
+            self.say(error_text(exc))
+            return
+        self.say(render.hint(given))
+
+    async def _give_up(self, asked: Asked) -> bool:
+        """/idk: the model answer, rated Again; then the next question."""
+        try:
+            result = await self.engine.helping.give_up(
+                self.chat,
+                self.player,
+                self.clock(),
+                source_key=f"console-idk:{asked.delivery_id}",
+                delivery_id=asked.delivery_id,
+            )
+        except QuizError as exc:
+            self.say(error_text(exc))
+            return True
+        self.say(render.gave_up(result))
         return True
 
     async def _read_rating(self, proposed: Rating) -> Rating | None:

@@ -17,6 +17,7 @@ import discord
 from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.errors import report_error
+from bot.discord.hints import help_items
 from bot.discord.replies import deferring, edit, send
 from bot.engine.results import AnswerResult, Asked
 from bot.engine.srs import Rating
@@ -37,7 +38,7 @@ FORM_TIMEOUT = 30 * 60.0
 
 
 def question_view(asked: Asked) -> discord.ui.View:
-    """The buttons under a question: one per choice, or Answer."""
+    """The buttons under a question: one per choice, or Answer; help in a DM."""
     view = discord.ui.View(timeout=None)
     choices = asked.question.choices
     if choices:
@@ -45,6 +46,8 @@ def question_view(asked: Asked) -> discord.ui.View:
             view.add_item(ChoiceButton(asked.delivery_id, number, choice))
     else:
         view.add_item(AnswerButton(asked.delivery_id))
+    for item in help_items(asked):  # in a DM: 💡 Hint, 🤷 I don't know
+        view.add_item(item)
     return view
 
 

@@ -29,6 +29,7 @@ from bot.discord.cog import QuizCog
 from bot.discord.context import Services
 from bot.discord.decks import DeckCog, RemoveButton
 from bot.discord.errors import QuizTree
+from bot.discord.hints import GiveUpButton, HintButton
 from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
@@ -110,6 +111,7 @@ class QuizBot(commands.Bot):
         await self.add_cog(QuizCog(self))
         await self.add_cog(DeckCog(self))
         self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton, RemoveButton)
+        self.add_dynamic_items(HintButton, GiveUpButton)
         if self._sync_commands:
             synced = await self.tree.sync()
             log.info("Synced %d slash commands with Discord", len(synced))

@@ -6,7 +6,8 @@ one store transaction, committed before it returns, so whatever an adapter ackno
 is already on disk. Each use case is its own module and an attribute here:
 
 - `asking` (`/quiz`, and recording each question's send), `daily` (the daily push and
-  the evening reminders), `answering` (typed answers, poll votes, /skip), `rating`,
+  the evening reminders), `answering` (typed answers, poll votes, /skip), `helping`
+  (a hint, "I don't know"), `rating`,
   `reveals` (group reveals, private peeks), `settings`, `progress` (streak, stats,
   leaderboard, history, image data), `recaps` (the weekly group recap), `privacy`.
 - Own decks and a chat's choice of decks: `bot.engine.owndecks` (functions of an Engine).
@@ -22,6 +23,7 @@ from bot.engine.answering import Answering
 from bot.engine.asking import Asking
 from bot.engine.context import Defaults, EngineContext, Judge
 from bot.engine.daily import DailyPush
+from bot.engine.helping import Helping
 from bot.engine.privacy import Privacy
 from bot.engine.progress import Progress
 from bot.engine.rating import Rating
@@ -48,6 +50,7 @@ class Engine:
         self.asking = Asking(self.context)
         self.daily = DailyPush(self.context)
         self.answering = Answering(self.context)
+        self.helping = Helping(self.context, self.answering)
         self.rating = Rating(self.context)
         self.reveals = Reveals(self.context)
         self.settings = Settings(self.context)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.decks.model import Question
-from bot.engine import srs
+from bot.engine import hints, srs
 from bot.engine.clock import ALL_TIME, local_day, week_period
 from bot.engine.context import EngineContext, streak_info, streak_state
 from bot.engine.grading import Grade
@@ -34,11 +34,17 @@ async def record_attempt(
     now: datetime,
     source_key: str,
     chosen: int | None,
+    *,
+    gave_up: bool = False,
 ) -> AnswerResult:
-    """Record a graded answer and all it changes; AlreadyAnswered on a second answer."""
+    """Record a graded answer and all it changes; AlreadyAnswered on a second answer.
+    `gave_up`: "I don't know" (`bot.engine.hints`), reviewed as Again."""
     if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
         raise AlreadyAnswered()
     day = local_day(now, ctx.timezone_of(user, chat))
+    hinted = not chat.is_group and not gave_up and await tx.attempts.peeked(delivery.id, user.id)
+    if hinted:
+        result = hints.after_hint(result)
     points = await points_earned(tx, chat, user, delivery, result, now)
     change = await extend_streak(tx, user, day)
     attempt = await tx.attempts.add(
@@ -57,7 +63,7 @@ async def record_attempt(
         )
     )
     await add_leaderboard_points(tx, chat, user, points, now)
-    rating = await review_card(tx, user, question, attempt, result, now)
+    rating = await review_card(tx, user, question, attempt, result, now, gave_up=gave_up)
     if not chat.is_group:
         await tx.deliveries.close(delivery.id, now)
     return AnswerResult(
@@ -74,6 +80,8 @@ async def record_attempt(
         freeze_earned=change.freeze_earned,
         broken_streak=change.broken_streak,
         chosen_option=chosen,
+        hinted=hinted,
+        gave_up=gave_up,
     )
 
 
@@ -127,11 +135,15 @@ async def review_card(
     attempt: AttemptRow,
     result: Grade,
     now: datetime,
+    *,
+    gave_up: bool = False,
 ) -> srs.Rating:
     """The rating the score proposes, applied to the player's card of the question when
     the answer could be graded (the player may still override it: `bot.engine.rating`)."""
     rating = srs.proposed_rating(result.score, multiple_choice=question.is_multiple_choice)
-    if result.gradable or question.is_multiple_choice:
+    if gave_up:
+        rating = hints.GIVE_UP_RATING
+    if result.gradable or question.is_multiple_choice or gave_up:
         card_before = await tx.cards.find(user.id, question.id)
         reviewed = srs.review(card_before, rating, now)
         await tx.cards.save(user.id, question.id, reviewed.card_json, reviewed.due)

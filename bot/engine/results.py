@@ -73,6 +73,10 @@ class AnswerResult:
     """For multiple choice: the option picked."""
     advice: str = ""
     """One sentence of advice from the optional judge ("" without one)."""
+    hinted: bool = False
+    """A hint was shown before this answer: its score is capped (`bot.engine.hints`)."""
+    gave_up: bool = False
+    """"I don't know": nothing to grade, the model answer to show, rated Again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bot.errors import (
     AlreadyAnswered,
     AlreadyRevealed,
     InvalidSetting,
+    NoHint,
     NoOpenQuestion,
     NothingToAsk,
     QuizError,
@@ -34,6 +35,10 @@ UNKNOWN_ATTEMPT = {
     "not_yours": "That answer is not yours to rate.",
     "not_ratable": "That answer cannot be rated.",
 }
+NO_HINT = {
+    "no_key_points": "This question has no key points to hint at.",
+    "private_only": "Hints and “I don't know” are for private chats.",
+}
 NOTHING_TO_ASK = "You have met every question here today. Come back tomorrow!"
 ALREADY_ANSWERED = "You already answered this question."
 ALREADY_REVEALED = "That answer was already revealed."
@@ -47,6 +52,8 @@ def error_text(error: QuizError) -> str:
         return NO_OPEN_QUESTION.get(error.code, NO_OPEN_QUESTION["none_open"])
     if isinstance(error, UnknownAttempt):
         return UNKNOWN_ATTEMPT.get(error.code, UNKNOWN_ATTEMPT["not_yours"])
+    if isinstance(error, NoHint):
+        return NO_HINT.get(error.code, NO_HINT["no_key_points"])
     if isinstance(error, NothingToAsk):
         return NOTHING_TO_ASK
     if isinstance(error, AlreadyAnswered):

@@ -45,14 +45,14 @@ from bot.ops.runtime import Ops, decks_loaded, open_engine, store_check, store_w
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.store.inbox import InboxStore
-from bot.telegram import answers, decks, groups, privacy, registry
+from bot.telegram import answers, decks, groups, hints, privacy, registry
 from bot.telegram.apicheck import check_telegram_api
 from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
 from bot.telegram.guards import drop_repeats
 from bot.telegram.inbox import UpdateInbox
-from bot.telegram.keyboards import is_answer_by_dm_data, is_rate_data
+from bot.telegram.keyboards import is_answer_by_dm_data, is_help_data, is_rate_data
 from bot.telegram.metering import MeteredRequest, MeteredUpdateProcessor
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.polling import Poller
@@ -140,6 +140,7 @@ def _add_handlers(application: QuizApplication) -> None:
     group = new_message & filters.ChatType.GROUPS
     typed = filters.TEXT & ~filters.COMMAND
     not_typed = ~filters.TEXT & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(private & typed & hints.EMPTY_ANSWER, hints.offer))
     application.add_handler(MessageHandler(private & typed, answers.private_answer))
     application.add_handler(MessageHandler(private & filters.Document.ALL, decks.upload))
     application.add_handler(MessageHandler(private & not_typed, answers.not_text))
@@ -149,6 +150,7 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(PollAnswerHandler(answers.poll_vote))
     application.add_handler(CallbackQueryHandler(answers.rate, pattern=is_rate_data))
     application.add_handler(CallbackQueryHandler(groups.answer_by_dm, pattern=is_answer_by_dm_data))
+    application.add_handler(CallbackQueryHandler(hints.button, pattern=is_help_data))
     application.add_handler(
         CallbackQueryHandler(privacy.forget_button, pattern=privacy.is_forget_data)
     )

@@ -4,6 +4,8 @@ Callback data is a small versioned format, colon-separated, numeric ids only:
 
     v1:rate:<attempt id>:<rating 1-4>    rate one's own recall of an answer
     v1:dm:<delivery id>                  send me this group question's answer privately
+    v1:hint:<delivery id>                a hint for this (private) question
+    v1:idk:<delivery id>                 "I don't know": show its answer, rated Again
     v1:<action>:<id>:yes|no              confirm or cancel a destructive action (forget, deckrm)
 
 At most 64 bytes (Telegram's limit); parsed strictly with a full-match pattern, so any
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.engine.hints import hint_point
+from bot.engine.results import Asked
 from bot.engine.srs import Rating
 
 VERSION = "v1"
@@ -24,6 +28,7 @@ MAX_CALLBACK_BYTES = 64
 _ID = r"([1-9][0-9]{0,17})"
 _RATE = re.compile(rf"{VERSION}:rate:{_ID}:([1-4])")
 _ANSWER_BY_DM = re.compile(rf"{VERSION}:dm:{_ID}")
+_HELP = re.compile(rf"{VERSION}:(hint|idk):{_ID}")
 _MARK = "✓ "
 
 
@@ -66,7 +71,18 @@ class AnswerByDmButton:
         return _checked(f"{VERSION}:dm:{self.delivery_id}")
 
 
-Button = RateButton | AnswerByDmButton
+@dataclass(frozen=True, slots=True)
+class HelpButton:
+    """A hint for, or "I don't know" to, the question of one delivery."""
+
+    delivery_id: int
+    give_up: bool
+
+    def encode(self) -> str:
+        return _checked(f"{VERSION}:{'idk' if self.give_up else 'hint'}:{self.delivery_id}")
+
+
+Button = RateButton | AnswerByDmButton | HelpButton
 
 
 def parse_button(data: object) -> Button | None:
@@ -77,6 +93,8 @@ def parse_button(data: object) -> Button | None:
         return RateButton(int(match[1]), Rating(int(match[2])))
     if match := _ANSWER_BY_DM.fullmatch(data):
         return AnswerByDmButton(int(match[1]))
+    if match := _HELP.fullmatch(data):
+        return HelpButton(int(match[2]), give_up=match[1] == "idk")
     return None
 
 
@@ -86,6 +104,10 @@ def is_rate_data(data: object) -> bool:
 
 def is_answer_by_dm_data(data: object) -> bool:
     return isinstance(parse_button(data), AnswerByDmButton)
+
+
+def is_help_data(data: object) -> bool:
+    return isinstance(parse_button(data), HelpButton)
 
 
 def rating_keyboard(attempt_id: int, marked: Rating) -> InlineKeyboardMarkup:
@@ -111,3 +133,25 @@ def _checked(data: str) -> str:
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
+
+
+def help_keyboard(delivery_id: int, *, hint: bool = True) -> InlineKeyboardMarkup:
+    """💡 Hint (when the question has one) and 🤷 I don't know, under a private question."""
+    buttons = [
+        InlineKeyboardButton(
+            "🤷 I don't know", callback_data=HelpButton(delivery_id, True).encode()
+        )
+    ]
+    if hint:
+        buttons.insert(
+            0,
+            InlineKeyboardButton("💡 Hint", callback_data=HelpButton(delivery_id, False).encode()),
+        )
+    return InlineKeyboardMarkup([buttons])
+
+
+def question_keyboard(asked: Asked) -> InlineKeyboardMarkup | None:
+    """The buttons under a typed question: "Answer by DM" in a group, help in private."""
+    if asked.is_group:
+        return answer_by_dm_keyboard(asked.delivery_id)
+    return help_keyboard(asked.delivery_id, hint=hint_point(asked.question) is not None)

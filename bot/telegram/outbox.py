@@ -13,7 +13,7 @@ from bot.progress.weak import note_of
 from bot.telegram import render
 from bot.telegram.context import QuizBot
 from bot.telegram.identity import thread_of
-from bot.telegram.keyboards import answer_by_dm_keyboard
+from bot.telegram.keyboards import question_keyboard
 from bot.telegram.markup import split_html
 from bot.telegram.ratelimit import CallOptions
 from scheduler.sending import SentMessage
@@ -130,8 +130,8 @@ async def send_question(
     thread_id: int | None = None,
     options: CallOptions | None = None,
 ) -> SentMessage:
-    """Post a question: a native quiz poll for multiple choice, else text (in groups with
-    an "Answer by DM" button)."""
+    """Post a question: a native quiz poll for multiple choice, else text with its buttons
+    (`keyboards.question_keyboard`: "Answer by DM" in groups, help in private)."""
     if asked.question.is_multiple_choice:
         if asked.drill is not None:  # a poll has no room for it: a short message first
             note = render.question_note(note_of(asked))
@@ -139,7 +139,7 @@ async def send_question(
             options = None  # the poll is the second message: paced and retried normally
         message = await _send_quiz_poll(bot, chat_id, asked, thread_id, options)
     else:
-        keyboard = answer_by_dm_keyboard(asked.delivery_id) if asked.is_group else None
+        keyboard = question_keyboard(asked)
         sent = await post_html(
             bot,
             chat_id,

@@ -25,7 +25,7 @@ from telegram.constants import ParseMode
 from bot.engine.results import Asked
 from bot.progress.weak import note_of
 from bot.telegram import render
-from bot.telegram.keyboards import answer_by_dm_keyboard
+from bot.telegram.keyboards import question_keyboard
 from bot.telegram.markup import split_html
 
 CACHE_SIZE = 1024
@@ -92,9 +92,9 @@ class PreparedQuestions:
         head = b'{"chat_id":%d' % chat_id
         if thread_id is not None:
             head += b',"message_thread_id":%d' % thread_id
-        if method == "sendMessage" and asked.is_group:
-            keyboard = answer_by_dm_keyboard(asked.delivery_id).to_dict()
-            fragment += b',"reply_markup":' + _json(keyboard)
+        keyboard = question_keyboard(asked) if method == "sendMessage" else None
+        if keyboard is not None:
+            fragment += b',"reply_markup":' + _json(keyboard.to_dict())
         return PreparedCall(method, head + fragment + b"}")
 
     def _prepare(self, asked: Asked) -> tuple[str, bytes] | None:

@@ -48,7 +48,11 @@ async def test_dm_multiple_choice_by_topic(harness: Harness) -> None:
     asked = await harness.dm_command("quiz", p.string_option("topic", "formats"), who=p.BOB)
 
     choices = buttons(asked.reply)
-    assert [b["label"] for b in choices] == ["1. Row-major (CSV)", "2. Column-major (Parquet)"]
+    assert [b["label"] for b in choices] == [
+        "1. Row-major (CSV)",
+        "2. Column-major (Parquet)",
+        "I don't know",  # no hint: it would give the choice away
+    ]
     picked = await harness.press(asked.reply, choices[1]["custom_id"], who=p.BOB)
     assert picked.reply["embeds"][0]["title"] == "✅ Correct!"
     assert not picked.ephemeral

@@ -1,0 +1,154 @@
+"""💡 Hint and 🤷 I don't know under a question in a DM (`bot.engine.hints`).
+
+Like the other buttons, each carries its state in its custom_id (the question's delivery
+id), parsed by a strict pattern, so it keeps working across restarts. The engine refuses
+a delivery that is not this DM's open question, and stores the hint or the attempt
+before the reply goes out. Server channels get neither: their answers are compared.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from bot.discord import render
+from bot.discord.context import chat_of, in_server, player_of, services_of
+from bot.discord.errors import report_error
+from bot.discord.replies import deferring, send
+from bot.engine.hints import Hint, hint_point
+from bot.engine.results import AnswerResult, Asked
+from bot.presentation.markup import clip
+
+_ID = r"[1-9][0-9]{0,17}"
+HINT_TEMPLATE = rf"quizbot:hint:(?P<delivery>{_ID})"
+GIVE_UP_TEMPLATE = rf"quizbot:idk:(?P<delivery>{_ID})"
+NOT_IN_SERVERS = "Hints and “I don't know” are for questions in a DM with me."
+
+
+def help_items(asked: Asked) -> list[discord.ui.Item[discord.ui.View]]:
+    """The help buttons for a question: in a DM, 🤷 always and 💡 when it has a hint."""
+    if asked.is_group:
+        return []
+    items: list[discord.ui.Item[discord.ui.View]] = []
+    if hint_point(asked.question) is not None:
+        items.append(HintButton(asked.delivery_id))
+    items.append(GiveUpButton(asked.delivery_id))
+    return items
+
+
+class HintButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=HINT_TEMPLATE
+):
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hint",
+                emoji="💡",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quizbot:hint:{delivery_id}",
+            )
+        )
+        self.delivery_id = delivery_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["delivery"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await hint(interaction, self.delivery_id)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class GiveUpButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=GIVE_UP_TEMPLATE
+):
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="I don't know",
+                emoji="🤷",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"quizbot:idk:{delivery_id}",
+            )
+        )
+        self.delivery_id = delivery_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["delivery"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await give_up(interaction, self.delivery_id)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+async def hint(interaction: discord.Interaction[Any], delivery_id: int) -> None:
+    if in_server(interaction):
+        await send(interaction, content=NOT_IN_SERVERS, ephemeral=True)
+        return
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=False):
+        given = await services.engine.helping.hint(
+            chat_of(interaction),
+            player_of(interaction.user),
+            services.clock(),
+            delivery_id=delivery_id,
+        )
+    await send(interaction, content=hint_text(given))
+
+
+async def give_up(interaction: discord.Interaction[Any], delivery_id: int) -> None:
+    if in_server(interaction):
+        await send(interaction, content=NOT_IN_SERVERS, ephemeral=True)
+        return
+    services = services_of(interaction)
+    async with deferring(interaction, ephemeral=False):
+        result = await services.engine.helping.give_up(
+            chat_of(interaction),
+            player_of(interaction.user),
+            services.clock(),
+            source_key=f"discord-idk:{delivery_id}",
+            delivery_id=delivery_id,
+        )
+    await send(interaction, content=gave_up_text(result))
+
+
+# -- wording ------------------------------------------------------------------------------
+
+
+def hint_text(given: Hint) -> str:
+    cap = round(given.score_cap * 100)
+    return clip(
+        f"💡 **Hint**: {render.name(given.point)}\n"
+        f"-# An answer after a hint scores at most {cap}% ({given.points_cap} points). "
+        "Press Answer when you are ready.",
+        render.CONTENT_MAX,
+    )
+
+
+def gave_up_text(result: AnswerResult) -> str:
+    return clip(
+        "🤷 **No problem.** Here is the answer; it comes back for review soon.\n\n"
+        f"{render.model_answer(result.question)}\n\n"
+        f"{render.streak_line(result.streak)}\n"
+        f"🧠 Recall rated **{result.proposed_rating.label}**. /quiz for another question.",
+        render.CONTENT_MAX,
+    )

@@ -1,0 +1,119 @@
+"""Help with a private question: 💡 Hint and 🤷 I don't know (`bot.engine.hints`).
+
+The two buttons sit under every typed question in a private chat, and come back as the
+reply to an "empty" answer (a message with no words, such as "?"), which is not graded.
+A button names its question's delivery; the engine refuses one that is not this chat's
+open question (a forged id, another chat's button, an answered question), and stores the
+hint or the attempt before anything is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext.filters import MessageFilter
+
+from bot.engine.hints import Hint, hint_point, is_empty_answer
+from bot.engine.results import AnswerResult
+from bot.errors import NoOpenQuestion
+from bot.telegram import render
+from bot.telegram.context import QuizContext
+from bot.telegram.identity import chat_key, message_of, player_key, player_of
+from bot.telegram.keyboards import HelpButton, help_keyboard, parse_button
+from bot.telegram.markup import escape
+from bot.telegram.outbox import answer_html, reply_html, send_html
+
+logger = logging.getLogger(__name__)
+
+
+class _EmptyAnswer(MessageFilter):
+    """A text message with no words in it ("?", "..."): a request for help."""
+
+    def filter(self, message: Message) -> bool:
+        return message.text is not None and is_empty_answer(message.text)
+
+
+EMPTY_ANSWER = _EmptyAnswer(name="EMPTY_ANSWER")
+
+
+async def offer(update: Update, context: QuizContext) -> None:
+    """An empty answer in a private chat: offer a hint or "I don't know", grade nothing."""
+    message = message_of(update)
+    if player_of(message) is None:
+        return
+    asked = await context.bot_data.engine.asking.open_question(chat_key(message.chat))
+    if asked is None:
+        raise NoOpenQuestion("none_open")
+    has_hint = hint_point(asked.question) is not None
+    keyboard = help_keyboard(asked.delivery_id, hint=has_hint)
+    await reply_html(message, help_offer(has_hint), keyboard=keyboard)
+
+
+async def button(update: Update, context: QuizContext) -> None:
+    """💡 Hint or 🤷 I don't know pressed under a question (or under the offer)."""
+    query = update.callback_query
+    assert query is not None
+    pressed = parse_button(query.data)
+    message = query.message
+    if not isinstance(pressed, HelpButton) or not isinstance(message, Message):
+        await query.answer(render.expired_button())  # no data, none of ours, or inline
+        return
+    data = context.bot_data
+    chat, player = chat_key(message.chat), player_key(query.from_user)
+    if message.chat.id != query.from_user.id:  # help is private: not in a group
+        await query.answer(render.expired_button())
+        return
+    if not pressed.give_up:
+        hint = await data.engine.helping.hint(
+            chat, player, data.now(), delivery_id=pressed.delivery_id
+        )
+        await query.answer("💡 Hint shown" if not hint.repeated else "💡 The same hint again")
+        await send_html(context.bot, message.chat.id, hint_html(hint), reply_to=message.message_id)
+        return
+    result = await data.engine.helping.give_up(
+        chat,
+        player,
+        data.now(),
+        source_key=f"idk:{pressed.delivery_id}",
+        delivery_id=pressed.delivery_id,
+    )
+    await query.answer("🤷 Here is the answer")
+    if result.duplicate and not data.left_unfinished(update):
+        logger.debug("give-up on delivery %s was already recorded", pressed.delivery_id)
+        return  # a repeat: its answer went out with the first one
+    await answer_html(message, gave_up_html(result))
+
+
+# -- wording ------------------------------------------------------------------------------
+
+
+def help_offer(has_hint: bool) -> str:
+    hint = "tap 💡 <b>Hint</b> (it halves what the answer can score), or " if has_hint else ""
+    return (
+        "🤔 That reply had no words in it, so I did not grade it. Type your answer, "
+        f"{hint}tap 🤷 <b>I don't know</b> to see the model answer."
+    )
+
+
+def hint_html(hint: Hint) -> str:
+    cap = round(hint.score_cap * 100)
+    return (
+        f"💡 <b>Hint</b>: {escape(hint.point)}\n\n"
+        f"<i>An answer after a hint scores at most {cap}% ({hint.points_cap} points). "
+        "Send your answer as a message.</i>"
+    )
+
+
+def gave_up_html(result: AnswerResult) -> str:
+    """The model answer after "I don't know": rated Again, the streak kept."""
+    return "\n\n".join(
+        block
+        for block in (
+            "🤷 <b>No problem.</b> Here is the answer; it comes back for review soon.",
+            render.model_answer(result.question),
+            render.streak_line(result.streak),
+            f"🧠 <i>Recall rated {result.proposed_rating.label}.</i> /quiz for another question.",
+        )
+        if block
+    )
