@@ -45,7 +45,7 @@ from bot.ops.runtime import Ops, decks_loaded, open_engine, store_check, store_w
 from bot.ops.sending import MeteredSender
 from bot.ops.settings import OpsSettings
 from bot.store.inbox import InboxStore
-from bot.telegram import answers, decks, groups, hints, privacy, registry
+from bot.telegram import answers, decks, groups, hints, privacy, registry, timezones
 from bot.telegram.apicheck import check_telegram_api
 from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
@@ -151,6 +151,9 @@ def _add_handlers(application: QuizApplication) -> None:
     application.add_handler(CallbackQueryHandler(answers.rate, pattern=is_rate_data))
     application.add_handler(CallbackQueryHandler(groups.answer_by_dm, pattern=is_answer_by_dm_data))
     application.add_handler(CallbackQueryHandler(hints.button, pattern=is_help_data))
+    application.add_handler(
+        CallbackQueryHandler(timezones.button, pattern=timezones.is_timezone_data)
+    )
     application.add_handler(
         CallbackQueryHandler(privacy.forget_button, pattern=privacy.is_forget_data)
     )

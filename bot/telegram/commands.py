@@ -18,7 +18,7 @@ from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import HistoryRow, export_filename, history_csv
 from bot.progress.leaderboard_chart import render_leaderboard
 from bot.progress.stats_chart import render_stats, stats_caption
-from bot.telegram import render
+from bot.telegram import render, timezones
 from bot.telegram.admin import ensure_admin, is_member
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import (
@@ -67,6 +67,8 @@ async def start(update: Update, context: QuizContext) -> None:
         chat_key(message.chat), True, data.now(), is_group=False, owner=player_of(message)
     )
     await reply_html(message, render.welcome(settings), quote=False)
+    if not context.args:  # a plain /start (not a deep link): which timezone?
+        await timezones.ask(message, context, settings)
     if context.args and (match := ANSWER_PAYLOAD.fullmatch(context.args[0])):
         delivery_id = int(match[1])
         group = await data.engine.asking.delivery_chat(delivery_id=delivery_id)
@@ -353,6 +355,9 @@ async def timezone_command(update: Update, context: QuizContext) -> None:
         await _show_schedule(message, context, key)
         return
     if not await ensure_admin(message):
+        return
+    if timezones.wants_city_search(context.args):
+        await timezones.by_city(update, context, " ".join(context.args))
         return
     settings = await data.engine.settings.set_timezone(
         key, context.args[0], data.now(), is_group=group, player=player_of(message)

@@ -109,5 +109,10 @@ def test_webhook_process_serves_updates_and_health(
     assert registered.params["url"] == url and registered.params["secret_token"] == SECRET
     assert health.returncode == 0, health.stderr
     assert json.loads(health.stdout)["mode"] == "webhook"
-    assert len([call for call in server.calls("sendMessage", ALICE) if call.ok]) == 1
+    welcomes = [
+        call
+        for call in server.calls("sendMessage", ALICE)
+        if call.ok and "Welcome" in call.params["text"]
+    ]
+    assert len(welcomes) == 1  # /start handled once: the unsigned post was refused
     assert TOKEN not in output and SECRET not in output
