@@ -34,6 +34,7 @@ from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
 from bot.discord.sender import DiscordSender
+from bot.discord.subscriptions import SubscriptionCog
 from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -110,6 +111,7 @@ class QuizBot(commands.Bot):
         self.services = Services(engine, self._clock, self.notices)
         await self.add_cog(QuizCog(self))
         await self.add_cog(DeckCog(self))
+        await self.add_cog(SubscriptionCog(self))
         self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton, RemoveButton)
         self.add_dynamic_items(HintButton, GiveUpButton)
         if self._sync_commands:

@@ -51,6 +51,7 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     assert set(commands) == {
         *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
         *("export", "forgetme", "decks", "deck", "skip"),
+        *("subscribe", "unsubscribe", "time", "timezone"),
     }
     assert [option["name"] for option in commands["deck"]["options"]] == [
         "upload",
@@ -64,6 +65,8 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     assert commands["daily"]["contexts"] == [0]
     assert commands["reveal"]["contexts"] == [0]
     assert commands["forgetme"]["contexts"] == [0, 1]
+    for name in ("subscribe", "unsubscribe", "time", "timezone"):
+        assert commands[name]["contexts"] == [1], name  # one's own daily question: DMs
     assert int(commands["daily"]["default_member_permissions"]) == p.MANAGE_GUILD
     assert int(commands["reveal"]["default_member_permissions"]) == p.MANAGE_GUILD
     assert commands["quiz"]["default_member_permissions"] is None
