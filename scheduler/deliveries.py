@@ -48,7 +48,9 @@ class Deliveries:
     async def send_claimed(self, asked: Asked, chat: ChatRow) -> Outcome:
         """Send a question already claimed for `chat` and record how it went
         (`bot.engine.delivering.deliver`; "sent" marks are written in batches)."""
-        target = ChatTarget(chat.platform, chat.external_id, chat.is_group, asked.thread_id)
+        target = ChatTarget(
+            chat.platform, chat.external_id, chat.is_group, asked.thread_id, chat.language
+        )
 
         async def send(claimed: Asked) -> SentMessage:
             async def call(to: ChatTarget) -> SentMessage:
@@ -81,7 +83,7 @@ class Deliveries:
         """Claim and send a streak reminder; None if the player was reminded today."""
         if not await self.engine.daily.claim_reminder(due.user_id, due.local_day):
             return None
-        target = ChatTarget(due.platform, due.chat_external_id, False)
+        target = ChatTarget(due.platform, due.chat_external_id, False, language=due.language)
         streak = ReminderStreak(current=due.streak, freezes=due.freezes)
 
         async def send(to: ChatTarget) -> None:

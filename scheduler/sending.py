@@ -30,6 +30,8 @@ class ChatTarget:
     is_group: bool
     thread_id: int | None = None
     """Forum topic (Telegram message_thread_id) the message must be posted in, if any."""
+    language: str | None = None
+    """The interface language of what is sent there (None: the default)."""
 
 
 @dataclass(frozen=True, slots=True)

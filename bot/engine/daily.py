@@ -190,6 +190,7 @@ class DailyPush:
                         local_day=today,
                         streak=live_streak(state, today),
                         freezes=state.freezes,
+                        language=user.language or chat.language,
                     )
                 )
         return due

@@ -21,6 +21,8 @@ class ReminderDue:
     streak: int
     """The streak that breaks unless they answer today."""
     freezes: int
+    language: str | None = None
+    """The player's interface language (None: the default)."""
 
 
 def reminder_due(

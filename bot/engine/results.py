@@ -105,6 +105,8 @@ class Reveal:
     entries: tuple[RevealEntry, ...]
     message_id: int | None
     thread_id: int | None
+    language: str | None = None
+    """The chat's interface language (None: the default)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ class Reveals:
             entries=entries,
             message_id=delivery.message_id,
             thread_id=delivery.thread_id,
+            language=chat.language,
         )
 
 

@@ -82,6 +82,9 @@ class ChatRepository:
     async def set_thread(self, chat_id: int, thread_id: int | None) -> None:
         await self._s.run("UPDATE chats SET thread_id = ? WHERE id = ?", (thread_id, chat_id))
 
+    async def set_language(self, chat_id: int, language: str | None) -> None:
+        await self._s.run("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
+
     async def set_decks(self, chat_id: int, decks: str | None) -> None:
         """The chat's choice of decks (JSON, see bot.decks.library); None: the default."""
         await self._s.far_run("UPDATE chats SET decks = ? WHERE id = ?", (decks, chat_id))

@@ -44,6 +44,8 @@ class ChatRow:
     active: int
     decks: str | None = None
     """The chat's choice of decks (JSON, see bot.decks.library); None: the default."""
+    language: str | None = None
+    """The interface language of what the whole chat reads; None: the default."""
 
     @property
     def is_group(self) -> bool:
@@ -62,6 +64,8 @@ class UserRow:
     longest_streak: int
     last_active_day: str | None
     freezes: int
+    language: str | None = None
+    """The interface language the person chose (/lang); None: none chosen."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,9 @@ class UserRepository:
     async def set_timezone(self, user_id: int, timezone: str | None) -> None:
         await self._s.run("UPDATE users SET timezone = ? WHERE id = ?", (timezone, user_id))
 
+    async def set_language(self, user_id: int, language: str | None) -> None:
+        await self._s.run("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
     async def set_reminders(self, user_id: int, enabled: bool) -> None:
         await self._s.run("UPDATE users SET reminders = ? WHERE id = ?", (int(enabled), user_id))
 

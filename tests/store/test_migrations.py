@@ -78,6 +78,9 @@ SEED[7] = SEED[6] + (
     f" VALUES (1, 'message', '{{\"update_id\": 1}}', 'pending', '{T}', NULL),"
     f" ({BIG}, 'poll', '', 'done', '{T}', '{T}');"
 )
+SEED[8] = SEED[7] + (
+    "UPDATE users SET language = 'zh' WHERE id = 1; UPDATE chats SET language = 'en' WHERE id = 2;"
+)
 
 SEED[8] = SEED[7].replace(CHATS_1, CHATS_8)
 
