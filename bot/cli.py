@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, i18n
 from bot.config import ConfigError, Settings
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE, StartupFailure
 from bot.ops.configfile import apply_config_file
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=None,
         help="ask only from these decks (as /deck use at the prompt); remembered",
+    )
+    console.add_argument(
+        "--lang",
+        type=_language,
+        default=None,
+        help="interface language, en or zh (default: QUIZBOT_LANG, else the locale, else en)",
     )
     console.set_defaults(handler=_console)
 
@@ -191,6 +197,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int:
     print("TELEGRAM_BOT_TOKEN is not set: starting the quiz in this terminal.\n")
     args.user = None
     args.decks = None
+    args.lang = None
     return _console(args, settings)
 
 
@@ -232,12 +239,21 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
+def _language(text: str) -> str:
+    """argparse type of --lang: one of the interface languages."""
+    lang = i18n.parse(text)
+    if lang is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(i18n.LANGUAGES)}")
+    return lang
+
+
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from bot.console import run_console
+    from bot.console import console_language, run_console
 
-    return _with_decks(lambda: asyncio.run(run_console(settings, args.user, args.decks)))
+    lang = console_language(args.lang, settings, os.environ)
+    return _with_decks(lambda: asyncio.run(run_console(settings, args.user, args.decks, lang)))
 
 
 def _with_decks(start: Callable[[], int]) -> int:

@@ -13,6 +13,8 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import i18n
+
 DEFAULT_API_URL = "https://api.telegram.org"
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -152,6 +154,13 @@ class Settings:
     default_timezone: str
     default_push_time: str
     log_level: str
+    language: str | None = None
+    """QUIZBOT_LANG: the interface language where the platform gives none (None: unset,
+    which means English for the bots; the console then looks at the locale)."""
+
+    @property
+    def default_language(self) -> str:
+        return self.language or i18n.DEFAULT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -172,6 +181,11 @@ class Settings:
             raise ConfigError(
                 f"QUIZBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR"
             )
+        language = env.get("QUIZBOT_LANG", "").strip()
+        if language and i18n.parse(language) is None:
+            raise ConfigError(
+                f"QUIZBOT_LANG: {_quoted(language)} is not one of {', '.join(i18n.LANGUAGES)}"
+            )
         return cls(
             telegram_token=read.text("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_url=read.text("QUIZBOT_TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/"),
@@ -181,4 +195,5 @@ class Settings:
             default_timezone=timezone,
             default_push_time=parsed.strftime("%H:%M"),
             log_level=level,
+            language=i18n.parse(language),
         )

@@ -1,15 +1,18 @@
-"""Plain-text rendering of engine results for the terminal: the views of
-`bot.presentation` (verdict, points covered, next review) laid out as terminal lines."""
+"""Plain-text rendering of engine results for the terminal, in the player's language: the
+views of `bot.presentation` (verdict, points covered, next review) laid out as terminal
+lines."""
 
 from __future__ import annotations
 
 import re
 import textwrap
 
+from bot import wording
 from bot.decks.model import Question
 from bot.engine.hints import Hint
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
 from bot.engine.srs import Rating
+from bot.i18n import Translator, percent
 from bot.presentation.feedback import EVIDENCE_LIMIT, Verdict, feedback_view, rated_text
 from bot.presentation.markup import PLAIN
 from bot.progress.weak import note_of
@@ -36,10 +39,11 @@ def plain_markdown(text: str) -> str:
     return "\n".join(lines)
 
 
-def question(asked: Asked, number: int) -> str:
+def question(asked: Asked, number: int, t: Translator) -> str:
     q = asked.question
-    label = "Review" if asked.is_review else "New"
-    lines = [RULE, f"Question {number} · {q.topic} · {label}", "", plain_markdown(q.question)]
+    label = t._("Review") if asked.is_review else t._("New")
+    heading = t._("Question {number} · {topic} · {kind}", number=number, topic=q.topic, kind=label)
+    lines = [RULE, heading, "", plain_markdown(q.question)]
     if asked.drill is not None:
         lines[2:2] = [note_of(asked)]
     if q.choices:
@@ -48,71 +52,101 @@ def question(asked: Asked, number: int) -> str:
     return "\n".join(lines)
 
 
-def feedback(result: AnswerResult) -> str:
+def feedback(result: AnswerResult, t: Translator) -> str:
     view = feedback_view(result)
     q = view.question
     lines = [""]
     if view.verdict is Verdict.CORRECT:
-        lines.append("✓ Correct!")
+        lines.append(t._("✓ Correct!"))
     elif view.verdict is Verdict.WRONG:
-        lines.append(f"✗ Not quite: the answer is {view.correct_choice}.")
+        lines.append(t._("✗ Not quite: the answer is {answer}.", answer=view.correct_choice))
     elif view.verdict is not Verdict.RECORDED:
-        covered, total = len(view.covered), view.key_points_total
-        lines.append(f"Score: {covered}/{total} key points ({view.score:.0%})")
+        lines.append(
+            t._(
+                "Score: {covered}/{total} key points ({percent})",
+                covered=len(view.covered),
+                total=view.key_points_total,
+                percent=percent(view.score),
+            )
+        )
         for point in view.covered:
             quote = textwrap.shorten(point.evidence, EVIDENCE_LIMIT, placeholder="…")
-            said = f" (you said: “{quote}”)" if point.evidence else ""
+            said = t._(" (you said: “{quote}”)", quote=quote) if point.evidence else ""
             lines.append(f"  ✓ {point.point}{said}")
         lines += [f"  ✗ {point}" for point in view.missed]
         if view.advice:
-            lines.append(f"  Tip: {view.advice}")
+            lines.append("  " + t._("Tip: {advice}", advice=view.advice))
     if q.is_multiple_choice and q.explanation:
         lines.append(q.explanation)
-    lines += ["", "Model answer:", _indent(q.answer), ""]
-    lines.append(f"+{view.points} points · {streak(view.streak)}")
+    lines += ["", t._("Model answer:"), _indent(q.answer), ""]
+    lines.append(
+        t.n_("+{count} point", "+{count} points", view.points) + f" · {streak(view.streak, t)}"
+    )
     if view.frozen_days:
         days = ", ".join(day.isoformat() for day in view.frozen_days)
-        lines.append(f"A streak freeze covered {days}.")
+        lines.append(t._("A streak freeze covered {days}.", days=days))
     if view.freeze_earned:
-        lines.append("You earned a streak freeze!")
+        lines.append(t._("You earned a streak freeze!"))
     if view.broken_streak:
-        lines.append(f"Your {view.broken_streak}-day streak ended; a new one starts today.")
+        lines.append(
+            t._("Your {days}-day streak ended; a new one starts today.", days=view.broken_streak)
+        )
     return "\n".join(lines)
 
 
-def rating_prompt(proposed: Rating) -> str:
-    options = "  ".join(f"[{r.value}] {r.label}{'*' if r == proposed else ''}" for r in Rating)
-    return f"How well did you recall it? {options}  (Enter = {proposed.label})"
+def rating_prompt(proposed: Rating, t: Translator) -> str:
+    options = "  ".join(
+        f"[{r.value}] {wording.rating_label(r, t)}{'*' if r == proposed else ''}" for r in Rating
+    )
+    return t._(
+        "How well did you recall it? {options}  (Enter = {proposed})",
+        options=options,
+        proposed=wording.rating_label(proposed, t),
+    )
 
 
-def rated(result: RatingResult) -> str:
-    return rated_text(result, PLAIN)
+def rated(result: RatingResult, t: Translator) -> str:
+    return rated_text(result, PLAIN, t)
 
 
-def streak(info: StreakInfo) -> str:
-    text = f"🔥 streak {info.current} day{'s' if info.current != 1 else ''}"
+def streak(info: StreakInfo, t: Translator) -> str:
+    text = t.n_("🔥 streak {count} day", "🔥 streak {count} days", info.current)
     if info.longest > info.current:
-        text += f" (best {info.longest})"
+        text += t._(" (best {best})", best=info.longest)
     if info.freezes:
-        text += f" · {info.freezes} freeze{'s' if info.freezes != 1 else ''}"
+        text += " · " + t.n_("{count} freeze", "{count} freezes", info.freezes)
     return text
 
 
-def stats(data: UserStats) -> str:
+def stats(data: UserStats, t: Translator) -> str:
     lines = [
         RULE,
-        f"Answered {data.answered} times · {data.questions_seen}/{data.questions_total} "
-        f"questions seen · average score {data.average_score:.0%} · {data.due_now} due now",
-        streak(data.streak),
+        t.n_("Answered {count} time", "Answered {count} times", data.answered)
+        + " · "
+        + t._(
+            "{seen}/{total} questions seen · average score {average} · {due} due now",
+            seen=data.questions_seen,
+            total=data.questions_total,
+            average=percent(data.average_score),
+            due=data.due_now,
+        ),
+        streak(data.streak, t),
         "",
     ]
     for topic in data.topics:
         if topic.seen:
             lines.append(
-                f"  {topic.topic}: {topic.seen}/{topic.total} seen, {topic.average_score:.0%}"
+                "  "
+                + t._(
+                    "{topic}: {seen}/{total} seen, {average}",
+                    topic=topic.topic,
+                    seen=topic.seen,
+                    total=topic.total,
+                    average=percent(topic.average_score),
+                )
             )
     if data.weakest:
-        lines += ["", "Weakest: " + "; ".join(data.weakest)]
+        lines += ["", t._("Weakest: {topics}", topics="; ".join(data.weakest))]
     return "\n".join(lines)
 
 
@@ -120,35 +154,43 @@ def topics(items: list[tuple[str, int]]) -> str:
     return "\n".join(f"  {name} ({count})" for name, count in items)
 
 
-def help_offer(has_hint: bool) -> str:
-    hint = "`?` for a hint (it halves what the answer can score), " if has_hint else ""
-    return f"Nothing typed. Type your answer, {hint}or /idk to see the model answer."
+def help_offer(has_hint: bool, t: Translator) -> str:
+    if has_hint:
+        return t._(
+            "Nothing typed. Type your answer, `?` for a hint (it halves what the answer can "
+            "score), or /idk to see the model answer."
+        )
+    return t._("Nothing typed. Type your answer, or /idk to see the model answer.")
 
 
-def hint(given: Hint) -> str:
-    cap = round(given.score_cap * 100)
-    return (
-        f"Hint: {given.point}\n"
-        f"(An answer after a hint scores at most {cap}%, {given.points_cap} points.)"
+def hint(given: Hint, t: Translator) -> str:
+    cap = t._(
+        "(An answer after a hint scores at most {percent}, {points} points.)",
+        percent=percent(given.score_cap),
+        points=given.points_cap,
     )
+    return t._("Hint: {point}", point=given.point) + f"\n{cap}"
 
 
-def gave_up(result: AnswerResult) -> str:
+def gave_up(result: AnswerResult, t: Translator) -> str:
     """The model answer after /idk: rated Again, the streak kept."""
+    rated = t._(
+        "Rated {rating}: it comes back for review soon.",
+        rating=wording.rating_label(result.proposed_rating, t),
+    )
     return "\n".join(
         [
             "",
-            "No problem. The model answer:",
+            t._("No problem. The model answer:"),
             _indent(result.question.answer),
             "",
-            f"Rated {result.proposed_rating.label}: it comes back for review soon. "
-            f"{streak(result.streak)}",
+            f"{rated} {streak(result.streak, t)}",
         ]
     )
 
 
-def skipped(question_: Question) -> str:
-    return "\n".join(["Skipped. The model answer:", _indent(question_.answer)])
+def skipped(question_: Question, t: Translator) -> str:
+    return "\n".join([t._("Skipped. The model answer:"), _indent(question_.answer)])
 
 
 def _indent(text: str) -> str:

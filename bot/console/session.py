@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.presentation import wording
 from bot.console import render
 from bot.engine import owndecks
 from bot.engine.clock import Clock, utc_now
@@ -25,17 +26,13 @@ from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
+from bot.i18n import DEFAULT, Translator, translator_for
 from bot.presentation import decks as deck_wording
 from bot.presentation.errors import error_text
 from bot.presentation.markup import PLAIN
 from bot.progress.chart_data import stats_chart_data
 
 PLATFORM = "console"
-HELP = (
-    "Type your answer; an empty line sends it. Stuck? `?` for a hint, /idk to see the "
-    "answer. Commands: /skip, /quiz [topic|weak], /stats, /chart, /streak, /topics, /decks, "
-    "/deck use ID [ID ...], /deck all, /help, /quit."
-)
 GIVE_UP = ("idk", "dontknow")
 HINT = "?"
 QUIT = ("quit", "exit", "q")
@@ -62,6 +59,18 @@ def player_for(name: str | None) -> PlayerKey:
     return PlayerKey(PLATFORM, int.from_bytes(digest[:8], "big") >> 1, display)
 
 
+def _english() -> Translator:
+    return translator_for(DEFAULT)
+
+
+def help_text(t: Translator) -> str:
+    return t._(
+        "Type your answer; an empty line sends it. Stuck? `?` for a hint, /idk to see the "
+        "answer. Commands: /skip, /quiz [topic|weak], /stats, /chart, /streak, /topics, "
+        "/decks, /deck use ID [ID ...], /deck all, /help, /quit."
+    )
+
+
 @dataclass
 class ConsoleSession:
     engine: Engine
@@ -72,6 +81,8 @@ class ConsoleSession:
     asked_count: int = 0
     topic_filter: str | None = None
     chart_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
+    t: Translator = field(default_factory=_english)
+    """The interface language (`--lang`, `QUIZBOT_LANG`, the locale)."""
     _eof: bool = field(default=False, init=False)
     _played: set[str] = field(default_factory=set, init=False)
 
@@ -103,13 +114,14 @@ class ConsoleSession:
             else:
                 entries = await owndecks.use_decks(self.engine, self.chat, ids, now, **people)
         except owndecks.UnknownDecks as error:
-            self.say(deck_wording.unknown_decks(error, PLAIN))
+            self.say(deck_wording.unknown_decks(error, PLAIN, self.t))
             return False
-        self.say(deck_wording.chosen(entries, PLAIN))
+        self.say(deck_wording.chosen(entries, PLAIN, self.t))
         return True
 
     async def run(self) -> int:
-        self.say(f"Hello {self.player.display_name}! {HELP}")
+        t = self.t
+        self.say(t._("Hello {name}! {help}", name=self.player.display_name, help=help_text(t)))
         await self.engine.settings.ensure_chat(
             self.chat,
             self.clock(),
@@ -127,7 +139,7 @@ class ConsoleSession:
             if not await self._play(asked):
                 break
         streak = await self.engine.progress.streak(self.player, self.clock(), self.chat)
-        self.say(f"\nBye! {render.streak(streak)}")
+        self.say("\n" + t._("Bye! {streak}", streak=render.streak(streak, t)))
         return 0
 
     async def _ask(self) -> Asked | None:
@@ -136,7 +148,7 @@ class ConsoleSession:
             if waiting is not None:
                 self._played.add(waiting.question.id)
                 self.asked_count += 1
-                self.say(render.question(waiting, self.asked_count))
+                self.say(render.question(waiting, self.asked_count, self.t))
                 return waiting
         try:
             asked = await self.engine.asking.ask(
@@ -144,22 +156,36 @@ class ConsoleSession:
             )
         except UnknownFilter as exc:
             self.topic_filter = None
-            closest = f" Closest: {', '.join(exc.closest)}." if exc.closest else ""
+            t = self.t
+            closest = (
+                " " + t._("Closest: {topics}.", topics=", ".join(exc.closest))
+                if exc.closest
+                else ""
+            )
             topics = await self.engine.settings.chat_topics(self.chat)
-            self.say(f"{error_text(exc)}{closest} Topics:\n{render.topics(topics)}")
+            self.say(
+                f"{t._(error_text(exc))}{closest} " + t._("Topics:") + f"\n{render.topics(topics)}"
+            )
             waiting = await self.engine.asking.open_question(self.chat)
             if waiting is not None:  # the question asked before stays open
-                self.say("Your question is still open:")
-                self.say(render.question(waiting, self.asked_count))
+                self.say(self.t._("Your question is still open:"))
+                self.say(render.question(waiting, self.asked_count, self.t))
             return waiting
         except QuizError as exc:
-            self.say(error_text(exc))
+            self.say(self.t._(error_text(exc)))
             return None
         if asked.question.id in self._played:
             # The engine repeats a question only when nothing else is left today.
             await self._close_open_question(self.clock())
-            where = f"about {self.topic_filter!r} " if self.topic_filter else ""
-            self.say(f"That was every question {where}for today.")
+            if self.topic_filter:
+                self.say(
+                    self.t._(
+                        "That was every question about {topic} for today.",
+                        topic=repr(self.topic_filter),
+                    )
+                )
+            else:
+                self.say(self.t._("That was every question for today."))
             return None
         self._played.add(asked.question.id)
         self.asked_count += 1
@@ -167,7 +193,7 @@ class ConsoleSession:
         return asked
 
     async def _show_question(self, asked: Asked) -> SentMessage:
-        self.say(render.question(asked, self.asked_count))
+        self.say(render.question(asked, self.asked_count, self.t))
         return SentMessage(message_id=None)
 
     async def _play(self, asked: Asked) -> bool:
@@ -192,7 +218,7 @@ class ConsoleSession:
 
     async def _read_answer(self) -> str | None:
         lines: list[str] = []
-        prompt = "\nYour answer (empty line to send): "
+        prompt = "\n" + self.t._("Your answer (empty line to send): ")
         while True:
             line = await self.read_line(prompt if not lines else "")
             if line is None:
@@ -213,29 +239,29 @@ class ConsoleSession:
                 source_key=f"console:{asked.delivery_id}",
             )
         except QuizError as exc:
-            self.say(error_text(exc))
+            self.say(self.t._(error_text(exc)))
             return True
-        self.say(render.feedback(result))
+        self.say(render.feedback(result, self.t))
         rating = await self._read_rating(result.proposed_rating)
         if rating is None:
             return False
         rated = await self.engine.rating.rate(result.attempt_id, self.player, rating, self.clock())
-        self.say(render.rated(rated))
+        self.say(render.rated(rated, self.t))
         return True
 
     async def _help(self, asked: Asked, *, hint: bool) -> None:
         """`?`: the hint (stored, so it caps the answer); an empty answer: the offer."""
         if not hint:
-            self.say(render.help_offer(hint_point(asked.question) is not None))
+            self.say(render.help_offer(hint_point(asked.question) is not None, self.t))
             return
         try:
             given = await self.engine.helping.hint(
                 self.chat, self.player, self.clock(), delivery_id=asked.delivery_id
             )
         except QuizError as exc:
-            self.say(error_text(exc))
+            self.say(self.t._(error_text(exc)))
             return
-        self.say(render.hint(given))
+        self.say(render.hint(given, self.t))
 
     async def _give_up(self, asked: Asked) -> bool:
         """/idk: the model answer, rated Again; then the next question."""
@@ -248,14 +274,14 @@ class ConsoleSession:
                 delivery_id=asked.delivery_id,
             )
         except QuizError as exc:
-            self.say(error_text(exc))
+            self.say(self.t._(error_text(exc)))
             return True
-        self.say(render.gave_up(result))
+        self.say(render.gave_up(result, self.t))
         return True
 
     async def _read_rating(self, proposed: Rating) -> Rating | None:
         while True:
-            line = await self.read_line(render.rating_prompt(proposed) + "\n> ")
+            line = await self.read_line(render.rating_prompt(proposed, self.t) + "\n> ")
             if line is None:
                 return None
             choice = line.strip().casefold()
@@ -265,7 +291,8 @@ class ConsoleSession:
                 return _RATINGS[choice]
             if choice.startswith("/") and choice[1:] in QUIT:
                 return None
-            self.say("Please answer 1-4 (Again, Hard, Good, Easy) or press Enter.")
+            labels = ", ".join(wording.rating_label(rating, self.t) for rating in Rating)
+            self.say(self.t._("Please answer 1-4 ({ratings}) or press Enter.", ratings=labels))
 
     async def _command(self, text: str) -> str:
         """Run a command typed at the answer prompt: 'quit', 'next' or 'stay'."""
@@ -276,7 +303,7 @@ class ConsoleSession:
             return "quit"
         if name == "decks":
             entries = await owndecks.chat_decks(self.engine, self.chat, [self.player], self.player)
-            self.say(deck_wording.deck_list(entries, PLAIN, is_group=False))
+            self.say(deck_wording.deck_list(entries, PLAIN, self.t, is_group=False))
             return "stay"
         if name == "deck":
             words = argument.split()
@@ -285,7 +312,7 @@ class ConsoleSession:
             elif words == ["all"]:
                 changed = await self.use_decks(None)
             else:
-                self.say(deck_wording.deck_usage())
+                self.say(deck_wording.deck_usage(self.t))
                 return "stay"
             if changed:
                 self.topic_filter = None
@@ -295,23 +322,30 @@ class ConsoleSession:
         if name == "skip":
             try:
                 skipped = await self.engine.answering.skip(self.chat, now)
-                self.say(render.skipped(skipped))
+                self.say(render.skipped(skipped, self.t))
             except QuizError as exc:
-                self.say(error_text(exc))
+                self.say(self.t._(error_text(exc)))
             return "next"
         if name == "quiz":  # asking closes the open question, unless the topic is unknown
             self.topic_filter = argument.strip() or None
             return "next"
         if name == "stats":
-            self.say(render.stats(await self.engine.progress.stats(self.player, now, self.chat)))
+            self.say(
+                render.stats(await self.engine.progress.stats(self.player, now, self.chat), self.t)
+            )
         elif name == "chart":
-            self.say(f"Your progress chart: {await self._chart(now)}")
+            chart = await self._chart(now)
+            self.say(self.t._("Your progress chart: {path}", path=chart))
         elif name == "streak":
-            self.say(render.streak(await self.engine.progress.streak(self.player, now, self.chat)))
+            self.say(
+                render.streak(
+                    await self.engine.progress.streak(self.player, now, self.chat), self.t
+                )
+            )
         elif name == "topics":
             self.say(render.topics(await self.engine.settings.chat_topics(self.chat)))
         else:
-            self.say(HELP)
+            self.say(help_text(self.t))
         return "stay"
 
     async def _chart(self, now: datetime) -> Path:
@@ -319,7 +353,7 @@ class ConsoleSession:
         from bot.progress.stats_chart import render_stats
 
         data = stats_chart_data(await self.engine.progress.activity(self.player, now, self.chat))
-        png = await render_stats(data)
+        png = await render_stats(data, self.t)
         path = self.chart_dir / f"quizbot-stats-{self.player.external_id}.png"
         await asyncio.to_thread(path.write_bytes, png)
         return path

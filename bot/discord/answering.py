@@ -18,10 +18,13 @@ from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.errors import report_error
 from bot.discord.hints import help_items
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, edit, send
 from bot.engine.results import AnswerResult, Asked
 from bot.engine.srs import Rating
 from bot.errors import NoOpenQuestion
+from bot.i18n import N_, Translator
+from bot.wording import rating_label
 
 _ID = r"[1-9][0-9]{0,17}"
 """A positive database id: no sign, no leading zero, at most 18 digits."""
@@ -31,13 +34,13 @@ CHOICE_TEMPLATE = rf"quizbot:choice:(?P<delivery>{_ID}):(?P<choice>[1-9]|10)"
 RATE_TEMPLATE = rf"quizbot:rate:(?P<attempt>{_ID}):(?P<rating>[1-4])"
 
 BUTTON_LABEL_MAX = 80
-FORM_TITLE = "Your answer"
+FORM_TITLE = N_("Your answer")
 FORM_TEXT_MAX = 3900
 ANSWER_MAX = 2000
 FORM_TIMEOUT = 30 * 60.0
 
 
-def question_view(asked: Asked) -> discord.ui.View:
+def question_view(asked: Asked, t: Translator) -> discord.ui.View:
     """The buttons under a question: one per choice, or Answer; help in a DM."""
     view = discord.ui.View(timeout=None)
     choices = asked.question.choices
@@ -45,18 +48,23 @@ def question_view(asked: Asked) -> discord.ui.View:
         for number, choice in enumerate(choices, start=1):
             view.add_item(ChoiceButton(asked.delivery_id, number, choice))
     else:
-        view.add_item(AnswerButton(asked.delivery_id))
+        view.add_item(AnswerButton(asked.delivery_id, t._("Answer")))
     for item in help_items(asked):  # in a DM: 💡 Hint, 🤷 I don't know
         view.add_item(item)
     return view
 
 
-def rating_view(result: AnswerResult) -> discord.ui.View:
+def rating_view(result: AnswerResult, t: Translator) -> discord.ui.View:
     """Again/Hard/Good/Easy, the proposed rating highlighted."""
     view = discord.ui.View(timeout=None)
     for rating in Rating:
         view.add_item(
-            RateButton(result.attempt_id, rating, proposed=rating == result.proposed_rating)
+            RateButton(
+                result.attempt_id,
+                rating,
+                proposed=rating == result.proposed_rating,
+                label=rating_label(rating, t),
+            )
         )
     return view
 
@@ -64,10 +72,10 @@ def rating_view(result: AnswerResult) -> discord.ui.View:
 class AnswerButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=ANSWER_TEMPLATE
 ):
-    def __init__(self, delivery_id: int) -> None:
+    def __init__(self, delivery_id: int, label: str = "Answer") -> None:
         super().__init__(
             discord.ui.Button(
-                label="Answer",
+                label=label,
                 emoji="✍️",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"quizbot:answer:{delivery_id}",
@@ -128,11 +136,13 @@ class ChoiceButton(
 class RateButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=RATE_TEMPLATE
 ):
-    def __init__(self, attempt_id: int, rating: Rating, *, proposed: bool = False) -> None:
+    def __init__(
+        self, attempt_id: int, rating: Rating, *, proposed: bool = False, label: str | None = None
+    ) -> None:
         style = discord.ButtonStyle.primary if proposed else discord.ButtonStyle.secondary
         super().__init__(
             discord.ui.Button(
-                label=rating.label,
+                label=label or rating.label,
                 style=style,
                 custom_id=f"quizbot:rate:{attempt_id}:{int(rating)}",
             )
@@ -160,18 +170,20 @@ class RateButton(
 class AnswerForm(discord.ui.Modal, title=FORM_TITLE):
     """The private form a typed answer is written in."""
 
-    def __init__(self, delivery_id: int, message_id: int | None, question: str | None) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
+    def __init__(
+        self, delivery_id: int, message_id: int | None, question: str | None, t: Translator
+    ) -> None:
+        super().__init__(title=t._(FORM_TITLE), timeout=FORM_TIMEOUT)
         self.delivery_id = delivery_id
         self.message_id = message_id
         if question:
             self.add_item(discord.ui.TextDisplay(render.clip(question, FORM_TEXT_MAX)))
         self.answer: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            placeholder="Explain in your own words: the key points are what counts.",
+            placeholder=t._("Explain in your own words: the key points are what counts."),
             max_length=ANSWER_MAX,
         )
-        self.add_item(discord.ui.Label(text="Your answer", component=self.answer))
+        self.add_item(discord.ui.Label(text=t._(FORM_TITLE), component=self.answer))
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         await grade_and_reply(interaction, self.answer.value, self.message_id)
@@ -185,7 +197,12 @@ class AnswerForm(discord.ui.Modal, title=FORM_TITLE):
 
 async def open_form(interaction: discord.Interaction[Any], delivery_id: int) -> None:
     message = interaction.message
-    form = AnswerForm(delivery_id, message.id if message else None, render.question_text(message))
+    form = AnswerForm(
+        delivery_id,
+        message.id if message else None,
+        render.question_text(message),
+        translator_of(interaction),
+    )
     await interaction.response.send_modal(form)
 
 
@@ -209,9 +226,9 @@ async def grade_and_reply(
             raise NoOpenQuestion("closed") from None
     await send(
         interaction,
-        content=render.rating_prompt(result.proposed_rating),
-        embed=render.feedback(result),
-        view=rating_view(result),
+        content=render.rating_prompt(result.proposed_rating, translator_of(interaction)),
+        embed=render.feedback(result, translator_of(interaction)),
+        view=rating_view(result, translator_of(interaction)),
         ephemeral=private,
     )
 
@@ -222,4 +239,4 @@ async def rate(interaction: discord.Interaction[Any], attempt_id: int, rating: R
         result = await services.engine.rating.rate(
             attempt_id, player_of(interaction.user), rating, services.clock()
         )
-    await edit(interaction, content=render.rated(result), view=None)
+    await edit(interaction, content=render.rated(result, translator_of(interaction)), view=None)

@@ -31,6 +31,7 @@ from bot.discord.decks import DeckCog, RemoveButton
 from bot.discord.errors import QuizTree
 from bot.discord.hints import GiveUpButton, HintButton
 from bot.discord.invite import TOKEN_HELP, invite_url
+from bot.discord.language import CommandTranslator
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
 from bot.discord.sender import DiscordSender
@@ -109,6 +110,7 @@ class QuizBot(commands.Bot):
             open_engine(self.settings, self.ops.metrics)
         )
         self.services = Services(engine, self._clock, self.notices)
+        await self.tree.set_translator(CommandTranslator())
         await self.add_cog(QuizCog(self))
         await self.add_cog(DeckCog(self))
         await self.add_cog(SubscriptionCog(self))

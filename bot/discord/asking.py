@@ -10,6 +10,7 @@ from discord.utils import MISSING
 from bot.discord import render
 from bot.discord.answering import question_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.discord.sender import classify
 from bot.engine.delivering import EngineLog, SentMessage, deliver
@@ -34,8 +35,8 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
         message_id = await send(
             interaction,
             content=render.question_note(claimed) or MISSING,
-            embed=render.question(claimed),
-            view=question_view(claimed),
+            embed=render.question(claimed, translator_of(interaction)),
+            view=question_view(claimed, translator_of(interaction)),
         )
         return SentMessage(message_id)
 
@@ -65,9 +66,7 @@ async def skip(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
         question = await services.engine.answering.skip(chat_of(interaction), services.clock())
-    await send(
-        interaction, content=render.clip(f"⏭ Skipped.\n\n{render.model_answer(question)}", 2000)
-    )
+    await send(interaction, content=render.skipped(question, translator_of(interaction)))
 
 
 async def reveal(interaction: discord.Interaction[Any]) -> None:
@@ -75,4 +74,4 @@ async def reveal(interaction: discord.Interaction[Any]) -> None:
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
         data = await services.engine.reveals.reveal(chat_of(interaction), services.clock())
-    await send(interaction, embed=render.reveal(data))
+    await send(interaction, embed=render.reveal(data, translator_of(interaction)))

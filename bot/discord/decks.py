@@ -21,11 +21,14 @@ from discord.ext import commands
 from bot.decks.upload import DeckRejected, check_size, parse_upload
 from bot.discord.confirm import ConfirmButton, confirm_template, confirm_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
+from bot.discord.errors import report_error
+from bot.discord.language import translator_of
 from bot.discord.render import name
 from bot.discord.replies import deferring, edit, send, tell
 from bot.engine import owndecks
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.results import PlayerKey
+from bot.i18n import N_
 from bot.presentation import decks as wording
 
 MARKDOWN = wording.Markup(escape=name, bold=lambda t: f"**{t}**", code=lambda t: f"**{t}**")
@@ -49,35 +52,37 @@ class DeckCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="decks", description="The decks here, and which are in use.")
+    @app_commands.command(name="decks", description=N_("The decks here, and which are in use."))
     async def decks(self, interaction: discord.Interaction[Any]) -> None:
         services = services_of(interaction)
         entries = await owndecks.chat_decks(
             services.engine, chat_of(interaction), _owners(interaction), player_of(interaction.user)
         )
-        text = wording.deck_list(entries, MARKDOWN, is_group=in_server(interaction))
+        text = wording.deck_list(
+            entries, MARKDOWN, translator_of(interaction), is_group=in_server(interaction)
+        )
         await send(interaction, content=text, ephemeral=in_server(interaction))
 
-    deck_group = app_commands.Group(name="deck", description="Choose decks, or add your own.")
+    deck_group = app_commands.Group(name="deck", description=N_("Choose decks, or add your own."))
 
-    @deck_group.command(name="upload", description="Add (or update) your own deck from a file.")
-    @app_commands.describe(file="A .yaml/.yml deck, .md notes, a .csv or an Anki .apkg")
+    @deck_group.command(name="upload", description=N_("Add (or update) your own deck from a file."))
+    @app_commands.describe(file=N_("A .yaml/.yml deck, .md notes, a .csv or an Anki .apkg"))
     async def deck_upload(
         self, interaction: discord.Interaction[Any], file: discord.Attachment
     ) -> None:
         await upload(interaction, file)
 
-    @deck_group.command(name="use", description="Ask only from these decks here.")
-    @app_commands.describe(ids="Deck ids, separated by spaces (see /decks)")
+    @deck_group.command(name="use", description=N_("Ask only from these decks here."))
+    @app_commands.describe(ids=N_("Deck ids, separated by spaces (see /decks)"))
     async def deck_use(self, interaction: discord.Interaction[Any], ids: str) -> None:
         await choose(interaction, ids.split()[:20])
 
-    @deck_group.command(name="all", description="Ask from every deck this chat can use.")
+    @deck_group.command(name="all", description=N_("Ask from every deck this chat can use."))
     async def deck_all(self, interaction: discord.Interaction[Any]) -> None:
         await choose(interaction, None)
 
-    @deck_group.command(name="remove", description="Delete one of your own decks.")
-    @app_commands.describe(id="Your deck's id")
+    @deck_group.command(name="remove", description=N_("Delete one of your own decks."))
+    @app_commands.describe(id=N_("Your deck's id"))
     async def deck_remove(self, interaction: discord.Interaction[Any], id: str) -> None:
         await ask_remove(interaction, id)
 
@@ -100,9 +105,17 @@ async def upload(interaction: discord.Interaction[Any], file: discord.Attachment
                 services.clock(),
             )
     except DeckRejected as error:
-        await send(interaction, content=_fit(wording.rejected(error, MARKDOWN)), ephemeral=private)
+        await send(
+            interaction,
+            content=_fit(wording.rejected(error, MARKDOWN, translator_of(interaction))),
+            ephemeral=private,
+        )
         return
-    await send(interaction, content=_fit(wording.saved(saved, MARKDOWN)), ephemeral=private)
+    await send(
+        interaction,
+        content=_fit(wording.saved(saved, MARKDOWN, translator_of(interaction))),
+        ephemeral=private,
+    )
 
 
 def _fit(text: str) -> str:
@@ -132,9 +145,9 @@ async def choose(interaction: discord.Interaction[Any], ids: list[str] | None) -
                 services.engine, chat_of(interaction), ids, now, **people
             )
     except UnknownDecks as error:
-        await tell(interaction, wording.unknown_decks(error, MARKDOWN))
+        await tell(interaction, wording.unknown_decks(error, MARKDOWN, translator_of(interaction)))
         return
-    await send(interaction, content=wording.chosen(entries, MARKDOWN))
+    await send(interaction, content=wording.chosen(entries, MARKDOWN, translator_of(interaction)))
 
 
 async def ask_remove(interaction: discord.Interaction[Any], deck_id: str) -> None:
@@ -144,11 +157,11 @@ async def ask_remove(interaction: discord.Interaction[Any], deck_id: str) -> Non
             services.engine, player_of(interaction.user), deck_id
         )
     except NotOwnDeck as error:
-        await tell(interaction, wording.not_own_deck(error, MARKDOWN))
+        await tell(interaction, wording.not_own_deck(error, MARKDOWN, translator_of(interaction)))
         return
     await send(
         interaction,
-        content=wording.confirm_remove(target, MARKDOWN),
+        content=wording.confirm_remove(target, MARKDOWN, translator_of(interaction)),
         view=confirm_view(RemoveButton, target.row_id),
         ephemeral=in_server(interaction),
     )
@@ -164,7 +177,9 @@ class RemoveButton(ConfirmButton, template=REMOVE_TEMPLATE):
 
     async def press(self, interaction: discord.Interaction[Any]) -> None:
         if not self.confirm:
-            await edit(interaction, content=wording.kept(MARKDOWN), view=None)
+            await edit(
+                interaction, content=wording.kept(MARKDOWN, translator_of(interaction)), view=None
+            )
             return
         services = services_of(interaction)
         try:
@@ -174,4 +189,8 @@ class RemoveButton(ConfirmButton, template=REMOVE_TEMPLATE):
         except NotOwnDeck:
             await tell(interaction, NOT_YOURS)
             return
-        await edit(interaction, content=wording.removed(target, MARKDOWN), view=None)
+        await edit(
+            interaction,
+            content=wording.removed(target, MARKDOWN, translator_of(interaction)),
+            view=None,
+        )

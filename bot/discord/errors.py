@@ -16,6 +16,7 @@ from discord import app_commands
 
 from bot.discord import render
 from bot.discord.context import NotReady
+from bot.discord.language import translator_of
 from bot.discord.replies import tell
 from bot.errors import QuizError, UnknownFilter
 from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text
@@ -49,9 +50,9 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
 def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | None:
     """The reply for an expected error, or None for a fault worth logging."""
     if isinstance(error, UnknownFilter):
-        return render.unknown_filter(error)
+        return render.unknown_filter(error, translator_of(interaction))
     if isinstance(error, QuizError):
-        return render.clip(error_text(error), render.CONTENT_MAX)
+        return render.clip(translator_of(interaction)._(error_text(error)), render.CONTENT_MAX)
     if isinstance(error, NotReady):
         return NOT_READY
     if isinstance(error, app_commands.MissingPermissions):

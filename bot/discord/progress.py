@@ -15,6 +15,7 @@ import discord
 
 from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import export_filename, history_csv
@@ -42,7 +43,9 @@ async def streak(interaction: discord.Interaction[Any]) -> None:
         info = await services.engine.progress.streak(
             player_of(interaction.user), services.clock(), chat_of(interaction)
         )
-    await send(interaction, content=render.streak(info), ephemeral=private)
+    await send(
+        interaction, content=render.streak(info, translator_of(interaction)), ephemeral=private
+    )
 
 
 async def stats(interaction: discord.Interaction[Any]) -> None:
@@ -51,10 +54,11 @@ async def stats(interaction: discord.Interaction[Any]) -> None:
     player, now, chat = player_of(interaction.user), services.clock(), chat_of(interaction)
     async with deferring(interaction, ephemeral=private):
         data = await services.engine.progress.stats(player, now, chat)
-        embed = render.stats(data)
+        embed = render.stats(data, translator_of(interaction))
         try:  # the chart; without it (logged), the embed stands alone
             png = await render_stats(
-                stats_chart_data(await services.engine.progress.activity(player, now, chat))
+                stats_chart_data(await services.engine.progress.activity(player, now, chat)),
+                translator_of(interaction),
             )
         except Exception:
             log.exception("Drawing the /stats image failed")
@@ -83,10 +87,10 @@ async def leaderboard(
         )
         if image:
             try:
-                png = await render_leaderboard(chart)
+                png = await render_leaderboard(chart, translator_of(interaction))
             except Exception:
                 log.exception("Drawing the /leaderboard image failed")
-    embed = render.leaderboard(chart.board)
+    embed = render.leaderboard(chart.board, translator_of(interaction))
     if png is None:
         await send(interaction, embed=embed)
         return
@@ -97,7 +101,11 @@ async def leaderboard(
 
 async def topics(interaction: discord.Interaction[Any]) -> None:
     items = await services_of(interaction).engine.settings.chat_topics(chat_of(interaction))
-    await send(interaction, embed=render.topics(items), ephemeral=in_server(interaction))
+    await send(
+        interaction,
+        embed=render.topics(items, translator_of(interaction)),
+        ephemeral=in_server(interaction),
+    )
 
 
 async def export(interaction: discord.Interaction[Any]) -> None:
@@ -108,12 +116,14 @@ async def export(interaction: discord.Interaction[Any]) -> None:
         history = await services.engine.progress.history(player_of(interaction.user))
         data = await asyncio.to_thread(history_csv, history) if history else b""
     if not history:
-        await send(interaction, content=render.EXPORT_EMPTY, ephemeral=private)
+        await send(
+            interaction, content=render.export_empty(translator_of(interaction)), ephemeral=private
+        )
         return
     document = discord.File(io.BytesIO(data), filename=export_filename(services.clock().date()))
     await send(
         interaction,
-        content=render.export_caption(len(history)),
+        content=render.export_caption(len(history), translator_of(interaction)),
         file=document,
         ephemeral=private,
     )
@@ -127,5 +137,7 @@ async def remind(interaction: discord.Interaction[Any], switch: Switch) -> None:
             player_of(interaction.user), switch == "on", services.clock()
         )
     await send(
-        interaction, content=render.reminders(switch == "on"), ephemeral=in_server(interaction)
+        interaction,
+        content=render.reminders(switch == "on", translator_of(interaction)),
+        ephemeral=in_server(interaction),
     )

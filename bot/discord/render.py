@@ -1,7 +1,7 @@
 """Engine results as Discord embeds and text, within Discord's size limits.
 
 The wording follows the Telegram adapter's (bot/telegram/render.py), in Discord's
-Markdown instead of Telegram's HTML. Deck questions and answers are rendered from the
+Markdown instead of Telegram's HTML, and in the reader's language (`Translator`). Deck questions and answers are rendered from the
 deck's Markdown subset (bot/decks/markdown.py), every marker paired; other deck text and
 people's names are escaped. Every message goes out with mentions disabled, so no text
 can ping anyone.
@@ -28,6 +28,7 @@ from bot.engine.results import (
 )
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
+from bot.i18n import Translator
 from bot.presentation import wording
 from bot.presentation.errors import unknown_filter_text
 from bot.presentation.feedback import (
@@ -113,16 +114,16 @@ PEOPLE = Markup(escape=name, bold=_bold, code=_code, italic=_italic)
 # -- questions and answers -------------------------------------------------------------
 
 
-def question(asked: Asked) -> discord.Embed:
+def question(asked: Asked, t: Translator) -> discord.Embed:
     q = asked.question
-    heading = "📅 Daily question" if asked.kind == "daily" else "❓ Question"
-    review = " · 🔁 review" if asked.is_review else ""
+    heading = t._("📅 Daily question") if asked.kind == "daily" else t._("❓ Question")
+    review = t._(" · 🔁 review") if asked.is_review else ""
     embed = discord.Embed(
         title=clip(f"{heading} · {escape_discord(q.topic)}{review}", TITLE_MAX),
         description=clip_markdown(_question_body(q), DESCRIPTION_MAX),
         colour=QUESTION_COLOUR,
     )
-    embed.set_footer(text=_how_to_answer(q, asked.is_group))
+    embed.set_footer(text=_how_to_answer(q, asked.is_group, t))
     return embed
 
 
@@ -143,10 +144,10 @@ def _question_body(q: Question) -> str:
     return f"{text}\n\n{options}"
 
 
-def _how_to_answer(q: Question, is_group: bool) -> str:
-    how = "Pick an answer below." if q.is_multiple_choice else "Press Answer to reply."
+def _how_to_answer(q: Question, is_group: bool, t: Translator) -> str:
+    how = t._("Pick an answer below.") if q.is_multiple_choice else t._("Press Answer to reply.")
     if is_group:
-        how += " Only you see your result; the model answer is revealed later."
+        how += " " + t._("Only you see your result; the model answer is revealed later.")
     return how
 
 
@@ -157,22 +158,27 @@ def question_text(message: discord.Message | None) -> str | None:
     return message.embeds[0].description or None
 
 
-def model_answer(q: Question) -> str:
-    text = f"**Model answer**\n{discord_markdown(q.answer)}"
+def model_answer(q: Question, t: Translator) -> str:
+    text = f"**{t._('Model answer')}**\n{discord_markdown(q.answer)}"
     if q.choices is not None and q.correct is not None:
-        text = f"Correct option: **{escape_discord(q.choices[q.correct])}**\n\n{text}"
+        option = f"**{escape_discord(q.choices[q.correct])}**"
+        text = t._("Correct option: {option}", option=option) + f"\n\n{text}"
     return text
 
 
-def feedback(result: AnswerResult) -> discord.Embed:
+def skipped(q: Question, t: Translator) -> str:
+    return clip(t._("⏭ Skipped.") + f"\n\n{model_answer(q, t)}", CONTENT_MAX)
+
+
+def feedback(result: AnswerResult, t: Translator) -> discord.Embed:
     """A player's result: verdict, key points, model answer, streak news."""
     view = feedback_view(result)
     q = view.question
     explanation = escape_discord(q.explanation or "")
     blocks = [explanation if q.is_multiple_choice else "\n".join(key_point_lines(view, DECK_TEXT))]
-    blocks += [model_answer(q), _streak_news(view)]
+    blocks += [model_answer(q, t), _streak_news(view, t)]
     return discord.Embed(
-        title=clip(verdict_text(view, PLAIN), TITLE_MAX),
+        title=clip(verdict_text(view, PLAIN, t), TITLE_MAX),
         description=clip_markdown("\n\n".join(b for b in blocks if b), DESCRIPTION_MAX),
         colour=VERDICT_COLOURS[view.verdict],
     )
@@ -188,89 +194,97 @@ VERDICT_COLOURS = {
 }
 
 
-def _streak_news(view: Feedback) -> str:
-    first = f"+{view.points} pts · {streak_line(view.streak)}"
-    return "\n".join([first, *wording.streak_events(view)])
+def _streak_news(view: Feedback, t: Translator) -> str:
+    first = t.n_("+{count} pt", "+{count} pts", view.points) + f" · {streak_line(view.streak, t)}"
+    return "\n".join([first, *wording.streak_events(view, t)])
 
 
-def rating_prompt(proposed: Rating) -> str:
-    return f"🧠 Recall rated **{proposed.label}** from your answer; press a button to change it."
+def rating_prompt(proposed: Rating, t: Translator) -> str:
+    rating = _bold(wording.rating_label(proposed, t))
+    return "🧠 " + t._(
+        "Recall rated {rating} from your answer; press a button to change it.",
+        rating=rating,
+    )
 
 
-def rated(result: RatingResult) -> str:
-    return f"✅ {rated_text(result, PEOPLE)}"
+def rated(result: RatingResult, t: Translator) -> str:
+    return f"✅ {rated_text(result, PEOPLE, t)}"
 
 
-def reveal(data: Reveal) -> discord.Embed:
+def reveal(data: Reveal, t: Translator) -> discord.Embed:
     q = data.question
     embed = discord.Embed(
-        title=clip(f"💡 Answer · {escape_discord(q.topic)}", TITLE_MAX),
+        title=clip(t._("💡 Answer") + f" · {escape_discord(q.topic)}", TITLE_MAX),
         description=clip_markdown(
-            f"{discord_markdown(q.question)}\n\n{model_answer(q)}", DESCRIPTION_MAX
+            f"{discord_markdown(q.question)}\n\n{model_answer(q, t)}", DESCRIPTION_MAX
         ),
         colour=INFO_COLOUR,
     )
     embed.add_field(
-        name=who_answered(), value=clip(_reveal_scores(data.entries), FIELD_MAX), inline=False
+        name=who_answered(t),
+        value=clip(_reveal_scores(data.entries, t), FIELD_MAX),
+        inline=False,
     )
     return embed
 
 
-def _reveal_scores(entries: tuple[RevealEntry, ...]) -> str:
-    return "\n".join(reveal_score_lines(reveal_scores(entries), PEOPLE))
+def _reveal_scores(entries: tuple[RevealEntry, ...], t: Translator) -> str:
+    return "\n".join(reveal_score_lines(reveal_scores(entries), PEOPLE, t))
 
 
 # -- progress --------------------------------------------------------------------------
 
 
-def streak_line(info: StreakInfo) -> str:
-    return wording.streak_line(info, _bold)
+def streak_line(info: StreakInfo, t: Translator) -> str:
+    return wording.streak_line(info, _bold, t)
 
 
-def streak(info: StreakInfo) -> str:
-    return wording.streak(info, _bold)
+def streak(info: StreakInfo, t: Translator) -> str:
+    return wording.streak(info, _bold, t)
 
 
-def stats(data: UserStats) -> discord.Embed:
-    lines = summary_lines(data, PEOPLE)
+def stats(data: UserStats, t: Translator) -> discord.Embed:
+    lines = summary_lines(data, PEOPLE, t)
     if not data.answered:
-        lines.append(f"\n{no_answers_yet()}")
+        lines.append(f"\n{no_answers_yet(t)}")
     embed = discord.Embed(
-        title=stats_title(PLAIN), description="\n".join(lines), colour=INFO_COLOUR
+        title=stats_title(PLAIN, t), description="\n".join(lines), colour=INFO_COLOUR
     )
     seen = topics_played(data)
     if seen:
-        by_topics = "\n".join(topic_lines(seen, DECK_TEXT))
-        embed.add_field(name=by_topic(), value=clip(by_topics, FIELD_MAX), inline=False)
+        by_topics = "\n".join(topic_lines(seen, DECK_TEXT, t))
+        embed.add_field(name=by_topic(t), value=clip(by_topics, FIELD_MAX), inline=False)
     if data.weakest:
-        embed.add_field(name=practise_next(), value=clip(weakest_text(data, DECK_TEXT), FIELD_MAX))
+        embed.add_field(
+            name=practise_next(t), value=clip(weakest_text(data, DECK_TEXT), FIELD_MAX)
+        )
     return embed
 
 
-def leaderboard(board: Leaderboard) -> discord.Embed:
+def leaderboard(board: Leaderboard, t: Translator) -> discord.Embed:
     if not board.entries:
-        description = no_points_yet(by_reply=False)
+        description = no_points_yet(t, by_reply=False)
     else:
-        description = "\n".join(leader_lines(board, PEOPLE))
+        description = "\n".join(leader_lines(board, PEOPLE, t))
     embed = discord.Embed(
-        title=leaderboard_title(board, PLAIN),
+        title=leaderboard_title(board, PLAIN, t),
         description=clip(description, DESCRIPTION_MAX),
         colour=INFO_COLOUR,
     )
-    embed.set_footer(text=players(board.members))
+    embed.set_footer(text=players(board.members, t))
     return embed
 
 
-def topics(items: list[tuple[str, int]]) -> discord.Embed:
+def topics(items: list[tuple[str, int]], t: Translator) -> discord.Embed:
     lines = [f"• {topic} ({count})" for topic, count in items[:TOPICS_SHOWN]]
     if len(items) > TOPICS_SHOWN:
-        lines.append(f"…and {len(items) - TOPICS_SHOWN} more.")
+        lines.append(t._("…and {count} more.", count=len(items) - TOPICS_SHOWN))
     embed = discord.Embed(
-        title="📚 Topics",
-        description=clip("\n".join(lines) or "No questions loaded.", DESCRIPTION_MAX),
+        title=t._("📚 Topics"),
+        description=clip("\n".join(lines) or t._("No questions loaded."), DESCRIPTION_MAX),
         colour=INFO_COLOUR,
     )
-    embed.set_footer(text="/quiz followed by part of a topic, a tag or a deck id.")
+    embed.set_footer(text=t._("/quiz followed by part of a topic, a tag or a deck id."))
     return embed
 
 
@@ -287,25 +301,30 @@ def recap(data: Recap) -> discord.Embed:
     )
 
 
-EXPORT_EMPTY = "📄 No answers to export yet: try /quiz."
+def export_empty(t: Translator) -> str:
+    return t._("📄 No answers to export yet: try /quiz.")
 
 
-export_caption = wording.export_caption
+def export_caption(answers: int, t: Translator) -> str:
+    return wording.export_caption(answers, t)
 
 
-def reminders(enabled: bool) -> str:
+def reminders(enabled: bool, t: Translator) -> str:
     if enabled:
-        return "⏰ Reminders on: I nudge you by DM in the evening if your streak is at risk."
-    return "🔕 Reminders off."
+        return t._("⏰ Reminders on: I nudge you by DM in the evening if your streak is at risk.")
+    return t._("🔕 Reminders off.")
 
 
-def unknown_filter(error: UnknownFilter) -> str:
-    text = unknown_filter_text(
-        error,
-        shown=lambda text: f"**{discord.utils.escape_markdown(clip(text, ECHO_MAX))}**",
-        name=lambda name: f"`{name}`",
-    )
-    return clip(text, CONTENT_MAX)
+def unknown_filter(error: UnknownFilter, t: Translator) -> str:
+    shown = f"**{discord.utils.escape_markdown(clip(error.text, ECHO_MAX))}**"
+    lines = [t._("Nothing matches {text}.", text=shown)]
+    if error.closest:
+        closest = ", ".join(f"`{name}`" for name in error.closest)
+        lines.append(t._("Closest: {topics}", topics=closest))
+    if error.decks:
+        lines.append(t._("Decks: {decks}", decks=", ".join(f"`{deck}`" for deck in error.decks)))
+    lines.append(t._("See /topics for topics; any open question is still open."))
+    return clip("\n".join(lines), CONTENT_MAX)
 
 
 # -- daily push ------------------------------------------------------------------------
@@ -361,4 +380,5 @@ def _minutes(minutes: int) -> str:
     return f"{minutes} minutes"
 
 
-reminder = wording.reminder
+def reminder(current: int, freezes: int, t: Translator) -> str:
+    return wording.reminder(current, freezes, t)

@@ -30,6 +30,7 @@ from bot.discord.answering import question_view
 from bot.discord.context import PLATFORM
 from bot.discord.notices import PauseNotices
 from bot.engine.results import Asked, Reveal
+from bot.i18n import DEFAULT, LANGUAGES, Translator, translator_for
 from bot.progress.recap import Recap
 from scheduler.sending import (
     ChatTarget,
@@ -53,6 +54,11 @@ _PAUSE_REASONS = {
 }
 
 
+def _translator(language: str | None) -> Translator:
+    """A channel's stored language (None, or none of ours: the default)."""
+    return translator_for(language if language in LANGUAGES else DEFAULT)
+
+
 class DiscordSender:
     """Sends through a connected client; each method returns or raises a `SendError`."""
 
@@ -72,8 +78,8 @@ class DiscordSender:
         channel = self._channel(target.external_id, private=not target.is_group)
         send = channel.send(
             render.question_note(asked),
-            embed=render.question(asked),
-            view=question_view(asked),
+            embed=render.question(asked, _translator(target.language)),
+            view=question_view(asked, _translator(target.language)),
             allowed_mentions=discord.AllowedMentions.none(),
         )
         try:
@@ -95,7 +101,7 @@ class DiscordSender:
             )
         await outcome_of(
             channel.send(
-                embed=render.reveal(reveal),
+                embed=render.reveal(reveal, _translator(reveal.language)),
                 reference=reference,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -105,7 +111,7 @@ class DiscordSender:
         channel = self._channel(target.external_id, private=True)
         await outcome_of(
             channel.send(
-                render.reminder(streak.current, streak.freezes),
+                render.reminder(streak.current, streak.freezes, _translator(target.language)),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         )

@@ -1,7 +1,7 @@
 """The words for the engine's errors, shared by Telegram, Discord and the console.
 
 The engine raises typed errors (`bot.errors`) with a code and the facts; this module
-says each one as a plain sentence. Adapters add their markup and length limits: Telegram
+says each one as a plain sentence (a message id: adapters translate it with `t._`). Adapters add their markup and length limits: Telegram
 escapes the sentence for HTML, Discord clips it to a message, the console prints it.
 """
 
@@ -20,30 +20,33 @@ from bot.errors import (
     UnknownAttempt,
     UnknownFilter,
 )
+from bot.i18n import N_
 
 NO_OPEN_QUESTION = {
-    "never_asked": "No question has been asked here yet: try /quiz.",
-    "none_open": "No question is open: try /quiz.",
-    "reply_needed": "Reply to a question to answer it.",
-    "unknown_poll": "That poll is not one of this quiz's questions.",
-    "question_removed": "That question is no longer in the decks.",
-    "nothing_to_reveal": "There is no question waiting for its answer here.",
-    "unavailable": "That question is no longer available.",
-    "closed": "This question is closed: its answer was revealed, or it is no longer in the decks.",
+    "never_asked": N_("No question has been asked here yet: try /quiz."),
+    "none_open": N_("No question is open: try /quiz."),
+    "reply_needed": N_("Reply to a question to answer it."),
+    "unknown_poll": N_("That poll is not one of this quiz's questions."),
+    "question_removed": N_("That question is no longer in the decks."),
+    "nothing_to_reveal": N_("There is no question waiting for its answer here."),
+    "unavailable": N_("That question is no longer available."),
+    "closed": N_(
+        "This question is closed: its answer was revealed, or it is no longer in the decks."
+    ),
 }
 UNKNOWN_ATTEMPT = {
-    "not_yours": "That answer is not yours to rate.",
-    "not_ratable": "That answer cannot be rated.",
+    "not_yours": N_("That answer is not yours to rate."),
+    "not_ratable": N_("That answer cannot be rated."),
 }
 NO_HINT = {
-    "no_key_points": "This question has no key points to hint at.",
-    "private_only": "Hints and “I don't know” are for private chats.",
+    "no_key_points": N_("This question has no key points to hint at."),
+    "private_only": N_("Hints and “I don't know” are for private chats."),
 }
-NOTHING_TO_ASK = "You have met every question here today. Come back tomorrow!"
-ALREADY_ANSWERED = "You already answered this question."
-ALREADY_REVEALED = "That answer was already revealed."
-SOMETHING_WENT_WRONG = "Something went wrong, try again."
-UNKNOWN_FILTER_HINT = "See /topics for topics; any open question is still open."
+NOTHING_TO_ASK = N_("You have met every question here today. Come back tomorrow!")
+ALREADY_ANSWERED = N_("You already answered this question.")
+ALREADY_REVEALED = N_("That answer was already revealed.")
+SOMETHING_WENT_WRONG = N_("Something went wrong, try again.")
+UNKNOWN_FILTER_HINT = N_("See /topics for topics; any open question is still open.")
 
 
 def error_text(error: QuizError) -> str:

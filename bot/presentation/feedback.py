@@ -16,6 +16,7 @@ from enum import StrEnum
 from bot.decks.model import Question
 from bot.engine.results import AnswerResult, RatingResult, StreakInfo
 from bot.engine.srs import Rating
+from bot.i18n import Translator
 from bot.presentation.markup import Markup, clip
 
 EVIDENCE_LIMIT = 80
@@ -114,16 +115,22 @@ _MARKS = {
 }
 
 
-def verdict_text(view: Feedback, m: Markup) -> str:
+def verdict_text(view: Feedback, m: Markup, t: Translator) -> str:
     """The verdict in one line ("🎯 2/2 key points covered.")."""
     if view.verdict is Verdict.CORRECT:
-        return f"✅ {m.bold('Correct!')}"
+        return f"✅ {m.bold(t._('Correct!'))}"
     if view.verdict is Verdict.WRONG:
-        return f"❌ {m.bold('Not quite.')}"
+        return f"❌ {m.bold(t._('Not quite.'))}"
     if view.verdict is Verdict.RECORDED:
-        return f"📝 {m.bold('Answer recorded.')} Compare it with the model answer below."
-    covered = f"{len(view.covered)}/{view.key_points_total} key points"
-    return f"{_MARKS[view.verdict]} {m.bold(covered)} covered."
+        compare = t._("Compare it with the model answer below.")
+        return f"📝 {m.bold(t._('Answer recorded.'))} {compare}"
+    covered = t.n_(
+        "{covered}/{count} key point",
+        "{covered}/{count} key points",
+        view.key_points_total,
+        covered=len(view.covered),
+    )
+    return f"{_MARKS[view.verdict]} " + t._("{points} covered.", points=m.bold(covered))
 
 
 def key_point_lines(view: Feedback, m: Markup) -> list[str]:
@@ -137,11 +144,33 @@ def key_point_lines(view: Feedback, m: Markup) -> list[str]:
     return lines
 
 
-def next_review(days: int) -> str:
-    return "tomorrow" if days <= 1 else f"in {days} days"
+def next_review(days: int, t: Translator) -> str:
+    if days <= 1:
+        return t._("tomorrow")
+    return t.n_("in {count} day", "in {count} days", days)
 
 
-def rated_text(result: RatingResult, m: Markup) -> str:
+def rated_text(result: RatingResult, m: Markup, t: Translator) -> str:
     """The rating in force and when the question comes back ("Rated Good: next review
     in 3 days.")."""
-    return f"Rated {m.bold(result.rating.label)}: next review {next_review(result.interval_days)}."
+    rating = m.bold(rating_label(result.rating, t))
+    days = result.interval_days
+    if days <= 1:
+        return t._("Rated {rating}: next review tomorrow.", rating=rating)
+    return t.n_(
+        "Rated {rating}: next review in {count} day.",
+        "Rated {rating}: next review in {count} days.",
+        days,
+        rating=rating,
+    )
+
+
+def rating_label(rating: Rating, t: Translator) -> str:
+    """A recall rating's name, as its buttons, prompts and feedback say it."""
+    labels = {
+        Rating.AGAIN: t._("Again"),
+        Rating.HARD: t._("Hard"),
+        Rating.GOOD: t._("Good"),
+        Rating.EASY: t._("Easy"),
+    }
+    return labels[rating]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.engine.results import RevealEntry
+from bot.i18n import Translator
 from bot.presentation.markup import Markup
 
 REVEAL_LINES = 10
@@ -46,18 +47,19 @@ def reveal_scores(entries: tuple[RevealEntry, ...]) -> RevealScores:
     return RevealScores(lines, max(0, len(ranked) - REVEAL_LINES))
 
 
-def who_answered() -> str:
-    return "Who answered"
+def who_answered(t: Translator) -> str:
+    return t._("Who answered")
 
 
-def reveal_score_lines(scores: RevealScores, m: Markup) -> list[str]:
+def reveal_score_lines(scores: RevealScores, m: Markup, t: Translator) -> list[str]:
     """One line per answer shown ("🥇 Ada: 90% · +10 pts"), or that nobody answered."""
     if not scores.lines:
-        return ["Nobody answered this one."]
+        return [t._("Nobody answered this one.")]
     lines = [
-        f"{line.badge} {m.escape(line.display_name)}: {line.percent}% · +{line.points} pts"
+        f"{line.badge} {m.escape(line.display_name)}: {line.percent}% · "
+        + t.n_("+{count} pt", "+{count} pts", line.points)
         for line in scores.lines
     ]
     if scores.more:
-        lines.append(f"…and {scores.more} more.")
+        lines.append(t._("…and {count} more.", count=scores.more))
     return lines

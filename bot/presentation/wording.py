@@ -1,4 +1,5 @@
-"""Sentences both chat adapters say, in one place; each adapter passes its own bold markup.
+"""Sentences both chat adapters say, in one place; each adapter passes its own bold markup
+and the reader's `Translator`.
 
 Nothing here carries user- or deck-supplied text, only numbers and dates, so the result is
 safe in Telegram HTML and Discord Markdown alike.
@@ -9,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.engine.results import StreakInfo
+from bot.i18n import Translator
 from bot.presentation.feedback import Feedback
+from bot.presentation.feedback import rating_label as rating_label
 
 Bold = Callable[[str], str]
 
@@ -18,53 +21,84 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def streak_line(info: StreakInfo, bold: Bold) -> str:
-    days = "day" if info.current == 1 else "days"
-    line = f"🔥 Streak: {bold(str(info.current))} {days} · best {info.longest}"
+def streak_line(info: StreakInfo, bold: Bold, t: Translator) -> str:
+    line = t.n_(
+        "🔥 Streak: {days} day · best {best}",
+        "🔥 Streak: {days} days · best {best}",
+        info.current,
+        days=bold(str(info.current)),
+        best=info.longest,
+    )
     if info.freezes:
         line += f" · 🧊 {info.freezes}"
     return line
 
 
-def streak(info: StreakInfo, bold: Bold) -> str:
+def streak(info: StreakInfo, bold: Bold, t: Translator) -> str:
     if info.answered_today:
-        today = "✅ You answered today."
+        today = t._("✅ You answered today.")
     elif info.at_risk:
-        today = "⏳ Answer a question today to keep it: /quiz"
+        today = t._("⏳ Answer a question today to keep it: /quiz")
     else:
-        today = "Answer a question today to start one: /quiz"
+        today = t._("Answer a question today to start one: /quiz")
     freezes = (
-        f"\n🧊 {plural(info.freezes, 'streak freeze')}: each covers a missed day."
+        "\n🧊 "
+        + t.n_(
+            "{count} streak freeze: each covers a missed day.",
+            "{count} streak freezes: each covers a missed day.",
+            info.freezes,
+        )
         if info.freezes
         else ""
     )
-    return f"{streak_line(info, bold)}\n{today}{freezes}"
+    return f"{streak_line(info, bold, t)}\n{today}{freezes}"
 
 
-def streak_events(result: Feedback) -> list[str]:
+def streak_events(result: Feedback, t: Translator) -> list[str]:
     """What this answer did to the streak beyond adding a day: freezes used or earned, a
     streak lost."""
     lines = []
     if result.frozen_days:
         days = ", ".join(day.isoformat() for day in result.frozen_days)
-        plural_s = "s" if len(result.frozen_days) > 1 else ""
-        lines.append(f"🧊 Streak freeze{plural_s} used for {days}: your streak lives on.")
+        lines.append(
+            t.n_(
+                "🧊 Streak freeze used for {days}: your streak lives on.",
+                "🧊 Streak freezes used for {days}: your streak lives on.",
+                len(result.frozen_days),
+                days=days,
+            )
+        )
     if result.broken_streak:
-        lines.append(f"💔 Your {result.broken_streak}-day streak ended; a new one starts today.")
+        lines.append(
+            t._(
+                "💔 Your {days}-day streak ended; a new one starts today.",
+                days=result.broken_streak,
+            )
+        )
     if result.freeze_earned:
-        lines.append("🎁 You earned a streak freeze: it covers a day you miss.")
+        lines.append(t._("🎁 You earned a streak freeze: it covers a day you miss."))
     return lines
 
 
-def reminder(current: int, freezes: int) -> str:
-    text = f"⏰ Your {current}-day streak ends tonight unless you answer a question: /quiz"
+def reminder(current: int, freezes: int, t: Translator) -> str:
+    text = t._(
+        "⏰ Your {days}-day streak ends tonight unless you answer a question: /quiz",
+        days=current,
+    )
     if freezes:
-        text += f"\n🧊 You have {plural(freezes, 'streak freeze')} left."
+        text += "\n" + t.n_(
+            "🧊 You have {count} streak freeze left.",
+            "🧊 You have {count} streak freezes left.",
+            freezes,
+        )
     return text
 
 
-def export_caption(answers: int) -> str:
-    return (
-        f"📄 Your answer history: {plural(answers, 'answer')}, oldest "
-        "first (UTF-8 CSV; opens in Excel, LibreOffice and Google Sheets)."
+def export_caption(answers: int, t: Translator) -> str:
+    return t.n_(
+        "📄 Your answer history: {count} answer, oldest first (UTF-8 CSV; opens in Excel, "
+        "LibreOffice and Google Sheets).",
+        "📄 Your answer history: {count} answers, oldest first (UTF-8 CSV; opens in Excel, "
+        "LibreOffice and Google Sheets).",
+        answers,
     )

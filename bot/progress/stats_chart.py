@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.engine.results import StreakInfo, TopicMastery
+from bot.i18n import DEFAULT, N_, Translator, percent, translator_for
 from bot.progress.canvas import INK, MUTED, TRACK, WIDTH_IN, Sheet, png_bytes, render_png
 from bot.progress.chart_data import StatsChartData
 from bot.progress.fonts import Fonts, chart_fonts, clip
@@ -26,8 +27,12 @@ FROZEN = "#9fd3f7"
 STREAK_EDGE = "#f77f00"
 TODAY_EDGE = INK
 WEAK, FAIR, STRONG = "#e5534b", "#f0a020", "#2da44e"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-DAY_NAMES = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+MONTHS = (
+    *(N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun")),
+    *(N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")),
+)
+"""Month names (message ids: each is translated where it is drawn)."""
+DAY_NAMES = (N_("Mon"), "", N_("Wed"), "", N_("Fri"), "", N_("Sun"))
 SNOWFLAKE = "\u2744"
 
 # Layout, in inches from the top-left corner.
@@ -74,56 +79,66 @@ def shown_topics(topics: tuple[TopicMastery, ...]) -> tuple[tuple[TopicMastery, 
     return kept, len(topics) - len(kept)
 
 
-def title_text(name: str, streak: StreakInfo) -> str:
-    days = "day" if streak.current == 1 else "days"
-    text = f"{name} · streak {streak.current} {days}"
+def title_text(name: str, streak: StreakInfo, t: Translator | None = None) -> str:
+    t = t or translator_for(DEFAULT)
+    text = t.n_(
+        "{name} · streak {count} day", "{name} · streak {count} days", streak.current, name=name
+    )
     if streak.longest > streak.current:
-        text += f" (best {streak.longest})"
+        text += t._(" (best {best})", best=streak.longest)
     return text
 
 
-def subtitle_text(data: StatsChartData) -> str:
-    text = (
-        f"{data.answered} answer{'s' if data.answered != 1 else ''} · "
-        f"{data.questions_seen}/{data.questions_total} questions seen"
+def subtitle_text(data: StatsChartData, t: Translator | None = None) -> str:
+    t = t or translator_for(DEFAULT)
+    text = t.n_("{count} answer", "{count} answers", data.answered) + " · "
+    text += t._(
+        "{seen}/{total} questions seen", seen=data.questions_seen, total=data.questions_total
     )
     if data.answered:
-        text += f" · average {data.average_score:.0%}"
+        average = percent(data.average_score)
+        text += " · " + t._("average {average}", average=average)
     if data.streak.freezes:
-        text += f" · {data.streak.freezes} freeze{'s' if data.streak.freezes != 1 else ''} held"
+        text += " · " + t.n_("{count} freeze held", "{count} freezes held", data.streak.freezes)
     return text
 
 
-def stats_caption(data: StatsChartData) -> str:
+def stats_caption(data: StatsChartData, t: Translator | None = None) -> str:
     """A short caption for the image (plain text, well under Telegram's 1024)."""
-    return f"{title_text(data.display_name, data.streak)}\n{subtitle_text(data)}"
+    return f"{title_text(data.display_name, data.streak, t)}\n{subtitle_text(data, t)}"
 
 
-def build_stats_sheet(data: StatsChartData, fonts: Fonts | None = None) -> Sheet:
-    """The chart, ready to draw. Calendar cells have gid "day YYYY-MM-DD", mastery bars
-    "mastery N" (for checks)."""
+def build_stats_sheet(
+    data: StatsChartData, fonts: Fonts | None = None, t: Translator | None = None
+) -> Sheet:
+    """The chart, ready to draw, its labels in `t`'s language (English by default).
+    Calendar cells have gid "day YYYY-MM-DD", mastery bars "mastery N" (for checks)."""
+    t = t or translator_for(DEFAULT)
     fonts = fonts or chart_fonts()
     topics, hidden = shown_topics(data.topics)
     layout = _layout(data.heatmap.weeks, len(topics) + (1 if hidden else 0))
     sheet = Sheet(layout.height, fonts)
-    name = fonts.label(data.display_name, "You")
-    sheet.text(_MARGIN, 0.3, clip(title_text(name, data.streak), 44), size=17, bold=True)
-    sheet.text(_MARGIN, 0.78, clip(subtitle_text(data), 80), color=MUTED)
-    sheet.text(_MARGIN, _TITLE + 0.05, f"Last {data.heatmap.weeks} weeks", size=13, bold=True)
-    _calendar(sheet, data, layout)
-    _legend(sheet, layout.calendar_top + 7 * layout.pitch + 0.25)
+    name = fonts.label(data.display_name, t._("You"))
+    sheet.text(_MARGIN, 0.3, clip(title_text(name, data.streak, t), 44), size=17, bold=True)
+    sheet.text(_MARGIN, 0.78, clip(subtitle_text(data, t), 80), color=MUTED)
+    weeks = t.n_("Last {count} week", "Last {count} weeks", data.heatmap.weeks)
+    sheet.text(_MARGIN, _TITLE + 0.05, weeks, size=13, bold=True)
+    _calendar(sheet, data, layout, t)
+    _legend(sheet, layout.calendar_top + 7 * layout.pitch + 0.25, t)
     sheet.text(
-        _MARGIN, layout.mastery_top - _SECTION + 0.05, "Mastery by topic", size=13, bold=True
+        _MARGIN, layout.mastery_top - _SECTION + 0.05, t._("Mastery by topic"), size=13, bold=True
     )
-    _mastery(sheet, topics, hidden, layout.mastery_top)
+    _mastery(sheet, topics, hidden, layout.mastery_top, t)
     return sheet
 
 
-def build_stats_figure(data: StatsChartData, fonts: Fonts | None = None) -> Figure:
-    return build_stats_sheet(data, fonts).figure
+def build_stats_figure(
+    data: StatsChartData, fonts: Fonts | None = None, t: Translator | None = None
+) -> Figure:
+    return build_stats_sheet(data, fonts, t).figure
 
 
-def _calendar(sheet: Sheet, data: StatsChartData, layout: _Layout) -> None:
+def _calendar(sheet: Sheet, data: StatsChartData, layout: _Layout, t: Translator) -> None:
     heatmap, pitch, top = data.heatmap, layout.pitch, layout.calendar_top
     gap = _GAP * pitch
     for cell in heatmap.cells:
@@ -148,7 +163,7 @@ def _calendar(sheet: Sheet, data: StatsChartData, layout: _Layout) -> None:
             sheet.text(
                 _LEFT - 0.08,
                 top + (row + 0.5) * pitch,
-                label,
+                t._(label),
                 size=10.5,
                 color=MUTED,
                 ha="right",
@@ -163,7 +178,7 @@ def _calendar(sheet: Sheet, data: StatsChartData, layout: _Layout) -> None:
             sheet.text(
                 _LEFT + week * pitch + gap / 2,
                 top - 0.08,
-                MONTHS[month - 1],
+                t._(MONTHS[month - 1]),
                 size=10.5,
                 color=MUTED,
                 va="bottom",
@@ -171,7 +186,7 @@ def _calendar(sheet: Sheet, data: StatsChartData, layout: _Layout) -> None:
             last_label = week
 
 
-def _legend(sheet: Sheet, y: float) -> None:
+def _legend(sheet: Sheet, y: float, t: Translator) -> None:
     box = 0.18
     x = _LEFT
 
@@ -181,17 +196,17 @@ def _legend(sheet: Sheet, y: float) -> None:
     def words(text: str) -> None:
         sheet.text(x, y, text, size=10, color=MUTED, va="center")
 
-    words("less")
+    words(t._("less"))
     x += 0.42
     for shade in SHADES:
         swatch(shade)
         x += 0.24
-    words("more")
+    words(t._("more"))
     x += 0.75
     for face, edge, label in (
-        (FROZEN, None, "freeze"),
-        (SHADES[2], STREAK_EDGE, "streak"),
-        (SHADES[0], TODAY_EDGE, "today"),
+        (FROZEN, None, t._("freeze")),
+        (SHADES[2], STREAK_EDGE, t._("streak")),
+        (SHADES[0], TODAY_EDGE, t._("today")),
     ):
         swatch(face, edge)
         x += 0.27
@@ -207,16 +222,24 @@ def score_colour(score: float) -> str:
     return STRONG
 
 
-def _mastery(sheet: Sheet, topics: tuple[TopicMastery, ...], hidden: int, top: float) -> None:
+def _mastery(
+    sheet: Sheet, topics: tuple[TopicMastery, ...], hidden: int, top: float, t: Translator
+) -> None:
     width = WIDTH_IN - 2 * _MARGIN
     for row, topic in enumerate(topics):
         y = top + row * _ROW
-        label = clip(sheet.fonts.label(topic.topic, f"Topic {row + 1}"), 46)
+        label = clip(sheet.fonts.label(topic.topic, t._("Topic {number}", number=row + 1)), 46)
         sheet.text(_MARGIN, y + 0.04, label)
         if topic.seen:
-            figures, colour = f"{topic.average_score:.0%} · {topic.seen}/{topic.total} seen", INK
+            figures = t._(
+                "{average} · {seen}/{total} seen",
+                average=percent(topic.average_score),
+                seen=topic.seen,
+                total=topic.total,
+            )
+            colour = INK
         else:
-            figures, colour = f"not started · 0/{topic.total}", MUTED
+            figures, colour = t._("not started · 0/{total}", total=topic.total), MUTED
         sheet.text(_MARGIN + width, y + 0.04, figures, color=colour, ha="right")
         sheet.rect(_MARGIN, y + 0.33, width, 0.18, TRACK)
         share = topic.average_score if topic.seen else 0.0
@@ -227,17 +250,19 @@ def _mastery(sheet: Sheet, topics: tuple[TopicMastery, ...], hidden: int, top: f
         sheet.text(
             _MARGIN,
             top + len(topics) * _ROW + 0.1,
-            f"+ {hidden} more topics not shown",
+            t.n_("+ {count} more topic not shown", "+ {count} more topics not shown", hidden),
             color=MUTED,
         )
     if not topics:
-        sheet.text(_MARGIN, top + 0.1, "No topics yet.", color=MUTED)
+        sheet.text(_MARGIN, top + 0.1, t._("No topics yet."), color=MUTED)
 
 
-def stats_png(data: StatsChartData, fonts: Fonts | None = None) -> bytes:
-    return png_bytes(build_stats_figure(data, fonts))
+def stats_png(
+    data: StatsChartData, fonts: Fonts | None = None, t: Translator | None = None
+) -> bytes:
+    return png_bytes(build_stats_figure(data, fonts, t))
 
 
-async def render_stats(data: StatsChartData) -> bytes:
-    """The /stats image as PNG bytes, drawn in a worker thread."""
-    return await render_png(lambda: build_stats_figure(data))
+async def render_stats(data: StatsChartData, t: Translator | None = None) -> bytes:
+    """The /stats image as PNG bytes (labels in `t`'s language), drawn in a worker thread."""
+    return await render_png(lambda: build_stats_figure(data, t=t))

@@ -8,6 +8,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 
 from bot.engine.results import ChatKey
+from bot.i18n import Translator
 from bot.telegram import render
 from bot.telegram.identity import is_anonymous_admin, is_group
 from bot.telegram.outbox import reply_html
@@ -44,9 +45,9 @@ async def is_admin(message: Message) -> bool:
     return member.status in ADMIN_STATUSES
 
 
-async def ensure_admin(message: Message) -> bool:
-    """`is_admin`, telling the sender when they are not."""
+async def ensure_admin(message: Message, t: Translator) -> bool:
+    """`is_admin`, telling the sender (in `t`'s language) when they are not."""
     if await is_admin(message):
         return True
-    await reply_html(message, render.admins_only())
+    await reply_html(message, render.admins_only(t))
     return False

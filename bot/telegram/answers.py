@@ -25,6 +25,7 @@ from bot.telegram.identity import (
     replies_to_bot,
 )
 from bot.telegram.keyboards import RateButton, parse_button, rating_keyboard
+from bot.telegram.language import person_translator, speakers
 from bot.telegram.markup import MESSAGE_LIMIT, utf16_len
 from bot.telegram.outbox import answer_html, reply_html, send_html
 from bot.telegram.reactions import (
@@ -34,6 +35,7 @@ from bot.telegram.reactions import (
     GOOD_ANSWER,
     react,
 )
+from bot.wording import rating_label
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +62,11 @@ async def private_answer(update: Update, context: QuizContext) -> None:
     if result.duplicate and not data.left_unfinished(update):
         logger.debug("answer %s was already recorded", answer_source(message))
         return  # a repeat: its feedback went out with the first one
+    t = (await speakers(context, message)).person
     await answer_html(
         message,
-        render.feedback(result, message.text),
-        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating),
+        render.feedback(result, message.text, t),
+        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating, t),
     )
 
 
@@ -103,7 +106,9 @@ def _reaction_for(result: AnswerResult) -> str:
 
 async def not_text(update: Update, context: QuizContext) -> None:
     """A sticker, photo or voice message where an answer was expected."""
-    await reply_html(message_of(update), render.not_text_hint())
+    message = message_of(update)
+    t = (await speakers(context, message)).person
+    await reply_html(message, render.not_text_hint(t))
 
 
 async def poll_vote(update: Update, context: QuizContext) -> None:
@@ -125,11 +130,12 @@ async def poll_vote(update: Update, context: QuizContext) -> None:
         return
     if result.is_group or (result.duplicate and not data.left_unfinished(update)):
         return
+    t = await person_translator(context, vote.user)
     await send_html(
         context.bot,
         vote.user.id,
-        render.choice_feedback(result),
-        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating),
+        render.choice_feedback(result, t),
+        keyboard=rating_keyboard(result.attempt_id, result.proposed_rating, t),
     )
 
 
@@ -138,19 +144,20 @@ async def rate(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     assert query is not None
     button = parse_button(query.data)
+    t = await person_translator(context, query.from_user)
     if not isinstance(button, RateButton):  # no data or none of ours: PTB lets it through
-        await query.answer(render.expired_button())
+        await query.answer(render.expired_button(t))
         return
     data = context.bot_data
     result = await data.engine.rating.rate(
         button.attempt_id, player_key(query.from_user), button.rating, data.now()
     )
-    await query.answer(f"Saved: {result.rating.label}")
+    await query.answer(t._("Saved: {rating}", rating=rating_label(result.rating, t)))
     message = query.message
     if not isinstance(message, Message) or message.text is None:
         return  # too old to edit
-    keyboard = rating_keyboard(result.attempt_id, result.rating)
-    text = render.rated(message.text_html, result)
+    keyboard = rating_keyboard(result.attempt_id, result.rating, t)
+    text = render.rated(message.text_html, result, t)
     try:
         if utf16_len(text) <= MESSAGE_LIMIT:
             await query.edit_message_text(text, reply_markup=keyboard)

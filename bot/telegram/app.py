@@ -37,6 +37,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import i18n
 from bot.config import ConfigError, Settings
 from bot.decks import Catalog, ContentError
 from bot.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -176,7 +177,11 @@ async def _on_startup(application: QuizApplication) -> None:
     await _publish_commands(application.bot)
     if data.tuning.with_scheduler:
         sender = MeteredSender(
-            TelegramSender(application.bot, retry_after_scale=data.tuning.retry.retry_after_scale),
+            TelegramSender(
+                application.bot,
+                retry_after_scale=data.tuning.retry.retry_after_scale,
+                default_language=data.settings.default_language,
+            ),
             data.ops.metrics,
             count_rate_limits=False,  # MeteredRequest counts every 429 already
         )
@@ -205,10 +210,16 @@ def _scheduler_running(data: BotData) -> Callable[[], bool]:
 
 
 async def _publish_commands(bot: QuizBot) -> None:
-    try:
-        await bot.set_my_commands(registry.bot_commands())
-    except TelegramError as error:  # the menu is a convenience; the commands work anyway
-        logger.warning("could not publish the command menu: %s", error)
+    """The command menu: English for everyone, and each other language's for the people
+    whose Telegram speaks it (`language_code`)."""
+    for lang in i18n.LANGUAGES:
+        try:
+            await bot.set_my_commands(
+                registry.bot_commands(i18n.translator_for(lang)),
+                language_code=None if lang == i18n.DEFAULT else lang,
+            )
+        except TelegramError as error:  # the menu is a convenience; the commands work anyway
+            logger.warning("could not publish the %s command menu: %s", lang, error)
 
 
 async def _on_stop(application: QuizApplication) -> None:

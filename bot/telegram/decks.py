@@ -22,11 +22,14 @@ from bot.decks.upload import DeckRejected, check_size, parse_upload, size_limit
 from bot.engine import owndecks
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.results import PlayerKey
+from bot.i18n import Translator
 from bot.presentation import decks as wording
 from bot.telegram.admin import ensure_admin
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, message_of, player_key, player_of
 from bot.telegram.keyboards import ConfirmButton, parse_confirm
+from bot.telegram.language import person_translator, speakers
+from bot.telegram.markup import escape
 from bot.telegram.outbox import reply_html
 from bot.telegram.render import HTML
 
@@ -48,6 +51,7 @@ async def upload(update: Update, context: QuizContext) -> None:
     if document is None or player is None:
         return
     filename = document.file_name or "deck"
+    t = (await speakers(context, message)).person
     try:
         check_size(filename, document.file_size)
         raw = await _download(message, context, filename)
@@ -61,9 +65,9 @@ async def upload(update: Update, context: QuizContext) -> None:
             context.bot_data.now(),
         )
     except DeckRejected as error:
-        await reply_html(message, wording.rejected(error, HTML))
+        await reply_html(message, wording.rejected(error, HTML, t))
         return
-    await reply_html(message, wording.saved(saved, HTML))
+    await reply_html(message, wording.saved(saved, HTML, t))
 
 
 async def _download(message: Message, context: QuizContext, filename: str) -> bytes:
@@ -103,7 +107,8 @@ async def decks_command(update: Update, context: QuizContext) -> None:
     entries = await owndecks.chat_decks(
         context.bot_data.engine, chat_key(message.chat), await _owners(message), player_of(message)
     )
-    await reply_html(message, wording.deck_list(entries, HTML, is_group=is_group(message.chat)))
+    t = (await speakers(context, message)).chat
+    await reply_html(message, wording.deck_list(entries, HTML, t, is_group=is_group(message.chat)))
 
 
 async def deck_command(update: Update, context: QuizContext) -> None:
@@ -111,13 +116,15 @@ async def deck_command(update: Update, context: QuizContext) -> None:
     message = message_of(update)
     args = list(context.args or ())
     action = args[0].lower() if args else ""
+    said = await speakers(context, message)
+    t = said.person
     if action == "remove" and len(args) == 2:
-        await _ask_remove(message, context, args[1])
+        await _ask_remove(message, context, args[1], t)
         return
     if not ((action == "use" and len(args) > 1) or (action == "all" and len(args) == 1)):
-        await reply_html(message, wording.deck_usage())
+        await reply_html(message, wording.deck_usage(t))
         return
-    if not await ensure_admin(message):
+    if not await ensure_admin(message, t):
         return
     data = context.bot_data
     group = is_group(message.chat)
@@ -137,37 +144,39 @@ async def deck_command(update: Update, context: QuizContext) -> None:
                 data.engine, chat_key(message.chat), args[1:21], data.now(), **common
             )
     except UnknownDecks as error:
-        await reply_html(message, wording.unknown_decks(error, HTML))
+        await reply_html(message, wording.unknown_decks(error, HTML, t))
         return
-    await reply_html(message, wording.chosen(entries, HTML))
+    await reply_html(message, wording.chosen(entries, HTML, said.chat))
 
 
 # -- removing ----------------------------------------------------------------------------
 
 
-async def _ask_remove(message: Message, context: QuizContext, deck_id: str) -> None:
+async def _ask_remove(message: Message, context: QuizContext, deck_id: str, t: Translator) -> None:
     player = player_of(message)
     if is_group(message.chat) or player is None:
-        await reply_html(message, wording.upload_in_private())
+        await reply_html(message, wording.upload_in_private(t))
         return
     try:
         target = await owndecks.deck_to_remove(context.bot_data.engine, player, deck_id)
     except NotOwnDeck as error:
-        await reply_html(message, wording.not_own_deck(error, HTML))
+        await reply_html(message, wording.not_own_deck(error, HTML, t))
         return
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "🗑 Remove", callback_data=ConfirmButton("deckrm", target.row_id, True).encode()
+                    t._("🗑 Remove"),
+                    callback_data=ConfirmButton("deckrm", target.row_id, True).encode(),
                 ),
                 InlineKeyboardButton(
-                    "Keep", callback_data=ConfirmButton("deckrm", target.row_id, False).encode()
+                    t._("Keep"),
+                    callback_data=ConfirmButton("deckrm", target.row_id, False).encode(),
                 ),
             ]
         ]
     )
-    await reply_html(message, wording.confirm_remove(target, HTML), keyboard=keyboard)
+    await reply_html(message, wording.confirm_remove(target, HTML, t), keyboard=keyboard)
 
 
 async def remove_button(update: Update, context: QuizContext) -> None:
@@ -176,6 +185,7 @@ async def remove_button(update: Update, context: QuizContext) -> None:
     assert query is not None
     button = parse_confirm("deckrm", query.data)
     assert button is not None, "registered for deck removal data only"
+    t = await person_translator(context, query.from_user)
     if button.confirm:
         data = context.bot_data
         try:
@@ -183,11 +193,13 @@ async def remove_button(update: Update, context: QuizContext) -> None:
                 data.engine, player_key(query.from_user), button.subject
             )
         except NotOwnDeck:
-            await query.answer("This button is not for you, or the deck is gone.", show_alert=True)
+            await query.answer(
+                t._("This button is not for you, or the deck is gone."), show_alert=True
+            )
             return
-        text = wording.removed(target, HTML)
+        text = wording.removed(target, HTML, t)
     else:
-        text = wording.kept(HTML)
+        text = wording.kept(HTML, t)
     await query.answer()
     if isinstance(query.message, Message):
         try:

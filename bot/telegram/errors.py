@@ -15,11 +15,11 @@ from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
 from bot.errors import QuizError
-from bot.presentation.errors import error_text
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key
-from bot.telegram.markup import truncate
+from bot.telegram.language import update_translator
+from bot.telegram.markup import plain_text, truncate
 from bot.telegram.outbox import reply_html
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,9 @@ async def on_error(update: object, context: QuizContext) -> None:
     where = describe(update)
     if isinstance(error, QuizError):
         logger.debug("%s: %s", where, error)
-        await _tell(update, render.quiz_error(error), error_text(error))
+        t = await update_translator(context, update)
+        html_text = render.quiz_error(error, t)
+        await _tell(update, html_text, plain_text(html_text))
     elif isinstance(error, Forbidden):
         logger.info("%s: chat unreachable (%s)", where, error)
         await _deactivate(update, context)
@@ -50,7 +52,7 @@ async def on_error(update: object, context: QuizContext) -> None:
         logger.error("%s failed", where, exc_info=error)
         if not isinstance(error, TelegramError):  # a fault of ours, not the network's
             context.bot_data.failed_updates.add(update.update_id)  # the inbox sets it aside
-        message = render.something_went_wrong()
+        message = render.something_went_wrong(await update_translator(context, update))
         await _tell(update, message, message)
 
 

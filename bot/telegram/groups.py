@@ -9,10 +9,13 @@ from telegram import ChatMember, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden
 
+from bot.engine import languages
+from bot.i18n import translator_for
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, player_key
 from bot.telegram.keyboards import AnswerByDmButton, parse_button
+from bot.telegram.language import person_language_of, person_translator
 from bot.telegram.outbox import send_html
 
 logger = logging.getLogger(__name__)
@@ -45,8 +48,18 @@ async def membership(update: Update, context: QuizContext) -> None:
     logger.info("joined chat %s", chat.id)
     await data.engine.settings.ensure_chat(key, data.now(), is_group=group, title=chat.title or "")
     await data.engine.settings.set_chat_active(key, True)
-    if group:
-        await send_html(context.bot, chat.id, render.hello_group(context.bot.username))
+    if group:  # the group speaks the language of whoever added the bot, until /lang
+        lang = await languages.set_chat_language(
+            data.engine,
+            key,
+            person_language_of(change.from_user, context),
+            data.now(),
+            is_group=True,
+            title=chat.title or "",
+            only_if_unset=True,
+        )
+        t = translator_for(lang or person_language_of(change.from_user, context))
+        await send_html(context.bot, chat.id, render.hello_group(context.bot.username, t))
 
 
 async def migration(update: Update, context: QuizContext) -> None:
@@ -73,16 +86,17 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     assert query is not None
     button = parse_button(query.data)
+    t = await person_translator(context, query.from_user)
     if not isinstance(button, AnswerByDmButton) or query.message is None:
-        await query.answer(render.expired_button())  # no data, none of ours, or inline
+        await query.answer(render.expired_button(t))  # no data, none of ours, or inline
         return
     engine = context.bot_data.engine
     chat = chat_key(query.message.chat)  # a forged id from another chat is refused
     question = await engine.reveals.question_in_chat(button.delivery_id, chat)
     try:
-        await send_html(context.bot, query.from_user.id, render.answer_privately(question))
+        await send_html(context.bot, query.from_user.id, render.answer_privately(question, t))
     except Forbidden:  # they never started the bot (or blocked it)
-        alert = render.answer_by_dm_needs_start(context.bot.username, button.delivery_id)
+        alert = render.answer_by_dm_needs_start(context.bot.username, button.delivery_id, t)
         await query.answer(alert, show_alert=True)
         return
     # Only now have they seen it: their later answer in the group earns no points.
@@ -90,10 +104,11 @@ async def answer_by_dm(update: Update, context: QuizContext) -> None:
     await engine.reveals.record_peek(
         button.delivery_id, chat, viewer=viewer, now=context.bot_data.now()
     )
-    await query.answer("I sent you the answer privately.")
+    await query.answer(t._("I sent you the answer privately."))
 
 
 async def unknown_button(update: Update, context: QuizContext) -> None:
     query = update.callback_query
     if query is not None:
-        await query.answer(render.expired_button())
+        t = await person_translator(context, query.from_user)
+        await query.answer(render.expired_button(t))

@@ -23,6 +23,7 @@ from bot.telegram.identity import chat_key, message_of, player_key, player_of
 from bot.telegram.keyboards import HelpButton, help_keyboard, parse_button
 from bot.telegram.markup import escape
 from bot.telegram.outbox import answer_html, reply_html, send_html
+from bot.telegram.language import person_translator
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ async def offer(update: Update, context: QuizContext) -> None:
     if asked is None:
         raise NoOpenQuestion("none_open")
     has_hint = hint_point(asked.question) is not None
-    keyboard = help_keyboard(asked.delivery_id, hint=has_hint)
+    t = await person_translator(context, message.from_user)
+    keyboard = help_keyboard(asked.delivery_id, t, hint=has_hint)
     await reply_html(message, help_offer(has_hint), keyboard=keyboard)
 
 

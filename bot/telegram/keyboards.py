@@ -22,6 +22,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.engine.hints import hint_point
 from bot.engine.results import Asked
 from bot.engine.srs import Rating
+from bot.i18n import Translator
+from bot.wording import rating_label
 
 VERSION = "v1"
 MAX_CALLBACK_BYTES = 64
@@ -110,11 +112,11 @@ def is_help_data(data: object) -> bool:
     return isinstance(parse_button(data), HelpButton)
 
 
-def rating_keyboard(attempt_id: int, marked: Rating) -> InlineKeyboardMarkup:
+def rating_keyboard(attempt_id: int, marked: Rating, t: Translator) -> InlineKeyboardMarkup:
     """Again / Hard / Good / Easy, with the rating in force marked."""
     buttons = [
         InlineKeyboardButton(
-            f"{_MARK if rating == marked else ''}{rating.label}",
+            f"{_MARK if rating == marked else ''}{rating_label(rating, t)}",
             callback_data=RateButton(attempt_id, rating).encode(),
         )
         for rating in Rating
@@ -122,9 +124,9 @@ def rating_keyboard(attempt_id: int, marked: Rating) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons])
 
 
-def answer_by_dm_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+def answer_by_dm_keyboard(delivery_id: int, t: Translator) -> InlineKeyboardMarkup:
     button = InlineKeyboardButton(
-        "🤫 Answer by DM", callback_data=AnswerByDmButton(delivery_id).encode()
+        t._("🤫 Answer by DM"), callback_data=AnswerByDmButton(delivery_id).encode()
     )
     return InlineKeyboardMarkup([[button]])
 
@@ -135,23 +137,25 @@ def _checked(data: str) -> str:
     return data
 
 
-def help_keyboard(delivery_id: int, *, hint: bool = True) -> InlineKeyboardMarkup:
+def help_keyboard(delivery_id: int, t: Translator, *, hint: bool = True) -> InlineKeyboardMarkup:
     """💡 Hint (when the question has one) and 🤷 I don't know, under a private question."""
     buttons = [
         InlineKeyboardButton(
-            "🤷 I don't know", callback_data=HelpButton(delivery_id, True).encode()
+            t._("🤷 I don't know"), callback_data=HelpButton(delivery_id, True).encode()
         )
     ]
     if hint:
         buttons.insert(
             0,
-            InlineKeyboardButton("💡 Hint", callback_data=HelpButton(delivery_id, False).encode()),
+            InlineKeyboardButton(
+                t._("💡 Hint"), callback_data=HelpButton(delivery_id, False).encode()
+            ),
         )
     return InlineKeyboardMarkup([buttons])
 
 
-def question_keyboard(asked: Asked) -> InlineKeyboardMarkup | None:
+def question_keyboard(asked: Asked, t: Translator) -> InlineKeyboardMarkup | None:
     """The buttons under a typed question: "Answer by DM" in a group, help in private."""
     if asked.is_group:
-        return answer_by_dm_keyboard(asked.delivery_id)
-    return help_keyboard(asked.delivery_id, hint=hint_point(asked.question) is not None)
+        return answer_by_dm_keyboard(asked.delivery_id, t)
+    return help_keyboard(asked.delivery_id, t, hint=hint_point(asked.question) is not None)

@@ -148,3 +148,8 @@ def _tag_name(tag: str) -> str:
 
 def _visible_text(part: str) -> str:
     return re.sub(r"<[^>]*>", "", part).strip()
+
+
+def plain_text(html_text: str) -> str:
+    """What Telegram HTML shows, as plain text (for a callback alert, which has no markup)."""
+    return html.unescape(_visible_text(html_text))

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, InputFile, InputPollOption, Message, 
 from telegram.constants import ParseMode, PollType
 
 from bot.engine.results import Asked
+from bot.i18n import Translator
 from bot.progress.weak import note_of
 from bot.telegram import render
 from bot.telegram.context import QuizBot
@@ -126,6 +127,7 @@ async def send_question(
     bot: QuizBot,
     chat_id: int,
     asked: Asked,
+    t: Translator,
     *,
     thread_id: int | None = None,
     options: CallOptions | None = None,
@@ -139,11 +141,11 @@ async def send_question(
             options = None  # the poll is the second message: paced and retried normally
         message = await _send_quiz_poll(bot, chat_id, asked, thread_id, options)
     else:
-        keyboard = question_keyboard(asked)
+        keyboard = question_keyboard(asked, t)
         sent = await post_html(
             bot,
             chat_id,
-            render.question(asked),
+            render.question(asked, t),
             thread_id=thread_id,
             keyboard=keyboard,
             options=options,

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from bot.engine.results import Asked
+from bot.i18n import Translator
 from bot.progress.weak import note_of
 from bot.telegram import render
 from bot.telegram.keyboards import question_keyboard
@@ -57,9 +58,11 @@ class PreparedQuestions:
         self.capacity = capacity
         self._fragments: dict[tuple[Any, ...], tuple[str, bytes] | None] = {}
 
-    def call_for(self, chat_id: int, thread_id: int | None, asked: Asked) -> PreparedCall | None:
-        """The call that sends `asked` to `chat_id` (in forum topic `thread_id`), or None
-        when it takes more than one message."""
+    def call_for(
+        self, chat_id: int, thread_id: int | None, asked: Asked, t: Translator
+    ) -> PreparedCall | None:
+        """The call that sends `asked` to `chat_id` (in forum topic `thread_id`) in `t`'s
+        language, or None when it takes more than one message."""
         question = asked.question
         if question.is_multiple_choice:
             key: tuple[Any, ...] = (
@@ -79,10 +82,11 @@ class PreparedQuestions:
                 asked.is_review,
                 asked.is_group,
                 asked.drill,
+                t.lang,
             )
         prepared = self._fragments.get(key, False)
         if prepared is False:
-            prepared = self._prepare(asked)
+            prepared = self._prepare(asked, t)
             if len(self._fragments) >= self.capacity:
                 del self._fragments[next(iter(self._fragments))]
             self._fragments[key] = prepared
@@ -92,12 +96,12 @@ class PreparedQuestions:
         head = b'{"chat_id":%d' % chat_id
         if thread_id is not None:
             head += b',"message_thread_id":%d' % thread_id
-        keyboard = question_keyboard(asked) if method == "sendMessage" else None
+        keyboard = question_keyboard(asked, t) if method == "sendMessage" else None
         if keyboard is not None:
             fragment += b',"reply_markup":' + _json(keyboard.to_dict())
         return PreparedCall(method, head + fragment + b"}")
 
-    def _prepare(self, asked: Asked) -> tuple[str, bytes] | None:
+    def _prepare(self, asked: Asked, t: Translator) -> tuple[str, bytes] | None:
         """The method and the chat-independent members of the call (after the chat id)."""
         question = asked.question
         if question.is_multiple_choice:
@@ -114,7 +118,7 @@ class PreparedQuestions:
                 "explanation": question.explanation,
             }
             return "sendPoll", _members(poll)
-        parts = split_html(render.question(asked))
+        parts = split_html(render.question(asked, t))
         if len(parts) != 1:
             return None
         return "sendMessage", _members({"text": parts[0]}) + self._text_options

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from telegram import BotCommand, Update
 
-from bot.telegram import commands, decks, privacy, render
+from bot.i18n import N_, Translator
+from bot.telegram import commands, decks, language, privacy, render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import is_group, message_of
 from bot.telegram.outbox import reply_html
@@ -25,34 +26,37 @@ Handler = Callable[[Update, QuizContext], Awaitable[None]]
 class Command:
     name: str
     about: str
-    """The menu's description, also the command's line in /help (plain text)."""
+    """The menu's description, also the command's line in /help (plain text; a catalog
+    id, translated where it is shown)."""
     handler: Handler
 
 
 async def help_command(update: Update, context: QuizContext) -> None:
     message = message_of(update)
-    await reply_html(message, render.help_text(is_group(message.chat), menu_lines()))
+    said = await language.speakers(context, message)
+    await reply_html(message, render.help_text(is_group(message.chat), menu_lines(), said.chat))
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("quiz", "Ask me a question now: /quiz [topic|tag|deck|weak]", commands.quiz),
-    Command("reveal", "Show the answer now (groups: admins)", commands.reveal),
-    Command("skip", "Skip the open question and see its answer", commands.skip),
-    Command("streak", "Your streak", commands.streak),
-    Command("stats", "Your progress by topic, with a chart", commands.stats),
-    Command("leaderboard", "Group ranking: /leaderboard [week|all] [image]", commands.leaderboard),
-    Command("topics", "Topics you can quiz on", commands.topics),
-    Command("decks", "Decks here; send me a file to add your own", decks.decks_command),
-    Command("deck", "Choose decks: /deck use ID [ID ...] | all | remove ID", decks.deck_command),
-    Command("time", "Daily question time: /time HH:MM", commands.time_command),
-    Command("timezone", "Your timezone: /timezone Area/City", commands.timezone_command),
-    Command("subscribe", "Get the daily question", commands.subscribe),
-    Command("unsubscribe", "Stop the daily question", commands.unsubscribe),
-    Command("remind", "Streak reminders: /remind on|off", commands.remind),
-    Command("export", "Your answer history as a CSV file", commands.export),
-    Command("forgetme", "Delete everything I store about you", privacy.forgetme),
-    Command("help", "How this works", help_command),
-    Command("start", "Start", commands.start),
+    Command("quiz", N_("Ask me a question now: /quiz [topic|tag|deck|weak]"), commands.quiz),
+    Command("reveal", N_("Show the answer now (groups: admins)"), commands.reveal),
+    Command("skip", N_("Skip the open question and see its answer"), commands.skip),
+    Command("streak", N_("Your streak"), commands.streak),
+    Command("stats", N_("Your progress by topic, with a chart"), commands.stats),
+    Command("leaderboard", N_("Group ranking: /leaderboard [week|all] [image]"), commands.leaderboard),
+    Command("topics", N_("Topics you can quiz on"), commands.topics),
+    Command("decks", N_("Decks here; send me a file to add your own"), decks.decks_command),
+    Command("deck", N_("Choose decks: /deck use ID [ID ...] | all | remove ID"), decks.deck_command),
+    Command("time", N_("Daily question time: /time HH:MM"), commands.time_command),
+    Command("timezone", N_("Your timezone: /timezone Area/City"), commands.timezone_command),
+    Command("subscribe", N_("Get the daily question"), commands.subscribe),
+    Command("unsubscribe", N_("Stop the daily question"), commands.unsubscribe),
+    Command("remind", N_("Streak reminders: /remind on|off"), commands.remind),
+    Command("export", N_("Your answer history as a CSV file"), commands.export),
+    Command("forgetme", N_("Delete everything I store about you"), privacy.forgetme),
+    Command("lang", N_("Language: /lang en|zh (groups: admins)"), language.lang_command),
+    Command("help", N_("How this works"), help_command),
+    Command("start", N_("Start"), commands.start),
 )
 
 
@@ -61,6 +65,6 @@ def menu_lines() -> list[tuple[str, str]]:
     return [(command.name, command.about) for command in COMMANDS]
 
 
-def bot_commands() -> list[BotCommand]:
-    """The command menu as `setMyCommands` publishes it."""
-    return [BotCommand(command.name, command.about) for command in COMMANDS]
+def bot_commands(t: Translator) -> list[BotCommand]:
+    """The command menu as `setMyCommands` publishes it, in `t`'s language."""
+    return [BotCommand(command.name, t._(command.about)) for command in COMMANDS]

@@ -44,6 +44,7 @@ from telegram.error import (
 )
 
 from bot.engine.results import Asked, Reveal
+from bot.i18n import DEFAULT, LANGUAGES, Translator, translator_for
 from bot.progress.recap import Recap
 from bot.telegram import render
 from bot.telegram.context import QuizBot
@@ -65,8 +66,12 @@ from scheduler.sending import (
 
 
 class TelegramSender:
-    def __init__(self, bot: QuizBot, *, retry_after_scale: float = 1.0) -> None:
+    def __init__(
+        self, bot: QuizBot, *, retry_after_scale: float = 1.0, default_language: str = DEFAULT
+    ) -> None:
         self.bot = bot
+        self.default_language = default_language
+        """The language of chats that have none stored (QUIZBOT_LANG)."""
         self.retry_after_scale = retry_after_scale
         """Real seconds per `retry_after` second (below 1 against a sped-up test server)."""
         self.prepared = PreparedQuestions(bot)
@@ -75,10 +80,14 @@ class TelegramSender:
     def platform(self) -> str:
         return PLATFORM
 
+    def _translator(self, language: str | None) -> Translator:
+        return translator_for(language if language in LANGUAGES else self.default_language)
+
     async def send_question(self, target: ChatTarget, asked: Asked) -> SentMessage:
         request = self.bot.request
+        t = self._translator(target.language)
         if isinstance(request, AiohttpRequest):
-            call = self.prepared.call_for(target.external_id, target.thread_id, asked)
+            call = self.prepared.call_for(target.external_id, target.thread_id, asked, t)
             if call is not None:
                 sent = await self._post(request, call)
                 poll = sent.get("poll")
@@ -94,6 +103,7 @@ class TelegramSender:
                 self.bot,
                 target.external_id,
                 asked,
+                t,
                 thread_id=target.thread_id,
                 options=PRE_PACED,
             )
@@ -103,7 +113,7 @@ class TelegramSender:
             await send_html(
                 self.bot,
                 reveal.chat_external_id,
-                render.reveal(reveal),
+                render.reveal(reveal, self._translator(reveal.language)),
                 thread_id=reveal.thread_id,
                 reply_to=reveal.message_id,
                 options=PRE_PACED,
@@ -114,7 +124,7 @@ class TelegramSender:
             await send_html(
                 self.bot,
                 target.external_id,
-                render.reminder(streak.current, streak.freezes),
+                render.reminder(streak.current, streak.freezes, self._translator(target.language)),
                 thread_id=target.thread_id,
                 options=PRE_PACED,
             )

@@ -15,13 +15,22 @@ def play(db: Path, script: str, *, user: str = "ann") -> subprocess.CompletedPro
     return quizbot(db, script, "console", "--user", user)
 
 
-def quizbot(db: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `quizbot ARGS` on the mini deck with no token, `script` as its input."""
+LOCALE = ("QUIZBOT_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def quizbot(
+    db: Path, script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `quizbot ARGS` on the mini deck with no token, `script` as its input, in an
+    English locale unless `env` says otherwise."""
+    environment = {name: value for name, value in os.environ.items() if name not in LOCALE}
     env = {
-        **os.environ,
+        **environment,
+        "LANG": "C.UTF-8",
         "QUIZBOT_DB": str(db),
         "QUIZBOT_CONTENT": str(FIXTURES / "mini.yaml"),
         "PYTHONIOENCODING": "utf-8",
+        **(env or {}),
     }
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
