@@ -2,7 +2,7 @@
 
 The layers, bottom to top (ARCHITECTURE.md draws them):
 
-    base          bot (the version), bot.config, bot.errors, bot.exits
+    base          bot (the version), bot.config, bot.errors, bot.exits, bot.i18n
     decks         bot.decks          reading and checking decks
     store         bot.store          all SQL (may use the decks' plain types)
     engine        bot.engine         the quiz itself: store, decks and itself only
@@ -43,7 +43,7 @@ class Layer:
 
 
 LAYERS = (
-    Layer("base", 0, ("bot.config", "bot.errors", "bot.exits")),
+    Layer("base", 0, ("bot.config", "bot.errors", "bot.exits", "bot.i18n")),
     Layer("decks", 1, ("bot.decks",)),
     Layer("store", 2, ("bot.store",)),
     Layer("engine", 3, ("bot.engine",)),
