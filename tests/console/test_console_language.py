@@ -17,11 +17,11 @@ def test_console_lang_zh_plays_in_chinese(tmp_path: Path) -> None:
     assert "第 1 题 · " in out and " · 新题" in out
     assert "得分：答到 2/2 个要点（100%）" in out
     assert "参考答案：" in out
-    assert "这题记得怎么样？[1] 重来  [2] 困难  [3] 良好*  [4] 简单  （回车 = 良好）" in out
+    assert "这题记得怎么样？[1] 重来  [2] 困难  [3] 良好*  [4] 简单（回车 = 良好）" in out
     assert "已评为「简单」：" in out
     assert "✓ 答对了！" in out
     assert "下次见！🔥 连续打卡 1 天" in out
-    for english in ("Model answer", "Rated", "Score:", "streak", "Your answer", "Bye!"):
+    for english in ("Model answer", "Rated", "Score:", "🔥 streak", "Your answer", "Bye!"):
         assert english not in out
     assert "Why do production teams report latency as percentiles?" in out  # deck text stays
 
