@@ -15,6 +15,7 @@ import pytest
 from bot.discord import progress, render, replies
 from bot.discord.context import PLATFORM, channel_key
 from bot.engine.quiz import Engine
+from bot.i18n import Translator, translator_for
 from bot.progress.chart_data import StatsChartData
 from bot.progress.export import COLUMNS
 from bot.progress.weak import NO_HISTORY_NOTE
@@ -78,7 +79,7 @@ async def test_stats_in_a_dm_is_a_normal_reply_with_the_chart(harness: Harness) 
 async def test_stats_without_the_chart_when_it_cannot_be_drawn(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(data: object) -> bytes:
+    async def broken(data: object, t: object) -> bytes:
         raise RuntimeError("no fonts today")
 
     monkeypatch.setattr(progress, "render_stats", broken)
@@ -94,9 +95,9 @@ async def test_slow_drawing_defers_and_the_chart_follows(
 ) -> None:
     draw = progress.render_stats
 
-    async def slow(data: StatsChartData) -> bytes:
+    async def slow(data: StatsChartData, t: Translator) -> bytes:
         await asyncio.sleep(0.05)
-        return await draw(data)
+        return await draw(data, t)
 
     monkeypatch.setattr(replies, "DEFER_AFTER", 0.01)
     monkeypatch.setattr(progress, "render_stats", slow)
@@ -119,7 +120,7 @@ async def test_export_sends_your_history_only_to_you(harness: Harness, db_path: 
     exported = await harness.command("export")
 
     assert exported.ephemeral
-    assert reply_body(exported)["content"] == render.export_caption(1)
+    assert reply_body(exported)["content"] == render.export_caption(1, translator_for("en"))
     (document,) = uploads_of(harness, exported)
     assert document.filename == "quizbot-history-2025-03-03.csv"
     header, *rows = csv.reader(io.StringIO(document.data.decode("utf-8-sig"), newline=""))
@@ -142,7 +143,7 @@ async def test_export_sends_your_history_only_to_you(harness: Harness, db_path: 
 async def test_export_with_no_answers(harness: Harness) -> None:
     exported = await harness.dm_command("export", who=p.BOB)
 
-    assert exported.reply["content"] == render.EXPORT_EMPTY
+    assert exported.reply["content"] == render.export_empty(translator_for("en"))
     assert uploads_of(harness, exported) == []
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.engine.srs import Rating
+from bot.i18n import translator_for
 from bot.telegram.keyboards import (
     MAX_CALLBACK_BYTES,
     AnswerByDmButton,
@@ -65,7 +66,7 @@ def test_foreign_callback_data_is_rejected(data: object) -> None:
 
 
 def test_rating_keyboard_marks_one_rating() -> None:
-    keyboard = rating_keyboard(12, Rating.HARD)
+    keyboard = rating_keyboard(12, Rating.HARD, translator_for("en"))
     labels = [button.text for button in keyboard.inline_keyboard[0]]
     assert labels == ["Again", "✓ Hard", "Good", "Easy"]
 

@@ -12,6 +12,7 @@ import pytest
 
 from bot.decks.catalog import Catalog
 from bot.engine.results import Asked
+from bot.i18n import Translator, translator_for
 from bot.ops.metrics import Metrics
 from bot.telegram import prepared, render
 from bot.telegram.keyboards import AnswerByDmButton
@@ -70,7 +71,12 @@ async def both_ways(
     lean = await sender.send_question(await paced(bot, lean_to), question)
     await paced(bot, ptb_to)
     through_ptb = await send_question(
-        bot.app.bot, ptb_to.external_id, question, thread_id=ptb_to.thread_id, options=PRE_PACED
+        bot.app.bot,
+        ptb_to.external_id,
+        question,
+        translator_for("en"),
+        thread_id=ptb_to.thread_id,
+        options=PRE_PACED,
     )
     lean_call, ptb_call = sent_by(bot, mark)
     assert (lean_call.chat_id, ptb_call.chat_id) == (lean_to.external_id, ptb_to.external_id)
@@ -166,9 +172,9 @@ async def test_one_rendering_serves_every_chat_that_gets_the_question(
     rendered: list[str] = []
     original = render.question
 
-    def counting(question: Asked) -> str:
+    def counting(question: Asked, t: Translator) -> str:
         rendered.append(question.question.id)
-        return original(question)
+        return original(question, t)
 
     monkeypatch.setattr(prepared.render, "question", counting)
     mark = bot.server.mark()
