@@ -181,7 +181,7 @@ class Settings:
             raise ConfigError(
                 f"QUIZBOT_LOG_LEVEL: {level!r} is not one of DEBUG, INFO, WARNING, ERROR"
             )
-        language = env.get("QUIZBOT_LANG", "").strip()
+        language = read.text("QUIZBOT_LANG")
         if language and i18n.parse(language) is None:
             raise ConfigError(
                 f"QUIZBOT_LANG: {_quoted(language)} is not one of {', '.join(i18n.LANGUAGES)}"
