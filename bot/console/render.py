@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 import textwrap
 
-from bot import wording
 from bot.decks.model import Question
 from bot.engine.hints import Hint
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
 from bot.engine.srs import Rating
 from bot.i18n import Translator, percent
+from bot.presentation import wording
 from bot.presentation.feedback import EVIDENCE_LIMIT, Verdict, feedback_view, rated_text
 from bot.presentation.markup import PLAIN
 from bot.progress.weak import note_of

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.presentation import wording
 from bot.console import render
 from bot.engine import owndecks
 from bot.engine.clock import Clock, utc_now
@@ -28,6 +27,7 @@ from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
 from bot.i18n import DEFAULT, Translator, translator_for
 from bot.presentation import decks as deck_wording
+from bot.presentation import wording
 from bot.presentation.errors import error_text
 from bot.presentation.markup import PLAIN
 from bot.progress.chart_data import stats_chart_data

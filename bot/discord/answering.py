@@ -24,7 +24,7 @@ from bot.engine.results import AnswerResult, Asked
 from bot.engine.srs import Rating
 from bot.errors import NoOpenQuestion
 from bot.i18n import N_, Translator
-from bot.wording import rating_label
+from bot.presentation.wording import rating_label
 
 _ID = r"[1-9][0-9]{0,17}"
 """A positive database id: no sign, no leading zero, at most 18 digits."""

@@ -21,7 +21,6 @@ from discord.ext import commands
 from bot.decks.upload import DeckRejected, check_size, parse_upload
 from bot.discord.confirm import ConfirmButton, confirm_template, confirm_view
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
-from bot.discord.errors import report_error
 from bot.discord.language import translator_of
 from bot.discord.render import name
 from bot.discord.replies import deferring, edit, send, tell

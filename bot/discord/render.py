@@ -30,7 +30,6 @@ from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
 from bot.i18n import Translator
 from bot.presentation import wording
-from bot.presentation.errors import unknown_filter_text
 from bot.presentation.feedback import (
     Feedback,
     Verdict,
@@ -159,7 +158,8 @@ def question_text(message: discord.Message | None) -> str | None:
 
 
 def model_answer(q: Question, t: Translator) -> str:
-    text = f"**{t._('Model answer')}**\n{discord_markdown(q.answer)}"
+    heading = t._("Model answer")
+    text = f"**{heading}**\n{discord_markdown(q.answer)}"
     if q.choices is not None and q.correct is not None:
         option = f"**{escape_discord(q.choices[q.correct])}**"
         text = t._("Correct option: {option}", option=option) + f"\n\n{text}"
@@ -255,9 +255,7 @@ def stats(data: UserStats, t: Translator) -> discord.Embed:
         by_topics = "\n".join(topic_lines(seen, DECK_TEXT, t))
         embed.add_field(name=by_topic(t), value=clip(by_topics, FIELD_MAX), inline=False)
     if data.weakest:
-        embed.add_field(
-            name=practise_next(t), value=clip(weakest_text(data, DECK_TEXT), FIELD_MAX)
-        )
+        embed.add_field(name=practise_next(t), value=clip(weakest_text(data, DECK_TEXT), FIELD_MAX))
     return embed
 
 

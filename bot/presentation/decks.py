@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 from bot.decks.upload import MAX_DECKS, MAX_FILE_BYTES, MAX_PACKAGE_BYTES, DeckRejected
 from bot.engine.owndecks import DeckEntry, DeckToRemove, NotOwnDeck, SavedDeck, UnknownDecks
-from bot.presentation.markup import Markup
-from bot.presentation.wording import plural
 from bot.i18n import Translator
+from bot.presentation.markup import Markup
 
 MAX_ISSUES_SHOWN = 25
 

@@ -118,12 +118,15 @@ _MARKS = {
 def verdict_text(view: Feedback, m: Markup, t: Translator) -> str:
     """The verdict in one line ("🎯 2/2 key points covered.")."""
     if view.verdict is Verdict.CORRECT:
-        return f"✅ {m.bold(t._('Correct!'))}"
+        correct = t._("Correct!")
+        return f"✅ {m.bold(correct)}"
     if view.verdict is Verdict.WRONG:
-        return f"❌ {m.bold(t._('Not quite.'))}"
+        not_quite = t._("Not quite.")
+        return f"❌ {m.bold(not_quite)}"
     if view.verdict is Verdict.RECORDED:
         compare = t._("Compare it with the model answer below.")
-        return f"📝 {m.bold(t._('Answer recorded.'))} {compare}"
+        recorded = t._("Answer recorded.")
+        return f"📝 {m.bold(recorded)} {compare}"
     covered = t.n_(
         "{covered}/{count} key point",
         "{covered}/{count} key points",

@@ -12,7 +12,8 @@ from bot.presentation.wording import streak_line
 
 
 def stats_title(m: Markup, t: Translator) -> str:
-    return f"📊 {m.bold(t._('Your progress'))}"
+    title = t._("Your progress")
+    return f"📊 {m.bold(title)}"
 
 
 def summary_lines(data: UserStats, m: Markup, t: Translator) -> list[str]:

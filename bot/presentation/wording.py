@@ -17,10 +17,6 @@ from bot.presentation.feedback import rating_label as rating_label
 Bold = Callable[[str], str]
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def streak_line(info: StreakInfo, bold: Bold, t: Translator) -> str:
     line = t.n_(
         "🔥 Streak: {days} day · best {best}",

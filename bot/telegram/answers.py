@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 
 from bot.engine.results import AnswerResult
 from bot.errors import AlreadyAnswered, NoOpenQuestion
+from bot.presentation.wording import rating_label
 from bot.telegram import render
 from bot.telegram.admin import is_member
 from bot.telegram.context import QuizContext
@@ -35,7 +36,6 @@ from bot.telegram.reactions import (
     GOOD_ANSWER,
     react,
 )
-from bot.wording import rating_label
 
 logger = logging.getLogger(__name__)
 

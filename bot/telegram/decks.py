@@ -29,7 +29,6 @@ from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, message_of, player_key, player_of
 from bot.telegram.keyboards import ConfirmButton, parse_confirm
 from bot.telegram.language import person_translator, speakers
-from bot.telegram.markup import escape
 from bot.telegram.outbox import reply_html
 from bot.telegram.render import HTML
 

@@ -23,7 +23,7 @@ from bot.engine.hints import hint_point
 from bot.engine.results import Asked
 from bot.engine.srs import Rating
 from bot.i18n import Translator
-from bot.wording import rating_label
+from bot.presentation.wording import rating_label
 
 VERSION = "v1"
 MAX_CALLBACK_BYTES = 64

@@ -43,10 +43,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("skip", N_("Skip the open question and see its answer"), commands.skip),
     Command("streak", N_("Your streak"), commands.streak),
     Command("stats", N_("Your progress by topic, with a chart"), commands.stats),
-    Command("leaderboard", N_("Group ranking: /leaderboard [week|all] [image]"), commands.leaderboard),
+    Command(
+        "leaderboard", N_("Group ranking: /leaderboard [week|all] [image]"), commands.leaderboard
+    ),
     Command("topics", N_("Topics you can quiz on"), commands.topics),
     Command("decks", N_("Decks here; send me a file to add your own"), decks.decks_command),
-    Command("deck", N_("Choose decks: /deck use ID [ID ...] | all | remove ID"), decks.deck_command),
+    Command(
+        "deck", N_("Choose decks: /deck use ID [ID ...] | all | remove ID"), decks.deck_command
+    ),
     Command("time", N_("Daily question time: /time HH:MM"), commands.time_command),
     Command("timezone", N_("Your timezone: /timezone Area/City"), commands.timezone_command),
     Command("subscribe", N_("Get the daily question"), commands.subscribe),

@@ -25,7 +25,7 @@ from bot.engine.srs import Rating
 from bot.errors import QuizError, UnknownFilter
 from bot.i18n import LANGUAGES, NAMES, Translator
 from bot.presentation import wording
-from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text, unknown_filter_text
+from bot.presentation.errors import error_text
 from bot.presentation.feedback import (
     Feedback,
     feedback_view,
@@ -62,6 +62,7 @@ ECHO_FILTER = 100
 """Characters of a /quiz filter repeated back when nothing matches it."""
 RATING_LINE_PREFIXES = ("🧠", "✅")
 """How the last line of a feedback message starts: the rating prompt, or the rating."""
+
 
 def _bold(text: str) -> str:
     return f"<b>{text}</b>"

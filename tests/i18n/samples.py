@@ -123,7 +123,7 @@ def answered(question: Question = TEXT, score: float = 0.5, **changes: object) -
         "attempt_id": 1,
         "delivery_id": 7,
         "question": question,
-        "grade": grade((0,), (1,), score),
+        "grade": grade((), (), score) if question.is_multiple_choice else grade((0,), (1,), score),
         "points": 5,
         "proposed_rating": Rating.HARD,
         "streak": STREAK,

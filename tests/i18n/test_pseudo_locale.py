@@ -9,14 +9,15 @@ from types import ModuleType
 
 import pytest
 
-from bot import deck_wording, wording
 from bot.console import render as console
 from bot.decks.upload import DeckRejected
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
 from bot.i18n import Translator
-from bot.telegram import privacy
+from bot.presentation import decks as deck_wording
+from bot.presentation import wording
+from bot.telegram import privacy, registry
 from bot.telegram import render as telegram
 from tests.i18n import samples as s
 from tests.i18n.pseudo import PSEUDO, untranslated_words
@@ -57,8 +58,8 @@ CASES: dict[str, list[Render]] = {
     ],
     "telegram.welcome": [lambda t: telegram.welcome(s.SETTINGS, t)],
     "telegram.help_text": [
-        lambda t: telegram.help_text(True, t),
-        lambda t: telegram.help_text(False, t),
+        lambda t: telegram.help_text(True, registry.menu_lines(), t),
+        lambda t: telegram.help_text(False, registry.menu_lines(), t),
     ],
     "telegram.not_text_hint": [telegram.not_text_hint],
     "telegram.streak_line": [lambda t: telegram.streak_line(s.STREAK, t)],

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from bot.engine.srs import Rating
+from bot.i18n import translator_for
 from bot.presentation.feedback import (
     EVIDENCE_LIMIT,
     CoveredPoint,
@@ -21,6 +22,8 @@ from bot.presentation.feedback import (
 from bot.presentation.markup import PLAIN
 from bot.presentation.wording import streak_events
 from tests.presentation.views import VISIBLE, answered, choice_question, open_question, rated
+
+EN = translator_for("en")
 
 POINTS = ("Mean hides outliers", "Percentiles show the tail", "Tail hurts users")
 
@@ -52,7 +55,7 @@ def test_a_question_without_key_points_is_only_recorded() -> None:
     view = feedback_view(answered(open_question()))
 
     assert view.verdict is Verdict.RECORDED
-    assert verdict_text(view, VISIBLE) == (
+    assert verdict_text(view, VISIBLE, EN) == (
         "📝 [b]Answer recorded.[/b] Compare it with the model answer below."
     )
 
@@ -70,8 +73,8 @@ def test_multiple_choice_is_right_or_wrong_and_names_the_right_option(
 def test_the_verdict_sentence_bolds_the_count_through_the_adapters_markup() -> None:
     view = feedback_view(answered(open_question(*POINTS), score=0.33, covered=(1,), missed=(0, 2)))
 
-    assert verdict_text(view, VISIBLE) == "🤏 [b]1/3 key points[/b] covered."
-    assert verdict_text(view, PLAIN) == "🤏 1/3 key points covered."
+    assert verdict_text(view, VISIBLE, EN) == "🤏 [b]1/3 key points[/b] covered."
+    assert verdict_text(view, PLAIN, EN) == "🤏 1/3 key points covered."
 
 
 def test_each_covered_point_keeps_its_evidence_clipped_and_escaped() -> None:
@@ -106,9 +109,10 @@ def test_a_covered_point_without_evidence_shows_no_quote() -> None:
     ("days", "when"), [(0, "tomorrow"), (1, "tomorrow"), (2, "in 2 days"), (30, "in 30 days")]
 )
 def test_the_next_review_is_tomorrow_or_in_so_many_days(days: int, when: str) -> None:
-    assert next_review(days) == when
+    assert next_review(days, EN) == when
     assert (
-        rated_text(rated(Rating.HARD, days), VISIBLE) == f"Rated [b]Hard[/b]: next review {when}."
+        rated_text(rated(Rating.HARD, days), VISIBLE, EN)
+        == f"Rated [b]Hard[/b]: next review {when}."
     )
 
 
@@ -122,10 +126,10 @@ def test_what_the_answer_did_to_the_streak_is_told_in_order() -> None:
         )
     )
 
-    assert streak_events(view) == [
+    assert streak_events(view, EN) == [
         "🧊 Streak freezes used for 2025-03-01, 2025-03-02: your streak lives on.",
         "🎁 You earned a streak freeze: it covers a day you miss.",
     ]
-    assert streak_events(feedback_view(answered(open_question("x"), broken_streak=4))) == [
+    assert streak_events(feedback_view(answered(open_question("x"), broken_streak=4)), EN) == [
         "💔 Your 4-day streak ended; a new one starts today."
     ]
