@@ -21,9 +21,9 @@ from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, message_of, player_key, player_of
 from bot.telegram.keyboards import HelpButton, help_keyboard, parse_button
+from bot.telegram.language import person_translator
 from bot.telegram.markup import escape
 from bot.telegram.outbox import answer_html, reply_html, send_html
-from bot.telegram.language import person_translator
 
 logger = logging.getLogger(__name__)
 

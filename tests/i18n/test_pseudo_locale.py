@@ -11,6 +11,7 @@ import pytest
 
 from bot.console import render as console
 from bot.decks.upload import DeckRejected
+from bot.engine.hints import Hint
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.srs import Rating
 from bot.errors import UnknownFilter
@@ -190,6 +191,12 @@ CASES: dict[str, list[Render]] = {
         lambda t: console.rated(s.rated(9), t),
     ],
     "console.streak": [lambda t: console.streak(s.STREAK, t)],
+    "console.help_offer": [
+        lambda t: console.help_offer(True, t),
+        lambda t: console.help_offer(False, t),
+    ],
+    "console.hint": [lambda t: console.hint(Hint(7, s.TEXT, "甲", 0.5, 5), t)],
+    "console.gave_up": [lambda t: console.gave_up(s.answered(), t)],
     "console.stats": [lambda t: console.stats(s.STATS, t)],
     "console.skipped": [lambda t: console.skipped(s.TEXT, t)],
 }

@@ -78,11 +78,10 @@ SEED[7] = SEED[6] + (
     f" VALUES (1, 'message', '{{\"update_id\": 1}}', 'pending', '{T}', NULL),"
     f" ({BIG}, 'poll', '', 'done', '{T}', '{T}');"
 )
-SEED[8] = SEED[7] + (
+SEED[8] = SEED[7].replace(CHATS_1, CHATS_8)
+SEED[9] = SEED[8] + (
     "UPDATE users SET language = 'zh' WHERE id = 1; UPDATE chats SET language = 'en' WHERE id = 2;"
 )
-
-SEED[8] = SEED[7].replace(CHATS_1, CHATS_8)
 
 DROPPED: dict[int, dict[str, tuple[str, ...]]] = {
     8: {"chats": ("question_filter", "reveal_after_minutes")},

@@ -1,4 +1,4 @@
--- quizbot schema, version 8: interface languages.
+-- quizbot schema, version 9: interface languages.
 --
 -- users.language: the language a person chose with /lang (NULL: none chosen; the
 -- platform's language tag decides). chats.language: a group's language, set when the bot
