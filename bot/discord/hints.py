@@ -16,9 +16,11 @@ import discord
 from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.errors import report_error
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.engine.hints import Hint, hint_point
 from bot.engine.results import AnswerResult, Asked
+from bot.i18n import Translator
 from bot.presentation.markup import clip
 
 _ID = r"[1-9][0-9]{0,17}"
@@ -128,7 +130,7 @@ async def give_up(interaction: discord.Interaction[Any], delivery_id: int) -> No
             source_key=f"discord-idk:{delivery_id}",
             delivery_id=delivery_id,
         )
-    await send(interaction, content=gave_up_text(result))
+    await send(interaction, content=gave_up_text(result, translator_of(interaction)))
 
 
 # -- wording ------------------------------------------------------------------------------
@@ -144,11 +146,11 @@ def hint_text(given: Hint) -> str:
     )
 
 
-def gave_up_text(result: AnswerResult) -> str:
+def gave_up_text(result: AnswerResult, t: Translator) -> str:
     return clip(
         "🤷 **No problem.** Here is the answer; it comes back for review soon.\n\n"
-        f"{render.model_answer(result.question)}\n\n"
-        f"{render.streak_line(result.streak)}\n"
+        f"{render.model_answer(result.question, t)}\n\n"
+        f"{render.streak_line(result.streak, t)}\n"
         f"🧠 Recall rated **{result.proposed_rating.label}**. /quiz for another question.",
         render.CONTENT_MAX,
     )

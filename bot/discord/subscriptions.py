@@ -25,6 +25,7 @@ from bot.discord.replies import deferring, send
 from bot.engine.results import ChatSettings
 from bot.engine.timezones import find_zones, local_now
 from bot.errors import InvalidSetting
+from bot.i18n import N_
 from bot.presentation.markup import clip
 
 IN_A_SERVER = (
@@ -40,25 +41,25 @@ class SubscriptionCog(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="subscribe", description="Get the daily question by DM.")
+    @app_commands.command(name="subscribe", description=N_("Get the daily question by DM."))
     @app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
     async def subscribe(self, interaction: discord.Interaction[Any]) -> None:
         await subscribe(interaction)
 
-    @app_commands.command(name="unsubscribe", description="Stop the daily question by DM.")
+    @app_commands.command(name="unsubscribe", description=N_("Stop the daily question by DM."))
     @app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
     async def unsubscribe(self, interaction: discord.Interaction[Any]) -> None:
         await unsubscribe(interaction)
 
-    @app_commands.command(name="time", description="When your daily DM question comes.")
+    @app_commands.command(name="time", description=N_("When your daily DM question comes."))
     @app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
-    @app_commands.describe(time="Local time of day, HH:MM")
+    @app_commands.describe(time=N_("Local time of day, HH:MM"))
     async def time(self, interaction: discord.Interaction[Any], time: str) -> None:
         await set_time(interaction, time)
 
-    @app_commands.command(name="timezone", description="Your timezone: a city or Area/City.")
+    @app_commands.command(name="timezone", description=N_("Your timezone: a city or Area/City."))
     @app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
-    @app_commands.describe(timezone="A city (Shanghai, Berlin, 北京) or an IANA name")
+    @app_commands.describe(timezone=N_("A city (Shanghai, Berlin, 北京) or an IANA name"))
     async def timezone(self, interaction: discord.Interaction[Any], timezone: str) -> None:
         await set_timezone(interaction, timezone)
 

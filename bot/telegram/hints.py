@@ -17,6 +17,7 @@ from telegram.ext.filters import MessageFilter
 from bot.engine.hints import Hint, hint_point, is_empty_answer
 from bot.engine.results import AnswerResult
 from bot.errors import NoOpenQuestion
+from bot.i18n import Translator
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, message_of, player_key, player_of
@@ -58,13 +59,14 @@ async def button(update: Update, context: QuizContext) -> None:
     assert query is not None
     pressed = parse_button(query.data)
     message = query.message
+    t = await person_translator(context, query.from_user)
     if not isinstance(pressed, HelpButton) or not isinstance(message, Message):
-        await query.answer(render.expired_button())  # no data, none of ours, or inline
+        await query.answer(render.expired_button(t))  # no data, none of ours, or inline
         return
     data = context.bot_data
     chat, player = chat_key(message.chat), player_key(query.from_user)
     if message.chat.id != query.from_user.id:  # help is private: not in a group
-        await query.answer(render.expired_button())
+        await query.answer(render.expired_button(t))
         return
     if not pressed.give_up:
         hint = await data.engine.helping.hint(
@@ -84,7 +86,7 @@ async def button(update: Update, context: QuizContext) -> None:
     if result.duplicate and not data.left_unfinished(update):
         logger.debug("give-up on delivery %s was already recorded", pressed.delivery_id)
         return  # a repeat: its answer went out with the first one
-    await answer_html(message, gave_up_html(result))
+    await answer_html(message, gave_up_html(result, t))
 
 
 # -- wording ------------------------------------------------------------------------------
@@ -107,14 +109,14 @@ def hint_html(hint: Hint) -> str:
     )
 
 
-def gave_up_html(result: AnswerResult) -> str:
+def gave_up_html(result: AnswerResult, t: Translator) -> str:
     """The model answer after "I don't know": rated Again, the streak kept."""
     return "\n\n".join(
         block
         for block in (
             "🤷 <b>No problem.</b> Here is the answer; it comes back for review soon.",
-            render.model_answer(result.question),
-            render.streak_line(result.streak),
+            render.model_answer(result.question, t),
+            render.streak_line(result.streak, t),
             f"🧠 <i>Recall rated {result.proposed_rating.label}.</i> /quiz for another question.",
         )
         if block

@@ -32,6 +32,7 @@ from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, is_group, message_of, player_key
 from bot.telegram.keyboards import MAX_CALLBACK_BYTES, VERSION
+from bot.telegram.language import person_translator
 from bot.telegram.markup import escape
 from bot.telegram.outbox import reply_html, send_html
 
@@ -124,7 +125,7 @@ async def button(update: Update, context: QuizContext) -> None:
         or not isinstance(message, Message)
         or message.chat.id != query.from_user.id  # only in one's own private chat
     ):
-        await query.answer(render.expired_button())
+        await query.answer(render.expired_button(await person_translator(context, query.from_user)))
         return
     data = context.bot_data
     now = data.now()
