@@ -90,7 +90,9 @@ class WebhookSource:
         self.inbox = inbox
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/" + self.webhook.path, self._receive)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # lingering_time=0: a refused request's unread body is not drained before the close
+        # (aiohttp would otherwise read and discard up to 10 s of a hostile upload).
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, lingering_time=0)
         await runner.setup()
         try:
             listen = self.webhook.listen

