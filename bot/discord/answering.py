@@ -15,6 +15,7 @@ from typing import Any, Self
 import discord
 
 from bot.discord import render
+from bot.discord.buttons import ID, PREFIX, DeliveryButton, PressButton, delivery_template
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.errors import report_error
 from bot.discord.hints import help_items
@@ -26,12 +27,9 @@ from bot.errors import NoOpenQuestion
 from bot.i18n import N_, Translator
 from bot.presentation.wording import rating_label
 
-_ID = r"[1-9][0-9]{0,17}"
-"""A positive database id: no sign, no leading zero, at most 18 digits."""
-
-ANSWER_TEMPLATE = rf"quizbot:answer:(?P<delivery>{_ID})"
-CHOICE_TEMPLATE = rf"quizbot:choice:(?P<delivery>{_ID}):(?P<choice>[1-9]|10)"
-RATE_TEMPLATE = rf"quizbot:rate:(?P<attempt>{_ID}):(?P<rating>[1-4])"
+ANSWER_TEMPLATE = delivery_template("answer")
+CHOICE_TEMPLATE = rf"{PREFIX}:choice:(?P<delivery>{ID}):(?P<choice>[1-9]|10)"
+RATE_TEMPLATE = rf"{PREFIX}:rate:(?P<attempt>{ID}):(?P<rating>[1-4])"
 
 BUTTON_LABEL_MAX = 80
 FORM_TITLE = N_("Your answer")
@@ -69,40 +67,17 @@ def rating_view(result: AnswerResult, t: Translator) -> discord.ui.View:
     return view
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=ANSWER_TEMPLATE
-):
-    def __init__(self, delivery_id: int, label: str = "Answer") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                emoji="✍️",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"quizbot:answer:{delivery_id}",
-            )
-        )
-        self.delivery_id = delivery_id
+class AnswerButton(DeliveryButton, template=ANSWER_TEMPLATE):
+    action = "answer"
+    default_label = "Answer"
+    button_emoji = "✍️"
+    button_style = discord.ButtonStyle.primary
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["delivery"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await open_form(interaction, self.delivery_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        await open_form(interaction, self.delivery_id)
 
 
-class ChoiceButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=CHOICE_TEMPLATE
-):
+class ChoiceButton(PressButton, template=CHOICE_TEMPLATE):
     def __init__(self, delivery_id: int, number: int, text: str | None = None) -> None:
         label = render.clip(f"{number}. {text}" if text else str(number), BUTTON_LABEL_MAX)
         super().__init__(
@@ -125,17 +100,12 @@ class ChoiceButton(
     ) -> Self:
         return cls(int(match["delivery"]), int(match["choice"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            message_id = interaction.message.id if interaction.message else None
-            await grade_and_reply(interaction, str(self.number), message_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        message_id = interaction.message.id if interaction.message else None
+        await grade_and_reply(interaction, str(self.number), message_id)
 
 
-class RateButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=RATE_TEMPLATE
-):
+class RateButton(PressButton, template=RATE_TEMPLATE):
     def __init__(
         self, attempt_id: int, rating: Rating, *, proposed: bool = False, label: str | None = None
     ) -> None:
@@ -160,11 +130,8 @@ class RateButton(
     ) -> Self:
         return cls(int(match["attempt"]), Rating(int(match["rating"])))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await rate(interaction, self.attempt_id, self.rating)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        await rate(interaction, self.attempt_id, self.rating)
 
 
 class AnswerForm(discord.ui.Modal, title=FORM_TITLE):

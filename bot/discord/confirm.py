@@ -8,7 +8,7 @@ ours:
     quizbot:<action>:<subject id>:yes|no
 
 Each action subclasses `ConfirmButton` with its template (`confirm_template`), labels
-and what a press does; a press that raises is reported to the presser, never dropped.
+and what a press does (`press`, reported on error as every `PressButton`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from typing import Any, ClassVar, Self
 
 import discord
 
-from bot.discord.errors import report_error
-
-PREFIX = "quizbot"
+from bot.discord.buttons import NEVER, PREFIX, PressButton
 
 
 def confirm_template(action: str, max_digits: int) -> str:
@@ -31,7 +29,7 @@ def confirm_template(action: str, max_digits: int) -> str:
     )
 
 
-class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"(?!)"):
+class ConfirmButton(PressButton, template=NEVER):
     """The yes or the no of one confirmation. Subclasses set `action`, the labels and
     `press`, and pass `template=confirm_template(action, ...)`."""
 
@@ -60,15 +58,6 @@ class ConfirmButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], 
         /,
     ) -> Self:
         return cls(int(match["subject"]), confirm=match["choice"] == "yes")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await self.press(interaction)
-        except Exception as error:
-            await report_error(interaction, error)
-
-    async def press(self, interaction: discord.Interaction[Any]) -> None:
-        raise NotImplementedError
 
 
 def confirm_view(button: type[ConfirmButton], subject: int) -> discord.ui.View:

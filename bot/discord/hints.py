@@ -8,14 +8,13 @@ before the reply goes out. Server channels get neither: their answers are compar
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from typing import Any
 
 import discord
 
 from bot.discord import render
+from bot.discord.buttons import DeliveryButton, delivery_template
 from bot.discord.context import chat_of, in_server, player_of, services_of
-from bot.discord.errors import report_error
 from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.engine.hints import Hint, hint_point
@@ -23,9 +22,8 @@ from bot.engine.results import AnswerResult, Asked
 from bot.i18n import Translator
 from bot.presentation.markup import clip
 
-_ID = r"[1-9][0-9]{0,17}"
-HINT_TEMPLATE = rf"quizbot:hint:(?P<delivery>{_ID})"
-GIVE_UP_TEMPLATE = rf"quizbot:idk:(?P<delivery>{_ID})"
+HINT_TEMPLATE = delivery_template("hint")
+GIVE_UP_TEMPLATE = delivery_template("idk")
 NOT_IN_SERVERS = "Hints and “I don't know” are for questions in a DM with me."
 
 
@@ -40,66 +38,22 @@ def help_items(asked: Asked) -> list[discord.ui.Item[discord.ui.View]]:
     return items
 
 
-class HintButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=HINT_TEMPLATE
-):
-    def __init__(self, delivery_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Hint",
-                emoji="💡",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"quizbot:hint:{delivery_id}",
-            )
-        )
-        self.delivery_id = delivery_id
+class HintButton(DeliveryButton, template=HINT_TEMPLATE):
+    action = "hint"
+    default_label = "Hint"
+    button_emoji = "💡"
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["delivery"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await hint(interaction, self.delivery_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        await hint(interaction, self.delivery_id)
 
 
-class GiveUpButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=GIVE_UP_TEMPLATE
-):
-    def __init__(self, delivery_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="I don't know",
-                emoji="🤷",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"quizbot:idk:{delivery_id}",
-            )
-        )
-        self.delivery_id = delivery_id
+class GiveUpButton(DeliveryButton, template=GIVE_UP_TEMPLATE):
+    action = "idk"
+    default_label = "I don't know"
+    button_emoji = "🤷"
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["delivery"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await give_up(interaction, self.delivery_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def press(self, interaction: discord.Interaction[Any]) -> None:
+        await give_up(interaction, self.delivery_id)
 
 
 async def hint(interaction: discord.Interaction[Any], delivery_id: int) -> None:
