@@ -17,13 +17,13 @@ grader keeps to its term matcher; `load_error()` says why.
 
 from __future__ import annotations
 
-import importlib.util
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from bot.engine.packaged import LoadedOnce, package_folder
 
 __all__ = ["Embeddings", "load", "load_error"]
 
@@ -67,37 +67,17 @@ class Embeddings:
         return self.vectors[np.asarray(ids, dtype=np.intp)].sum(axis=0, dtype=np.float32)
 
 
-_lock = threading.Lock()
-_loaded: Embeddings | None = None
-_error: str | None = None
-_tried = False
+_embeddings = LoadedOnce(lambda: _read(package_folder(PACKAGE)))
 
 
 def load() -> Embeddings | None:
     """The process's embeddings, read on first use (about 0.4 s); None if unavailable."""
-    global _loaded, _error, _tried
-    if _tried:
-        return _loaded
-    with _lock:
-        if not _tried:
-            try:
-                _loaded = _read(_package_folder())
-            except Exception as error:  # a missing or damaged package: terms still grade
-                _error = f"{type(error).__name__}: {error}"
-            _tried = True
-    return _loaded
+    return _embeddings.get()
 
 
 def load_error() -> str | None:
     """Why `load()` returned None (None when it has not failed)."""
-    return _error
-
-
-def _package_folder() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(f"the {PACKAGE} package is not installed")
-    return Path(spec.origin).parent
+    return _embeddings.error
 
 
 def _read(folder: Path) -> Embeddings:

