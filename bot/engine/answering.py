@@ -212,6 +212,7 @@ class Answering:
             is_group=chat.is_group,
             duplicate=True,
             chosen_option=chosen,
+            person_language=user.language,
         )
 
 

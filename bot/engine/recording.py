@@ -82,6 +82,7 @@ async def record_attempt(
         chosen_option=chosen,
         hinted=hinted,
         gave_up=gave_up,
+        person_language=user.language,
     )
 
 

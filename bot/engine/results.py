@@ -77,6 +77,9 @@ class AnswerResult:
     """A hint was shown before this answer: its score is capped (`bot.engine.hints`)."""
     gave_up: bool = False
     """"I don't know": nothing to grade, the model answer to show, rated Again."""
+    person_language: str | None = None
+    """The interface language the person chose (/lang), read with the answer so the reply
+    needs no second read; None: none chosen."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from bot.telegram.identity import (
     replies_to_bot,
 )
 from bot.telegram.keyboards import RateButton, parse_button, rating_keyboard
-from bot.telegram.language import person_translator, speakers
+from bot.telegram.language import person_translator, speakers, stored_person_translator
 from bot.telegram.markup import MESSAGE_LIMIT, utf16_len
 from bot.telegram.outbox import answer_html, reply_html, send_html
 from bot.telegram.reactions import (
@@ -62,7 +62,7 @@ async def private_answer(update: Update, context: QuizContext) -> None:
     if result.duplicate and not data.left_unfinished(update):
         logger.debug("answer %s was already recorded", answer_source(message))
         return  # a repeat: its feedback went out with the first one
-    t = (await speakers(context, message)).person
+    t = stored_person_translator(context, result.person_language, message.from_user)
     await answer_html(
         message,
         render.feedback(result, message.text, t),
@@ -130,7 +130,7 @@ async def poll_vote(update: Update, context: QuizContext) -> None:
         return
     if result.is_group or (result.duplicate and not data.left_unfinished(update)):
         return
-    t = await person_translator(context, vote.user)
+    t = stored_person_translator(context, result.person_language, vote.user)
     await send_html(
         context.bot,
         vote.user.id,

@@ -66,6 +66,14 @@ async def person_translator(context: QuizContext, user: User | None) -> Translat
     return translator_for(_person_language(stored.person, user, data))
 
 
+def stored_person_translator(
+    context: QuizContext, stored: str | None, user: User | None
+) -> Translator:
+    """The language of `user` from their stored choice already at hand (an answer's
+    result carries it), so no store read is needed."""
+    return translator_for(_person_language(stored, user, context.bot_data))
+
+
 async def update_translator(context: QuizContext, update: Update) -> Translator:
     """The language to tell the sender of `update` something went wrong in; never
     raises (when the store is the trouble, Telegram's language tag decides)."""
