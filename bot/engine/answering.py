@@ -65,7 +65,7 @@ class Answering:
             user = await ctx.ensure_user(tx, player, now)
             duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
-                return await self._replay(tx, duplicate, row, user, now)
+                return await replayed(ctx, tx, duplicate, row, user, now)
             delivery = await self._delivery_answered(
                 tx, row, reply_to_message_id, replied_text, now
             )
@@ -101,7 +101,7 @@ class Answering:
             user = await ctx.ensure_user(tx, player, now)
             duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
-                return await self._replay(tx, duplicate, row, user, now)
+                return await replayed(ctx, tx, duplicate, row, user, now)
             if await tx.attempts.find_for_delivery(delivery.id, user.id) is not None:
                 raise AlreadyAnswered()
             question = ctx.catalog.by_id[delivery.question_id]
@@ -182,38 +182,41 @@ class Answering:
             raise NoOpenQuestion("reply_needed" if chat.is_group else "none_open")
         return delivery
 
-    async def _replay(
-        self, tx: UnitOfWork, attempt: AttemptRow, chat: ChatRow, user: UserRow, now: datetime
-    ) -> AnswerResult:
-        """The result of an attempt recorded before (a repeated update): nothing changes."""
-        ctx = self.context
-        question = ctx.catalog.by_id.get(attempt.question_id)
-        if question is None:
-            raise NoOpenQuestion("question_removed")
-        chosen = None
-        if question.is_multiple_choice:
-            chosen = choice_from_text(attempt.answer, question)
-            result = choice_grade(question, chosen)
-        else:
-            result = grade(attempt.answer, question.key_points, question.question)
-        review = await tx.cards.review_for_attempt(attempt.id)
-        proposed = (
-            srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
-        )
-        today = local_day(now, ctx.timezone_of(user, chat))
-        return AnswerResult(
-            attempt_id=attempt.id,
-            delivery_id=attempt.delivery_id,
-            question=question,
-            grade=result,
-            points=attempt.points,
-            proposed_rating=proposed,
-            streak=streak_info(streak_state(user), today),
-            is_group=chat.is_group,
-            duplicate=True,
-            chosen_option=chosen,
-            person_language=user.language,
-        )
+
+async def replayed(
+    ctx: EngineContext,
+    tx: UnitOfWork,
+    attempt: AttemptRow,
+    chat: ChatRow,
+    user: UserRow,
+    now: datetime,
+) -> AnswerResult:
+    """The result of an attempt recorded before (a repeated update): nothing changes."""
+    question = ctx.catalog.by_id.get(attempt.question_id)
+    if question is None:
+        raise NoOpenQuestion("question_removed")
+    chosen = None
+    if question.is_multiple_choice:
+        chosen = choice_from_text(attempt.answer, question)
+        result = choice_grade(question, chosen)
+    else:
+        result = grade(attempt.answer, question.key_points, question.question)
+    review = await tx.cards.review_for_attempt(attempt.id)
+    proposed = srs.Rating(review.proposed_rating) if review else srs.proposed_rating(attempt.score)
+    today = local_day(now, ctx.timezone_of(user, chat))
+    return AnswerResult(
+        attempt_id=attempt.id,
+        delivery_id=attempt.delivery_id,
+        question=question,
+        grade=result,
+        points=attempt.points,
+        proposed_rating=proposed,
+        streak=streak_info(streak_state(user), today),
+        is_group=chat.is_group,
+        duplicate=True,
+        chosen_option=chosen,
+        person_language=user.language,
+    )
 
 
 _LETTERS = "abcdefghij"

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.engine import hints
-from bot.engine.answering import Answering
+from bot.engine.answering import replayed
 from bot.engine.context import EngineContext
 from bot.engine.recording import record_attempt
 from bot.engine.results import AnswerResult, ChatKey, PlayerKey
@@ -23,10 +23,8 @@ from bot.store import ChatRow, DeliveryRow, UnitOfWork, UserRow
 class Helping:
     """💡 Hint and 🤷 I don't know."""
 
-    def __init__(self, context: EngineContext, answering: Answering) -> None:
+    def __init__(self, context: EngineContext) -> None:
         self.context = context
-        self.answering = answering
-        """For replaying a repeated "I don't know" exactly as a repeated answer."""
 
     async def hint(
         self, chat: ChatKey, player: PlayerKey, now: datetime, *, delivery_id: int | None = None
@@ -63,8 +61,8 @@ class Helping:
             user = await ctx.ensure_user(tx, player, now)
             duplicate = await tx.attempts.find_by_source(row.id, source_key)
             if duplicate is not None:
-                replayed = await self.answering._replay(tx, duplicate, row, user, now)
-                return replace(replayed, gave_up=True)
+                earlier = await replayed(ctx, tx, duplicate, row, user, now)
+                return replace(earlier, gave_up=True)
             row, user, delivery = await self._helped(tx, chat, player, now, delivery_id)
             question = ctx.catalog.by_id[delivery.question_id]
             given = hints.gave_up(question)

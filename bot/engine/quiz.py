@@ -50,7 +50,7 @@ class Engine:
         self.asking = Asking(self.context)
         self.daily = DailyPush(self.context)
         self.answering = Answering(self.context)
-        self.helping = Helping(self.context, self.answering)
+        self.helping = Helping(self.context)
         self.rating = Rating(self.context)
         self.reveals = Reveals(self.context)
         self.settings = Settings(self.context)
