@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import i18n
@@ -21,6 +22,62 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 class ConfigError(ValueError):
     """A setting has a value the bot cannot use; the message names the setting."""
+
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+"""`QUIZBOT_DB` values starting `postgresql://` (or `postgres://`) name a PostgreSQL database."""
+
+
+def is_postgres_url(setting: str | Path) -> bool:
+    """Whether a `QUIZBOT_DB` value names a PostgreSQL database (else a SQLite file)."""
+    return isinstance(setting, str) and setting.split("://", 1)[0].lower() in POSTGRES_SCHEMES
+
+
+def looks_like_url(setting: str) -> bool:
+    """A `scheme://...` value (a SQLite file name never looks like one)."""
+    scheme, sep, _ = setting.partition("://")
+    return bool(sep) and scheme.replace("+", "").isalnum()
+
+
+def safe_url(url: str) -> str:
+    """`url` without its password (nor query), fit for any output, however malformed."""
+    scheme, _, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, hostport = netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}{at}{hostport}{slash}{path.split('?', 1)[0]}"
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a PostgreSQL URL's form, or None (no server is asked)."""
+    example = "write postgresql://user:password@host:port/dbname"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"not a valid URL ({error}); {example}"
+    if not parts.hostname:
+        return f"no host; {example}"
+    if not parts.path.strip("/"):
+        return f"no database name; {example}"
+    return None
+
+
+def database_setting(value: str) -> tuple[Path, str | None]:
+    """`QUIZBOT_DB`: (the SQLite file, None), or (the default file, the PostgreSQL URL).
+    A URL of another kind, or a malformed one, is a ConfigError that never shows the
+    password."""
+    value = value.strip()
+    if looks_like_url(value):
+        if not is_postgres_url(value):
+            raise ConfigError(
+                f"QUIZBOT_DB={safe_url(value)}: not a database this bot can use; give a"
+                " SQLite file path or a postgresql://user:password@host:port/dbname URL"
+            )
+        if problem := url_problem(value):
+            raise ConfigError(f"QUIZBOT_DB={safe_url(value)}: {problem}")
+        return Path("quizbot.db"), value
+    return Path(value or "quizbot.db"), None
 
 
 def bundled_content_dir() -> Path:
@@ -157,10 +214,17 @@ class Settings:
     language: str | None = None
     """QUIZBOT_LANG: the interface language where the platform gives none (None: unset,
     which means English for the bots; the console then looks at the locale)."""
+    db_url: str | None = None
+    """`QUIZBOT_DB` when it is a PostgreSQL URL (`db_path` is then unused), else None."""
 
     @property
     def default_language(self) -> str:
         return self.language or i18n.DEFAULT
+
+    @property
+    def database(self) -> Path | str:
+        """What `QUIZBOT_DB` names: the SQLite file, or the PostgreSQL URL."""
+        return self.db_url or self.db_path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -176,6 +240,7 @@ class Settings:
             parsed = parse_hhmm(push_time)
         except ValueError as exc:
             raise ConfigError(f"QUIZBOT_PUSH_TIME: {exc}") from None
+        db_path, db_url = database_setting(read.text("QUIZBOT_DB"))
         level = read.text("QUIZBOT_LOG_LEVEL", "INFO").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(
@@ -190,10 +255,11 @@ class Settings:
             telegram_token=read.text("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_url=read.text("QUIZBOT_TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/"),
             discord_token=read.text("DISCORD_BOT_TOKEN") or None,
-            db_path=Path(read.text("QUIZBOT_DB", "quizbot.db")),
+            db_path=db_path,
             content_paths=paths,
             default_timezone=timezone,
             default_push_time=parsed.strftime("%H:%M"),
             log_level=level,
             language=i18n.parse(language),
+            db_url=db_url,
         )

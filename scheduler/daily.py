@@ -52,8 +52,10 @@ class DailyPush:
         catchup: timedelta,
         workers: int,
         clock: Callable[[], datetime],
+        claim_lease: timedelta = timedelta(0),
     ) -> None:
         self.engine = engine
+        self.claim_lease = claim_lease
         self.deliveries = deliveries
         self.platform = platform
         self.catchup = catchup
@@ -182,12 +184,11 @@ class DailyPush:
         return tally
 
     async def finish_unsent(self, now: datetime) -> Tally:
-        """Send the questions claimed but never sent before a crash, if still their day."""
+        """Send the questions claimed but never sent before a crash, if still their day
+        (with replicas: those whose claim is older than the lease, see `claim_lease`)."""
         tally: Tally = Counter()
         live: list[tuple[Asked, ChatRow]] = []
-        for asked, chat in await self.engine.daily.unsent():
-            if chat.platform != self.platform:
-                continue
+        for asked, chat in await self.engine.daily.unsent(self.platform, now, self.claim_lease):
             if _still_due(asked, chat, now):
                 live.append((asked, chat))
             else:

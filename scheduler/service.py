@@ -74,6 +74,7 @@ class QuizScheduler:
             catchup=self.settings.catchup,
             workers=workers,
             clock=clock,
+            claim_lease=self.settings.claim_lease,
         )
         self.followups = Followups(
             engine,
@@ -139,7 +140,10 @@ class QuizScheduler:
         return ran
 
     async def tick(self, now: datetime) -> None:
-        """The periodic check: reveals due, then evening reminders, then weekly recaps."""
+        """The periodic check: reveals due, then evening reminders, then weekly recaps;
+        with replicas, also the daily claims a replica left unsent (see `claim_lease`)."""
+        if self.settings.claim_lease:
+            await self.daily.finish_unsent(now)
         await self.followups.reveals(now)
         await self.followups.reminders(now)
         await self.recaps.run(now)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 
 from bot.config import Env
@@ -23,6 +23,11 @@ from scheduler.limits import Limits
 
 MIN_WORKERS = 4
 MAX_WORKERS = 200
+
+
+REPLICA_CLAIM_LEASE = timedelta(minutes=10)
+"""The lease of daily claims when replicas share a database: far longer than a live
+replica holds a claim before sending it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,17 @@ class SchedulerSettings:
     """Schedule changes arriving within this long are applied together."""
     max_retries: int = 5
     """Rate-limited answers (RetryLater) for one message before it counts as failed."""
+    claim_lease: timedelta = timedelta(0)
+    """How long a daily claim left unsent stays its claimer's. 0 (one process): the
+    claims left by a crash are finished at the next start. With replicas on one database
+    (`REPLICA_CLAIM_LEASE`), any replica finishes a claim older than this, at its start
+    and at every tick, so a dead replica's fan-out is finished by the others."""
+
+    def for_replicas(self) -> SchedulerSettings:
+        """These settings for one of several replicas on one database (PostgreSQL)."""
+        if self.claim_lease:
+            return self
+        return replace(self, claim_lease=REPLICA_CLAIM_LEASE)
 
     @property
     def worker_count(self) -> int:

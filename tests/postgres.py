@@ -14,21 +14,27 @@ Where the server comes from, in order:
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 ENV = "QUIZBOT_TEST_POSTGRES"
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+"""A broken constraint, as either database's driver reports it."""
 SERVER_OPTIONS = (
     "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
     " -c full_page_writes=off -c max_connections=200"
@@ -171,3 +177,18 @@ def server_session() -> Iterator[Server | str]:
         yield server
     finally:
         started.stop()
+
+
+def query(url: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run one statement from plain (not async) test code, even while an event loop runs
+    in this thread (it runs on a thread of its own); the rows as tuples."""
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [tuple(row) for row in await conn.fetch(sql, *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, run()).result()

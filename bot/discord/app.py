@@ -100,7 +100,7 @@ class QuizBot(commands.Bot):
         self._scheduler_settings = scheduler_settings or SchedulerSettings()
         self._with_scheduler = with_scheduler
         self._resources = contextlib.AsyncExitStack()
-        self.ops = ops or Ops(OpsSettings(), settings.db_path)
+        self.ops = ops or Ops(OpsSettings(), settings.database)
         """Health endpoint, metrics and daily backup (all off unless configured)."""
         self.ops.mode = "gateway"
 
@@ -171,7 +171,9 @@ def run_discord(settings: Settings) -> int:
         return EXIT_USAGE
     try:
         scheduler_settings = SchedulerSettings.from_env()
-        ops = Ops(OpsSettings.from_env(), settings.db_path)
+        if settings.db_url is not None:
+            scheduler_settings = scheduler_settings.for_replicas()
+        ops = Ops(OpsSettings.from_env(), settings.database)
     except ConfigError as exc:
         print(f"quizbot: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -146,11 +146,15 @@ class DailyPush:
             for d in deliveries
         }
 
-    async def unsent(self) -> list[tuple[Asked, ChatRow]]:
-        """Daily questions claimed but never marked sent (the bot stopped in between)."""
+    async def unsent(
+        self, platform: str, now: datetime, lease: timedelta = timedelta(0)
+    ) -> list[tuple[Asked, ChatRow]]:
+        """A platform's daily questions claimed but never marked sent (their sender stopped
+        in between), claimed longer than `lease` ago; they become this caller's to send
+        (no other caller gets them until `lease` has passed again)."""
         ctx = self.context
-        async with ctx.store.read() as tx:
-            claims = await tx.deliveries.unsent_daily_claims()
+        async with ctx.store.write() as tx:
+            claims = await tx.deliveries.take_over_unsent(platform, now, utc(now) - lease)
             result = []
             for delivery in claims:
                 row = await tx.chats.find_by_id(delivery.chat_id)

@@ -6,7 +6,7 @@ console all use it. `Ops` is the production extras of a chat bot, whatever its p
 the health and metrics endpoint, and the daily automatic backup, each off unless
 configured.
 
-    ops = Ops(OpsSettings.from_env(), settings.db_path)
+    ops = Ops(OpsSettings.from_env(), settings.database)
     ... ops.metrics goes to the adapter's hooks and the scheduler's sender ...
     await ops.start(database=store_check(store), scheduler_running=..., platform="telegram",
                     mode="polling")
@@ -36,6 +36,7 @@ from bot.ops.llm import LLMJudge, LLMSettings
 from bot.ops.metrics import Metrics, PrometheusMetrics
 from bot.ops.settings import OpsSettings
 from bot.store import Store
+from bot.store.backends import open_database
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ async def open_engine(
         log.info("%s", decks_loaded(catalog, settings.content_paths))
     warm_up()  # the grader's embeddings: read now, not at the first answer
     judge = open_judge()
-    store = await Store.open(settings.db_path)
+    store = await open_database(settings.database)
     defaults = Defaults(timezone=settings.default_timezone, push_time=settings.default_push_time)
     try:
         if metrics is not None:

@@ -51,8 +51,8 @@ class CardRepository:
     async def count_on(self, user_id: int, question_ids: Sequence[str]) -> int:
         """How many of these questions a player has spaced-repetition progress on."""
         row = await self._s.one(
-            f"SELECT count(*) FROM cards WHERE user_id = ? AND {sql.in_list('question_id')}",
-            (user_id, sql.texts(question_ids)),
+            f"SELECT count(*) FROM cards WHERE user_id = ? AND {self._s.dialect.in_list('question_id')}",
+            (user_id, self._s.dialect.texts(question_ids)),
         )
         return int(row[0]) if row else 0
 

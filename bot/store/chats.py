@@ -28,7 +28,8 @@ class ChatRepository:
 
     async def find_by_ids(self, chat_ids: Sequence[int]) -> dict[int, ChatRow]:
         rows = await self._s.all(
-            f"SELECT * FROM chats WHERE {sql.in_list('id')}", (sql.ids(chat_ids),)
+            f"SELECT * FROM chats WHERE {self._s.dialect.in_list('id')}",
+            (self._s.dialect.ids(chat_ids),),
         )
         return {int(row["id"]): make(ChatRow, row) for row in rows}
 
@@ -75,7 +76,7 @@ class ChatRepository:
 
     async def set_owner(self, chat_id: int, user_id: int) -> None:
         await self._s.run(
-            f"UPDATE chats SET owner_id = ? WHERE id = ? AND {sql.differs('owner_id')}",
+            "UPDATE chats SET owner_id = ? WHERE id = ? AND (owner_id IS NULL OR owner_id <> ?)",
             (user_id, chat_id, user_id),
         )
 
@@ -122,7 +123,7 @@ class ChatRepository:
                 " SELECT ?, period, user_id, points, reached_at FROM scores WHERE chat_id = ?"
                 " ON CONFLICT (chat_id, period, user_id) DO UPDATE SET"
                 " points = scores.points + excluded.points,"
-                f" reached_at = {sql.later('scores.reached_at', 'excluded.reached_at')}",
+                f" reached_at = {self._s.dialect.later('scores.reached_at', 'excluded.reached_at')}",
                 (chat_id, other.id),
             )
             await run("DELETE FROM chats WHERE id = ?", (other.id,))
@@ -133,7 +134,8 @@ class ChatRepository:
         each with its number of chats."""
         rows = await self._s.all(
             "SELECT push_time, timezone, count(*) FROM chats"
-            " WHERE subscribed AND active AND platform = ?"
+            f" WHERE {self._s.dialect.flag('subscribed')} AND {self._s.dialect.flag('active')}"
+            " AND platform = ?"
             " GROUP BY push_time, timezone ORDER BY push_time, timezone",
             (platform,),
         )
@@ -144,7 +146,8 @@ class ChatRepository:
     ) -> list[ChatRow]:
         """A slot's subscribed, active chats with no daily delivery for `local_day` yet."""
         rows = await self._s.all(
-            "SELECT * FROM chats c WHERE c.subscribed AND c.active AND c.platform = ?"
+            f"SELECT * FROM chats c WHERE {self._s.dialect.flag('c.subscribed')}"
+            f" AND {self._s.dialect.flag('c.active')} AND c.platform = ?"
             " AND c.push_time = ? AND c.timezone = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
             " WHERE d.chat_id = c.id AND d.kind = 'daily' AND d.local_day = ?) ORDER BY c.id",
             (platform, push_time, timezone, local_day),

@@ -78,7 +78,7 @@ class DeliveryRepository:
             )
             for c in claims
         ]
-        table = sql.json_rows(
+        table = self._s.dialect.json_rows(
             "chat_id", "question_id", "kind", "local_day", "asked_by", "reveal_at"
         )
         # `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
@@ -86,8 +86,8 @@ class DeliveryRepository:
             "INSERT INTO deliveries (chat_id, question_id, kind, local_day, asked_by, status,"
             " claimed_at, reveal_at)"
             " SELECT chat_id, question_id, kind, local_day, asked_by, 'claimed', ?, reveal_at"
-            f" FROM ({table}) WHERE true ORDER BY position ON CONFLICT DO NOTHING RETURNING *",
-            (sql.ts(now), sql.rows(values)),
+            f" FROM ({table}) AS claims WHERE true ORDER BY position ON CONFLICT DO NOTHING RETURNING *",
+            (sql.ts(now), self._s.dialect.rows(values)),
         )
         return [make(DeliveryRow, row) for row in rows]
 
@@ -103,10 +103,10 @@ class DeliveryRepository:
         if not chat_days:
             return set()
         rows = await self._s.all(
-            f"SELECT d.chat_id FROM ({sql.json_rows('chat_id', 'local_day')}) w"
+            f"SELECT d.chat_id FROM ({self._s.dialect.json_rows('chat_id', 'local_day')}) w"
             " JOIN deliveries d ON d.chat_id = w.chat_id AND d.local_day = w.local_day"
             " AND d.kind = 'daily'",
-            (sql.rows(chat_days),),
+            (self._s.dialect.rows(chat_days),),
         )
         return {int(row[0]) for row in rows}
 
@@ -136,11 +136,25 @@ class DeliveryRepository:
         """Record that a send failed or that its outcome is unknown (timed out)."""
         await self._s.run("UPDATE deliveries SET status = ? WHERE id = ?", (status, delivery_id))
 
-    async def unsent_daily_claims(self) -> list[DeliveryRow]:
-        rows = await self._s.all(
-            "SELECT * FROM deliveries WHERE status = 'claimed' AND kind = 'daily' ORDER BY id"
+    async def take_over_unsent(
+        self, platform: str, now: datetime, claimed_by: datetime
+    ) -> list[DeliveryRow]:
+        """A platform's daily claims still unsent that were made at or before `claimed_by`:
+        whoever made them stopped or died (one process: all of them, at its start; with
+        replicas: those whose lease ran out). Each is taken by one caller only, however
+        many race for it: it is stamped claimed again at `now`, so the others leave it to
+        this caller until its lease runs out again."""
+        stale = (
+            "d.status = 'claimed' AND d.kind = 'daily' AND d.claimed_at <= ?"
+            " AND d.chat_id IN (SELECT c.id FROM chats c WHERE c.platform = ?)"
         )
-        return [make(DeliveryRow, row) for row in rows]
+        rows = await self._s.all(
+            f"UPDATE deliveries AS d SET claimed_at = ? WHERE {stale} AND d.id IN"
+            f" (SELECT d.id FROM deliveries d WHERE {stale}"
+            f" ORDER BY d.id{self._s.dialect.skip_locked()}) RETURNING *",
+            (sql.ts(now), sql.ts(claimed_by), platform, sql.ts(claimed_by), platform),
+        )
+        return sorted((make(DeliveryRow, row) for row in rows), key=lambda row: row.id)
 
     async def find_open(self, chat_id: int) -> DeliveryRow | None:
         """The newest question sent in a chat that is still waiting for its answer."""
@@ -157,8 +171,8 @@ class DeliveryRepository:
             return {}
         rows = await self._s.all(
             "SELECT * FROM deliveries WHERE status IN ('sent', 'claimed') AND closed_at IS NULL"
-            f" AND {sql.in_list('chat_id')} ORDER BY chat_id, claimed_at DESC, id DESC",
-            (sql.ids(chat_ids),),
+            f" AND {self._s.dialect.in_list('chat_id')} ORDER BY chat_id, claimed_at DESC, id DESC",
+            (self._s.dialect.ids(chat_ids),),
         )
         found: dict[int, DeliveryRow] = {}
         for row in rows:

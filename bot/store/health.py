@@ -16,7 +16,7 @@ class HealthRepository:
 
     async def ping(self) -> None:
         """A trivial query: raises if the database cannot answer."""
-        await self._s.one(sql.PING)
+        await self._s.one(self._s.dialect.ping)
 
     async def touch_probe(self, now: datetime) -> None:
         """The health check's write: one row rewritten."""

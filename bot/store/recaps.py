@@ -20,7 +20,8 @@ class RecapRepository:
         """A platform's subscribed, active groups, each with the Monday of the last week
         recapped there (None if never)."""
         rows = await self._s.all(
-            "SELECT * FROM chats WHERE kind = 'group' AND subscribed AND active"
+            "SELECT * FROM chats WHERE kind = 'group'"
+            f" AND {self._s.dialect.flag('subscribed')} AND {self._s.dialect.flag('active')}"
             " AND platform = ? ORDER BY id",
             (platform,),
         )

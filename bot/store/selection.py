@@ -117,17 +117,17 @@ class BatchSelection:
         day) of chats choosing for their owner."""
         reads = cls(threshold, groups, people)
         if groups:
-            group_ids = sql.ids(groups)
+            group_ids = session.dialect.ids(groups)
             for row in await session.all(
                 "SELECT chat_id, question_id, max(local_day) FROM deliveries"
-                f" WHERE {sql.in_list('chat_id')} AND status != 'failed'"
+                f" WHERE {session.dialect.in_list('chat_id')} AND status != 'failed'"
                 " GROUP BY chat_id, question_id",
                 (group_ids,),
             ):
                 reads.last.setdefault(int(row[0]), {})[row[1]] = row[2]
             for row in await session.all(
                 "SELECT m.chat_id, a.question_id FROM (SELECT DISTINCT chat_id, user_id"
-                f" FROM attempts WHERE {sql.in_list('chat_id')}) m"
+                f" FROM attempts WHERE {session.dialect.in_list('chat_id')}) m"
                 " JOIN attempts a ON a.user_id = m.user_id"
                 " GROUP BY m.chat_id, a.question_id HAVING avg(a.score) < ?",
                 (group_ids, threshold),
@@ -135,15 +135,15 @@ class BatchSelection:
                 reads.missed.setdefault(int(row[0]), set()).add(row[1])
         if people:
             users = sorted({user_id for user_id, _, _ in people})
-            user_ids = sql.ids(users)
+            user_ids = session.dialect.ids(users)
             for row in await session.all(
                 "SELECT user_id, question_id, card, due FROM cards"
-                f" WHERE {sql.in_list('user_id')} ORDER BY user_id, due",
+                f" WHERE {session.dialect.in_list('user_id')} ORDER BY user_id, due",
                 (user_ids,),
             ):
                 reads.cards.setdefault(int(row[0]), []).append((row[1], row[2], row[3]))
             for row in await session.all(
-                f"SELECT DISTINCT user_id, question_id FROM attempts WHERE {sql.in_list('user_id')}",
+                f"SELECT DISTINCT user_id, question_id FROM attempts WHERE {session.dialect.in_list('user_id')}",
                 (user_ids,),
             ):
                 reads.attempted.setdefault(int(row[0]), set()).add(row[1])
@@ -152,10 +152,10 @@ class BatchSelection:
                 day_chats = sorted({c for _, c, d in people if d == day})
                 for row in await session.all(
                     "SELECT 'user', user_id, question_id FROM attempts WHERE local_day = ?"
-                    f" AND {sql.in_list('user_id')}"
+                    f" AND {session.dialect.in_list('user_id')}"
                     " UNION ALL SELECT 'chat', chat_id, question_id FROM deliveries"
-                    f" WHERE local_day = ? AND {sql.in_list('chat_id')}",
-                    (day, sql.ids(day_users), day, sql.ids(day_chats)),
+                    f" WHERE local_day = ? AND {session.dialect.in_list('chat_id')}",
+                    (day, session.dialect.ids(day_users), day, session.dialect.ids(day_chats)),
                 ):
                     into = reads.answered_on if row[0] == "user" else reads.delivered_on
                     into.setdefault((int(row[1]), day), set()).add(row[2])

@@ -8,7 +8,8 @@ of `bot.store.records` before anything leaves the data layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -18,10 +19,31 @@ class Row(Protocol):
     def __getitem__(self, key: int | str, /) -> Any: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The SQL forms that differ between databases; each backend's module defines them
+    (`bot.store.sqlite`, `bot.store.postgresql`) and its session carries them."""
+
+    in_list: Callable[[str], str]
+    ids: Callable[[Iterable[int]], Any]
+    texts: Callable[[Iterable[str]], Any]
+    json_rows: Callable[..., str]
+    rows: Callable[[Iterable[Sequence[Any]]], str]
+    later: Callable[[str, str], str]
+    days_after: Callable[[str, str], str]
+    shift_day: Callable[[str, int], str]
+    flag: Callable[[str], str]
+    skip_locked: Callable[[], str]
+    ping: str
+    """The health check's query: it reads the schema."""
+
+
 class Session(Protocol):
     """The statements of one unit of work. `one`, `run` and `many` are for statements
     that touch a few rows by key; `all`, `far_one` and `far_run` for those that may touch
     many (a backend may run them differently, as SQLite's does)."""
+
+    dialect: Dialect
 
     async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
 

@@ -1,15 +1,14 @@
 """Everything SQLite-specific in the data layer: the statement runner and the SQL dialect.
 
 The repositories (`bot.store.chats` ...) write their SQL with `?` placeholders,
-`ON CONFLICT ... DO UPDATE/NOTHING` and `RETURNING`, and take the forms that differ
-between databases from here: how a moment is stored (`ts`), how a list of values or of
-rows travels as one parameter (`in_list`, `json_rows`), NULL-safe inequality
-(`differs`), the later of two values (`later`), day arithmetic (`days_after`,
-`shift_day`) and the health check's query (`PING`). They run statements through a
-`Session` (`bot.store.session`); `SqliteSession` is SQLite's, over the store's one
-aiosqlite connection. A second backend supplies its own session (translating `?` if its
-driver needs to) and its own version of these functions. Still SQLite-flavoured in the
-repositories: flags are integer columns tested as `WHERE subscribed AND active`.
+`ON CONFLICT ... DO UPDATE/NOTHING` and `RETURNING`, and take the few forms that differ
+between databases from their session's `dialect` (`session.Dialect`): how a list of ids
+or of rows travels as one parameter (`in_list`, `json_rows`), the later of two values
+(`later`), day arithmetic (`days_after`, `shift_day`), a 0/1 flag as a condition
+(`flag`), skipping rows being claimed (`skip_locked`), the health check's query (`PING`).
+How a moment is stored (`ts`) is the same for both. They run statements through a
+`Session` (see `bot.store.session`); `SqliteSession` is SQLite's, over the store's one
+aiosqlite connection; `bot.store.postgresql` is PostgreSQL's twin.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
+
+from bot.store.session import Dialect
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -90,6 +91,32 @@ def shift_day(day: str, days: int) -> str:
     return f"date({day}, '{days:+d} day')"
 
 
+def flag(column: str) -> str:
+    """A 0/1 flag column as a condition (as written in the partial indexes' WHERE)."""
+    return column
+
+
+def skip_locked() -> str:
+    """The end of a `SELECT` of rows to claim: rows another transaction is claiming are
+    left out rather than waited for. SQLite has one writer at a time: none to skip."""
+    return ""
+
+
+DIALECT = Dialect(
+    in_list=in_list,
+    ids=ids,
+    texts=texts,
+    json_rows=json_rows,
+    rows=rows,
+    later=later,
+    days_after=days_after,
+    shift_day=shift_day,
+    flag=flag,
+    skip_locked=skip_locked,
+    ping=PING,
+)
+
+
 class SqliteSession:
     """The statements of the store's units of work, on its one aiosqlite connection.
 
@@ -104,6 +131,7 @@ class SqliteSession:
     """
 
     __slots__ = ("_db", "conn")
+    dialect = DIALECT
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn

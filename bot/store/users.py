@@ -29,7 +29,8 @@ class UserRepository:
         if not user_ids:
             return {}
         rows = await self._s.all(
-            f"SELECT * FROM users WHERE {sql.in_list('id')}", (sql.ids(user_ids),)
+            f"SELECT * FROM users WHERE {self._s.dialect.in_list('id')}",
+            (self._s.dialect.ids(user_ids),),
         )
         return {int(row["id"]): make(UserRow, row) for row in rows}
 
@@ -98,11 +99,13 @@ class UserRepository:
         `earliest_last_day` bounds the scan (today minus the most freezes, minus 3)."""
         rows = await self._s.all(
             "SELECT u.*, (SELECT min(c.id) FROM chats c WHERE c.owner_id = u.id"
-            " AND c.kind = 'private' AND c.active AND c.platform = u.platform) AS private_chat"
-            " FROM users u WHERE u.platform = ? AND u.reminders AND u.current_streak > 0"
+            f" AND c.kind = 'private' AND {self._s.dialect.flag('c.active')}"
+            " AND c.platform = u.platform) AS private_chat"
+            f" FROM users u WHERE u.platform = ? AND {self._s.dialect.flag('u.reminders')}"
+            " AND u.current_streak > 0"
             " AND u.last_active_day >= ?"
-            f" AND {sql.days_after('u.last_active_day', 'u.freezes + 1')}"
-            f" BETWEEN {sql.shift_day('?', -1)} AND {sql.shift_day('?', 1)}"
+            f" AND {self._s.dialect.days_after('u.last_active_day', 'u.freezes + 1')}"
+            f" BETWEEN {self._s.dialect.shift_day('?', -1)} AND {self._s.dialect.shift_day('?', 1)}"
             " ORDER BY u.id",
             (platform, earliest_last_day, utc_day, utc_day),
         )

@@ -87,8 +87,10 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     catalog = Catalog.load(settings.content_paths)
     logger.info("%s", decks_loaded(catalog, settings.content_paths))
     scheduler_settings = tuning.scheduler or SchedulerSettings.from_env()
+    if settings.db_url is not None:
+        scheduler_settings = scheduler_settings.for_replicas()
     limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
-    ops = Ops(tuning.ops or OpsSettings.from_env(), settings.db_path)
+    ops = Ops(tuning.ops or OpsSettings.from_env(), settings.database)
     root = settings.telegram_api_url
     # Two connections: the long poll, and the confirming call at stop while it closes.
     updates_request = MeteredRequest(ops.metrics, connection_pool_size=2)

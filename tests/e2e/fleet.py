@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.store import Store
+from bot.store.backends import open_database
+from tests import postgres
 from tests.botapi import BotApiServer, RecordedCall
 
 PLATFORM = "telegram"
@@ -74,10 +75,10 @@ def fleet_of(people: int, groups: int, slots: Sequence[tuple[str, str]]) -> Flee
     )
 
 
-async def seed(db_path: Path, fleet: Fleet, now: datetime) -> None:
+async def seed(database: Path | str, fleet: Fleet, now: datetime) -> None:
     """Every chat of `fleet` subscribed, round-robin over its slots; people own their
-    private chats. Migrates a new database first (`Store.open`)."""
-    store = await Store.open(db_path)
+    private chats. Migrates a new database first (a SQLite file or a PostgreSQL URL)."""
+    store = await open_database(database)
     try:
         async with store.write() as tx:
             for index, external_id in enumerate(fleet.chats):
@@ -125,14 +126,18 @@ def chat_of(call: RecordedCall) -> int:
     return int(call.chat_id)
 
 
-def daily_statuses(db_path: Path) -> dict[int, list[str]]:
+def daily_statuses(database: Path | str) -> dict[int, list[str]]:
     """The status of every daily delivery, by the chat's Telegram id (readable while the
     bot runs: WAL readers never block it, and a killed bot's WAL is recovered)."""
-    with closing(sqlite3.connect(db_path, timeout=10)) as conn:
-        rows = conn.execute(
-            "SELECT c.external_id, d.status FROM deliveries d JOIN chats c ON c.id = d.chat_id"
-            " WHERE d.kind = 'daily' ORDER BY d.id"
-        ).fetchall()
+    statement = (
+        "SELECT c.external_id, d.status FROM deliveries d JOIN chats c ON c.id = d.chat_id"
+        " WHERE d.kind = 'daily' ORDER BY d.id"
+    )
+    if isinstance(database, str):
+        rows = postgres.query(database, statement)
+    else:
+        with closing(sqlite3.connect(database, timeout=10)) as conn:
+            rows = conn.execute(statement).fetchall()
     found: dict[int, list[str]] = {}
     for external_id, status in rows:
         found.setdefault(int(external_id), []).append(str(status))

@@ -11,8 +11,11 @@ per-chat and per-group limits), as in the crash test. The injected 429s say
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from bot.config import Settings
 from bot.telegram.app import build_application, running
@@ -31,6 +34,7 @@ from tests.e2e.fleet import (
     register_groups,
     seed,
 )
+from tests.postgres import Server
 
 TOKEN = "7300000002:AAHe2eRetryAfterTestToken_abcdefghij"
 RATE = 300
@@ -43,11 +47,25 @@ NOW = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # a Wednesday (no weekly recaps)
 MINI_DECK = Path(__file__).resolve().parents[1] / "fixtures" / "mini.yaml"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Path | str]:
+    """The bot's database: a SQLite file, or a PostgreSQL database (see tests/postgres.py)."""
+    if request.param == "sqlite":
+        yield tmp_path / "quiz.db"
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    try:
+        yield url
+    finally:
+        await server.drop_database(url)
+
+
 async def test_fanout_with_injected_429s_reaches_every_chat_once_within_the_limits(
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
     fleet = fleet_of(PEOPLE, GROUPS, midday_slots(NOW))
-    db_path = tmp_path / "quiz.db"
+    db_path = database
     await seed(db_path, fleet, NOW)
     limits = Limits(per_second=RATE)
     tuning = Tuning(

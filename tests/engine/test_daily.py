@@ -46,8 +46,8 @@ async def test_a_daily_claim_not_yet_sent_is_found_after_a_restart(
     await engine.settings.set_subscribed(GROUP, True, now, is_group=True)
     daily = await engine.daily.claim(await chat_id(engine, GROUP), now)
     assert daily is not None
-    [(unsent, row)] = await engine.daily.unsent()
+    [(unsent, row)] = await engine.daily.unsent("telegram", now)
     assert unsent.delivery_id == daily.delivery_id
     assert row.external_id == GROUP.external_id
     await send(engine, daily, now)
-    assert await engine.daily.unsent() == []
+    assert await engine.daily.unsent("telegram", now) == []

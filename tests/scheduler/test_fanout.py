@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -247,3 +248,36 @@ async def test_a_restart_with_nothing_unsent_does_not_pause_sends(
     await scheduler.resync(at_start=True)
     await scheduler.recover(clock())
     assert scheduler.limiter.paused_until == 0
+
+
+async def test_with_replicas_a_dead_replicas_unsent_claim_is_finished_by_another_after_its_lease(
+    engine: Engine,
+    sender: FakeSender,
+    settings: SchedulerSettings,
+    clock: FakeClock,
+    store: Store,
+) -> None:
+    await subscribe(engine, 1, clock())
+    async with store.read() as tx:
+        row = await tx.chats.find("telegram", 1)
+    assert row is not None
+    assert await engine.daily.claim(row.id, NINE) is not None  # ...then its replica died
+    survivor = QuizScheduler(engine, sender, settings=settings.for_replicas(), clock=clock)
+    lease = survivor.settings.claim_lease
+    assert lease > timedelta(0)
+    try:
+        clock.set(NINE + lease - timedelta(seconds=1))  # the claimer may still be sending
+        await survivor.resync(at_start=True)
+        await survivor.recover(clock())
+        await survivor.tick(clock())
+        assert sender.questions == []
+
+        clock.set(NINE + lease)
+        await survivor.tick(clock())
+        assert sender.question_chats() == [1]
+        clock.set(NINE + lease + timedelta(minutes=1))
+        await survivor.tick(clock())
+        assert sender.question_chats() == [1]
+        assert await statuses(store) == {1: "sent"}
+    finally:
+        await survivor.shutdown()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import pytest
 
 from bot.store import NewAttempt, Store
+from tests.postgres import INTEGRITY_ERRORS
 
 
 async def test_one_platform_message_is_one_attempt(store: Store, now: datetime) -> None:
@@ -30,6 +30,6 @@ async def test_one_platform_message_is_one_attempt(store: Store, now: datetime) 
             answered_at=now,
         )
         await tx.attempts.add(attempt)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with store.write() as tx:
             await tx.attempts.add(attempt)

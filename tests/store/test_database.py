@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.store import BUSY_TIMEOUT_MS, NewAttempt, Store
+from tests.postgres import INTEGRITY_ERRORS
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -22,13 +23,14 @@ async def test_the_database_is_in_wal_mode(store: Store, db_path: Path) -> None:
 
 
 async def test_foreign_keys_are_enforced(store: Store, now: datetime) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with store.write() as tx:
             await tx.deliveries.claim(
                 404, "mini-latency", kind="asked", local_day="2025-03-03", now=now
             )
 
 
+@pytest.mark.sqlite_only
 async def test_the_connection_waits_for_a_busy_database(store: Store) -> None:
     async with store.read() as tx, tx.conn.execute("PRAGMA busy_timeout") as cursor:
         row = await cursor.fetchone()
@@ -102,3 +104,17 @@ async def test_a_unit_of_work_that_fails_rolls_back_every_repositorys_writes(
         await tx.users.upsert("telegram", 1, "Ann", now)
     with connect(db_path) as other:
         assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
+
+
+async def test_the_health_checks_query_answers_and_its_probe_row_is_rewritten(
+    store: Store, now: datetime
+) -> None:
+    async with store.read() as tx:
+        await tx.health.ping()
+    for seconds in (0, 30):
+        async with store.write() as tx:
+            await tx.health.touch_probe(now + timedelta(seconds=seconds))
+    async with store.read() as tx:
+        row = await tx.session.one("SELECT count(*), max(written_at) FROM health_probe")
+    assert row is not None and row[0] == 1 and row[1].startswith("2025-03-03T09:00:30")
+    assert store.write_problem() is None

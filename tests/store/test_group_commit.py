@@ -104,6 +104,7 @@ async def test_a_cancelled_writer_leaves_the_store_usable(
     assert names_on_disk(db_path) == {"user 2", "user 3", "user 4", "user 5", "after"}
 
 
+@pytest.mark.sqlite_only
 async def test_reads_see_only_committed_data(store: Store, now: datetime) -> None:
     """A reader queued behind writers finishes their group commit before it reads."""
 
