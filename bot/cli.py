@@ -120,6 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("dest", type=Path)
     backup.set_defaults(handler=_backup)
 
+    database = commands.add_parser("db", help="database tools")
+    database_commands = database.add_subparsers(metavar="COMMAND")
+    migrate_to = database_commands.add_parser(
+        "migrate-to",
+        help="copy the SQLite database (QUIZBOT_DB) into a new PostgreSQL database",
+        description=(
+            "Copy every table of the SQLite database QUIZBOT_DB names into an empty"
+            " PostgreSQL database, check each table's row count, and say so; then point"
+            " QUIZBOT_DB at the URL. Stop the bot first: what it writes meanwhile is not copied."
+        ),
+    )
+    migrate_to.add_argument(
+        "url", metavar="URL", help="postgresql://user:password@host:port/dbname (empty)"
+    )
+    migrate_to.set_defaults(handler=_db_migrate_to)
+    database.set_defaults(handler=lambda _args, _settings: _usage(database))
+
     health = commands.add_parser(
         "health", help="exit 0 if the running bot is healthy (the container's HEALTHCHECK)"
     )
@@ -349,14 +366,50 @@ def _content_grade(args: argparse.Namespace, settings: Settings) -> int:
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
+    from bot.config import safe_url
     from bot.store.backup import BackupError, backup_database
+    from bot.store.pgbackup import backup_postgres
 
     try:
-        copied = asyncio.run(backup_database(settings.db_path, args.dest))
+        if settings.db_url is not None:
+            copied = asyncio.run(backup_postgres(settings.db_url, args.dest))
+        else:
+            copied = asyncio.run(backup_database(settings.db_path, args.dest))
     except BackupError as exc:
         print(f"quizbot backup: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"Backed up {settings.db_path} to {copied}.")
+    source = safe_url(settings.db_url) if settings.db_url else settings.db_path
+    print(f"Backed up {source} to {copied}.")
+    return EXIT_OK
+
+
+def _db_migrate_to(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.config import is_postgres_url, safe_url, url_problem
+    from bot.store.pgdatabase import PostgresUnavailable
+    from bot.store.transfer import TransferError, copy_to_postgres
+
+    url = args.url.strip()
+    problem = url_problem(url) if is_postgres_url(url) else "not a postgresql:// URL"
+    if problem:
+        print(f"quizbot db migrate-to: {safe_url(url)}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if settings.db_url is not None:
+        print(
+            "quizbot db migrate-to: QUIZBOT_DB is a PostgreSQL database already;"
+            " set it to the SQLite file to copy",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        copied = copy_to_postgres(settings.db_path, url)
+    except (TransferError, PostgresUnavailable) as exc:
+        print(f"quizbot db migrate-to: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    tables = ", ".join(f"{table} {count}" for table, count in copied.rows)
+    print(
+        f"Copied {settings.db_path} to {safe_url(url)}: {copied.total} rows, each table's"
+        f" count checked ({tables}). Point QUIZBOT_DB at that URL to use it."
+    )
     return EXIT_OK
 
 
@@ -394,4 +447,4 @@ def _health(args: argparse.Namespace, settings: Settings) -> int:
     except ConfigError as exc:
         print(f"quizbot health: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return probe(ops, settings.db_path, sys.stdout, sys.stderr, timeout=args.timeout)
+    return probe(ops, settings.database, sys.stdout, sys.stderr, timeout=args.timeout)

@@ -6,6 +6,7 @@ without, it checks that the database opens and answers a trivial query.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import safe_url
 from bot.ops.settings import OpsSettings
 
 HEALTHY, UNHEALTHY = 0, 1
@@ -26,9 +28,11 @@ def healthz_url(settings: OpsSettings) -> str:
 
 
 def probe(
-    settings: OpsSettings, db_path: Path, out: TextIO, err: TextIO, *, timeout: float = 5.0
+    settings: OpsSettings, db_path: Path | str, out: TextIO, err: TextIO, *, timeout: float = 5.0
 ) -> int:
     if settings.health_port is None:
+        if isinstance(db_path, str):
+            return check_postgres(db_path, out, err)
         return check_database(db_path, out, err)
     return check_endpoint(healthz_url(settings), out, err, timeout=timeout)
 
@@ -47,6 +51,19 @@ def check_endpoint(url: str, out: TextIO, err: TextIO, *, timeout: float) -> int
         return UNHEALTHY
     print(body.decode("utf-8", "replace").strip(), file=out if status == 200 else err)
     return HEALTHY if status == 200 else UNHEALTHY
+
+
+def check_postgres(url: str, out: TextIO, err: TextIO) -> int:
+    """The PostgreSQL database answers (no health port: the bot itself is not asked)."""
+    from bot.store.pgdatabase import PostgresUnavailable, ping
+
+    try:
+        asyncio.run(ping(url))
+    except PostgresUnavailable as exc:
+        print(f"quizbot health: {exc}", file=err)
+        return UNHEALTHY
+    print(f"ok: {safe_url(url)} answers (no health port configured)", file=out)
+    return HEALTHY
 
 
 def check_database(db_path: Path, out: TextIO, err: TextIO) -> int:

@@ -131,9 +131,10 @@ WRITE_PROBE_SECONDS = 30.0
 
 
 class Ops:
-    def __init__(self, settings: OpsSettings, db_path: Path, metrics: Metrics | None = None):
+    def __init__(self, settings: OpsSettings, db_path: Path | str, metrics: Metrics | None = None):
         self.settings = settings
         self.db_path = db_path
+        """The SQLite file, or the PostgreSQL URL (`Settings.database`)."""
         self.metrics = metrics if metrics is not None else make_metrics(settings)
         self.health: HealthServer | None = None
         self.backup: DailyBackup | None = None
@@ -173,7 +174,13 @@ class Ops:
                 self._probe_task = asyncio.create_task(
                     self._probe_forever(write_probe), name="quizbot write probe"
                 )
-        if settings.backup_dir is not None:
+        if settings.backup_dir is not None and isinstance(self.db_path, str):
+            # Every replica would dump the same database into the same folder.
+            log.warning(
+                "QUIZBOT_BACKUP_DIR is ignored: the database is PostgreSQL; back it up"
+                " with pg_dump (`quizbot backup DEST` runs it)"
+            )
+        elif settings.backup_dir is not None:
             self.backup = DailyBackup(
                 self.db_path, settings.backup_dir, keep=settings.backup_keep, at=settings.backup_at
             )

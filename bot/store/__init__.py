@@ -5,7 +5,10 @@ out units of work (`unit.UnitOfWork`) whose attributes are the repositories: `ch
 `users`, `deliveries`, `attempts`, `cards`, `scores`, `recaps`, `own_decks`, `inbox`,
 `health`. They return the typed records of `records`, never driver rows. Everything
 SQLite-specific is in `sqlite` (the session and the SQL dialect); the repositories need
-only a `session.Session`. `selection` holds the reads that choose a question, live or
+only a `session.Session`. A PostgreSQL URL in `QUIZBOT_DB` selects PostgreSQL instead
+(`backends.open_database`): `pgdatabase` (a pool, its units of work), `postgresql` (its
+session and dialect), `pgschema` (migrations/postgresql/), `transfer` (copying a SQLite
+database over), `pgbackup` (pg_dump). `selection` holds the reads that choose a question, live or
 preloaded for a batch.
 """
 
