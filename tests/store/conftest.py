@@ -1,20 +1,30 @@
-"""The store's tests run on both backends: each test taking `store` runs once on a SQLite
-file and once on a PostgreSQL database, unless it is about SQLite itself: it asks for
-`db_path` (it inspects the file directly) or is marked `sqlite_only`."""
+"""The store's tests run on both backends: each test taking `store` (or `database`) runs
+once on a SQLite file and once on a PostgreSQL database, unless it is about SQLite itself:
+it asks for `db_path` (it inspects the file directly) or is marked `sqlite_only`.
+
+`outside` reads what is committed through a connection of its own, as another process
+(or another replica) would: a SQLite connection to the file, or a PostgreSQL one."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.store import Store
 from bot.store.pgdatabase import PostgresStore
+from bot.store.postgresql import numbered
+from tests import postgres
 from tests.postgres import Server
 
 BACKENDS = ("sqlite", "postgresql")
+
+Outside = Callable[..., list[tuple[Any, ...]]]
+"""`outside(sql, *params)`: the rows (as tuples) another connection reads, `?` placeholders."""
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -33,23 +43,46 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def store(
-    backend: str, db_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[Store | PostgresStore]:
+async def database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Path | str]:
+    """Where the test's database is: a SQLite file (not yet created), or the URL of a new,
+    empty PostgreSQL database (dropped afterwards)."""
     if backend == "sqlite":
-        opened: Store | PostgresStore = await Store.open(db_path)
-        try:
-            yield opened
-        finally:
-            await opened.close()
+        yield tmp_path / "quizbot.db"
         return
     server: Server = request.getfixturevalue("postgres_server")
     url = await server.create_database()
     try:
-        opened = await PostgresStore.open(url)
-        try:
-            yield opened
-        finally:
-            await opened.close()
+        yield url
     finally:
         await server.drop_database(url)
+
+
+async def open_store(database: Path | str, target: int | None = None) -> Store | PostgresStore:
+    """Open (and migrate) the store `database` names, on its backend."""
+    if isinstance(database, str):
+        return await PostgresStore.open(database, target=target)
+    return await Store.open(database, target=target)
+
+
+@pytest.fixture
+async def store(database: Path | str) -> AsyncIterator[Store | PostgresStore]:
+    opened = await open_store(database)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def read_outside(database: Path | str, statement: str, *params: object) -> list[tuple[Any, ...]]:
+    """Rows of `statement` read on a new connection of its own (committed data only)."""
+    if isinstance(database, str):
+        return postgres.query(database, numbered(statement), *params)
+    with sqlite3.connect(database) as conn:
+        return [tuple(row) for row in conn.execute(statement, params).fetchall()]
+
+
+@pytest.fixture
+def outside(database: Path | str) -> Outside:
+    return lambda statement, *params: read_outside(database, statement, *params)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.store import BUSY_TIMEOUT_MS, NewAttempt, Store
 from tests.postgres import INTEGRITY_ERRORS
+from tests.store.conftest import Outside
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -49,12 +50,11 @@ async def test_a_write_holds_the_write_lock_from_its_start(store: Store, db_path
 
 
 async def test_a_write_is_committed_when_its_block_ends(
-    store: Store, db_path: Path, now: datetime
+    store: Store, outside: Outside, now: datetime
 ) -> None:
     async with store.write() as tx:
         await tx.users.upsert("telegram", 1, "Ann", now)
-    with connect(db_path) as other:
-        assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
+    assert outside("SELECT display_name FROM users") == [("Ann",)]
 
 
 async def test_a_write_that_fails_leaves_nothing_behind(store: Store, now: datetime) -> None:
@@ -67,7 +67,7 @@ async def test_a_write_that_fails_leaves_nothing_behind(store: Store, now: datet
 
 
 async def test_a_unit_of_work_that_fails_rolls_back_every_repositorys_writes(
-    store: Store, db_path: Path, now: datetime
+    store: Store, outside: Outside, now: datetime
 ) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         async with store.write() as tx:
@@ -97,13 +97,11 @@ async def test_a_unit_of_work_that_fails_rolls_back_every_repositorys_writes(
             await tx.scores.add_points(chat.id, user.id, ["all"], 10, now)
             await tx.cards.save(user.id, "mini-latency", "{}", now)
             raise RuntimeError("boom")
-    with connect(db_path) as other:
-        for table in ("chats", "users", "deliveries", "attempts", "scores", "cards"):
-            assert other.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    for table in ("chats", "users", "deliveries", "attempts", "scores", "cards"):
+        assert outside(f"SELECT count(*) FROM {table}") == [(0,)], table
     async with store.write() as tx:  # and the store is usable afterwards
         await tx.users.upsert("telegram", 1, "Ann", now)
-    with connect(db_path) as other:
-        assert other.execute("SELECT display_name FROM users").fetchall() == [("Ann",)]
+    assert outside("SELECT display_name FROM users") == [("Ann",)]
 
 
 async def test_the_health_checks_query_answers_and_its_probe_row_is_rewritten(

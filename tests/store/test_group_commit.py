@@ -1,22 +1,27 @@
 """Group commit: concurrent units of work share one transaction and one commit, yet each
-is all-or-nothing and each is on disk when its block ends."""
+is all-or-nothing and each is on disk when its block ends. On PostgreSQL each unit of work
+is a transaction of its own; what holds for both: all-or-nothing, committed when the block
+ends, and a cancelled writer leaves the store usable."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
+from tests.store.conftest import Outside, read_outside
 
 
-def names_on_disk(db_path: Path) -> set[str]:
+def names_on_disk(database: Path | str) -> set[str]:
     """What another process would read (committed data only)."""
-    with sqlite3.connect(db_path) as other:
-        return {row[0] for row in other.execute("SELECT display_name FROM users")}
+    return {row[0] for row in read_outside(database, "SELECT display_name FROM users")}
+
+
+def names_committed(outside: Outside) -> set[str]:
+    return {row[0] for row in outside("SELECT display_name FROM users")}
 
 
 def count_commits(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -33,12 +38,12 @@ def count_commits(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def write_user(
-    store: Store, number: int, now: datetime, db_path: Path, seen: dict[int, bool]
+    store: Store, number: int, now: datetime, database: Path | str, seen: dict[int, bool]
 ) -> None:
     async with store.write() as tx:
         await tx.users.upsert("telegram", number, f"user {number}", now)
         await asyncio.sleep(0)  # let the others queue up meanwhile
-    seen[number] = f"user {number}" in names_on_disk(db_path)
+    seen[number] = f"user {number}" in names_on_disk(database)
 
 
 async def test_concurrent_writers_share_commits_and_each_is_on_disk_when_done(
@@ -63,7 +68,7 @@ async def test_a_lone_writer_commits_at_once(
 
 
 async def test_a_failing_unit_rolls_back_only_itself(
-    store: Store, db_path: Path, now: datetime
+    store: Store, outside: Outside, now: datetime
 ) -> None:
     async def good(number: int) -> None:
         async with store.write() as tx:
@@ -78,11 +83,11 @@ async def test_a_failing_unit_rolls_back_only_itself(
     results = await asyncio.gather(good(1), bad(), good(2), good(3), return_exceptions=True)
     assert isinstance(results[1], RuntimeError)
     assert results[0] is None and results[2] is None and results[3] is None
-    assert names_on_disk(db_path) == {"good 1", "good 2", "good 3"}
+    assert names_committed(outside) == {"good 1", "good 2", "good 3"}
 
 
 async def test_a_cancelled_writer_leaves_the_store_usable(
-    store: Store, db_path: Path, now: datetime
+    store: Store, database: Path | str, outside: Outside, now: datetime
 ) -> None:
     started = asyncio.Event()
 
@@ -94,14 +99,14 @@ async def test_a_cancelled_writer_leaves_the_store_usable(
 
     task = asyncio.ensure_future(stuck())
     await started.wait()
-    others = [asyncio.ensure_future(write_user(store, n, now, db_path, {})) for n in range(2, 6)]
+    others = [asyncio.ensure_future(write_user(store, n, now, database, {})) for n in range(2, 6)]
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.gather(*others)
     async with store.write() as tx:
         await tx.users.upsert("telegram", 9, "after", now)
-    assert names_on_disk(db_path) == {"user 2", "user 3", "user 4", "user 5", "after"}
+    assert names_committed(outside) == {"user 2", "user 3", "user 4", "user 5", "after"}
 
 
 @pytest.mark.sqlite_only

@@ -4,7 +4,6 @@ pending ones listed in order, old handled ids pruned but never the newest."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.store import Store
 from bot.store.inbox import Finished, InboxRow, InboxStore
@@ -16,42 +15,32 @@ def row(update_id: int, kind: str = "message") -> InboxRow:
     return InboxRow(update_id, kind, f'{{"update_id": {update_id}, "{kind}": {{}}}}')
 
 
-async def test_updates_are_stored_once_and_marked(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "quiz.db")
+async def test_updates_are_stored_once_and_marked(store: Store) -> None:
     inbox = InboxStore(store)
-    try:
-        assert await inbox.receive([row(5), row(6), row(7, "poll")], NOW) == [5, 6, 7]
-        assert await inbox.receive([row(6), row(8)], NOW, Finished(done=[5])) == [8]
-        await inbox.finish(Finished(set_aside=[7]), NOW)
-        pending = await inbox.pending()
-        contents = await _contents(store)
-        assert await inbox.set_aside_count() == 1
-        assert await inbox.last_update_id() == 8
-    finally:
-        await store.close()
+    assert await inbox.receive([row(5), row(6), row(7, "poll")], NOW) == [5, 6, 7]
+    assert await inbox.receive([row(6), row(8)], NOW, Finished(done=[5])) == [8]
+    await inbox.finish(Finished(set_aside=[7]), NOW)
+    pending = await inbox.pending()
+    contents = await _contents(store)
+    assert await inbox.set_aside_count() == 1
+    assert await inbox.last_update_id() == 8
 
     assert [r.update_id for r in pending] == [6, 8]
     assert contents[5] == ("done", "")  # handled: the content is gone
     assert contents[7][0] == "set_aside" and '"poll"' in contents[7][1]
 
 
-async def test_pruning_forgets_old_handled_ids_but_keeps_where_to_resume(
-    tmp_path: Path,
-) -> None:
-    store = await Store.open(tmp_path / "quiz.db")
+async def test_pruning_forgets_old_handled_ids_but_keeps_where_to_resume(store: Store) -> None:
     inbox = InboxStore(store)
-    try:
-        await inbox.receive([row(1), row(2), row(3)], NOW)
-        await inbox.finish(Finished(done=[1, 2, 3]), NOW)
-        await inbox.receive([row(4)], NOW + timedelta(days=2))
-        removed = await inbox.prune(NOW + timedelta(days=1))
-        left = sorted(await _contents(store))
-        last = await inbox.last_update_id()
-        await inbox.finish(Finished(done=[4]), NOW + timedelta(days=3))
-        removed_later = await inbox.prune(NOW + timedelta(days=4))
-        newest = await inbox.last_update_id()
-    finally:
-        await store.close()
+    await inbox.receive([row(1), row(2), row(3)], NOW)
+    await inbox.finish(Finished(done=[1, 2, 3]), NOW)
+    await inbox.receive([row(4)], NOW + timedelta(days=2))
+    removed = await inbox.prune(NOW + timedelta(days=1))
+    left = sorted(await _contents(store))
+    last = await inbox.last_update_id()
+    await inbox.finish(Finished(done=[4]), NOW + timedelta(days=3))
+    removed_later = await inbox.prune(NOW + timedelta(days=4))
+    newest = await inbox.last_update_id()
 
     assert removed == 3 and left == [4] and last == 4
     assert removed_later == 0 and newest == 4  # the newest id stays: the fetch resumes after it

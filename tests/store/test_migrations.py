@@ -1,8 +1,10 @@
 """Numbered migrations: applied at start, version kept in the database, nothing lost.
 
 Adding a migration N means adding SEED[N] below: representative rows, in plain SQL valid
-at version N, for every table that exists at N. The upgrade test then checks that a
-database at every version migrates to the latest with all of those rows intact.
+at version N on both databases, for every table that exists at N. The upgrade test then
+checks that a database at every version migrates to the latest with all of those rows
+intact, on SQLite and on PostgreSQL (whose twin migrations are in
+bot/store/migrations/postgresql/).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
 
-from bot.store import LATEST_VERSION, SchemaTooNew, Store, migration_scripts
+from bot.store import LATEST_VERSION, SchemaTooNew, Store, migration_scripts, pgschema
+from tests.store.conftest import open_store
 
 T = "2025-03-03T09:00:00.000000+00:00"
 BIG = 2**63 - 1
@@ -99,13 +103,65 @@ def tables(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def contents(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+Contents = dict[str, tuple[list[str], list[tuple[object, ...]]]]
+
+
+def contents(conn: sqlite3.Connection) -> Contents:
     """Every table's column names and rows (sorted, so row order does not matter)."""
     found = {}
     for table in tables(conn):
         cursor = conn.execute(f'SELECT * FROM "{table}"')
         columns = [d[0] for d in cursor.description]
         found[table] = (columns, sorted(cursor.fetchall(), key=repr))
+    return found
+
+
+async def seeded(database: Path | str, script: str) -> Contents:
+    """Run `script` on the database, outside the store; then every table's contents."""
+    if isinstance(database, Path):
+        with sqlite3.connect(database) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.executescript(script)
+            return contents(conn)
+    conn = await asyncpg.connect(database)
+    try:
+        await conn.execute(script)
+        return await postgres_contents(conn)
+    finally:
+        await conn.close()
+
+
+async def contents_of(database: Path | str) -> Contents:
+    if isinstance(database, Path):
+        with sqlite3.connect(database) as conn:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            return contents(conn)
+    conn = await asyncpg.connect(database)
+    try:
+        return await postgres_contents(conn)
+    finally:
+        await conn.close()
+
+
+async def postgres_contents(conn: asyncpg.Connection) -> Contents:
+    names = await conn.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        " AND table_name <> $1 ORDER BY table_name",
+        pgschema.VERSION_TABLE,
+    )
+    found: Contents = {}
+    for (table,) in names:
+        columns = [
+            row[0]
+            for row in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                table,
+            )
+        ]
+        rows = [tuple(row) for row in await conn.fetch(f'SELECT * FROM "{table}"')]
+        found[table] = (columns, sorted(rows, key=repr))
     return found
 
 
@@ -128,40 +184,33 @@ async def test_a_new_database_is_created_at_the_latest_version(db_path: Path) ->
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
 
 
-async def test_opening_twice_applies_nothing_twice(db_path: Path) -> None:
+async def test_opening_twice_applies_nothing_twice(database: Path | str) -> None:
     for _ in range(2):
-        store = await Store.open(db_path)
+        store = await open_store(database)
         assert await store.schema_version() == LATEST_VERSION
         await store.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 async def test_a_database_at_any_version_upgrades_to_the_latest_keeping_its_rows(
-    tmp_path: Path, version: int
+    database: Path | str, version: int
 ) -> None:
-    path = tmp_path / f"at-{version}.db"
-    early = await Store.open(path, target=version)
+    early = await open_store(database, target=version)
     try:
         assert await early.schema_version() == version
     finally:
         await early.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.executescript(SEED[version])
-        before = contents(conn)
+    before = await seeded(database, SEED[version])
     empty = [table for table, (_, rows) in before.items() if not rows]
     assert not empty, f"SEED[{version}] has no rows for {empty}"
 
-    store = await Store.open(path)
+    store = await open_store(database)
     try:
         assert await store.schema_version() == LATEST_VERSION
     finally:
         await store.close()
 
-    with sqlite3.connect(path) as conn:
-        after = contents(conn)
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    after = await contents_of(database)
     for table, (columns, rows) in before.items():
         assert table in after, f"table {table} was lost"
         new_columns, new_rows = after[table]
