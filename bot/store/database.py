@@ -59,6 +59,9 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 class Store:
     """The database: open it, then do all work inside `read()` or `write()`."""
 
+    shared = False
+    """Whether other processes (replicas) may work on this database: a SQLite file has one."""
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()

@@ -6,13 +6,21 @@ writes share the store's group commit with everything else. A batch of fetched u
 is one transaction, and the handled marks that piled up since the last write ride along
 in it (`receive(..., finished=...)`), so acknowledging a batch usually costs one commit,
 not one per update.
+
+Replicas on one database (PostgreSQL) each store what reaches them and handle it; a
+pending update is its handler's for a lease. `received_at` of a pending update is when
+its handler took it: when it was stored, re-stamped while that handler still holds it
+(`renew`) and when another one takes it over (`take_over`, once it is older than the
+lease: its handler stopped or died). Taking over skips rows another replica is taking
+(`FOR UPDATE SKIP LOCKED`), so one update goes to one replica. One process (SQLite, or a
+lease of 0) takes every pending update at its start, as it left them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.store import sqlite as sql
@@ -20,6 +28,7 @@ from bot.store.session import Session
 
 if TYPE_CHECKING:
     from bot.store.database import Store
+    from bot.store.pgdatabase import PostgresStore
 
 PENDING, DONE, SET_ASIDE = "pending", "done", "set_aside"
 
@@ -73,6 +82,29 @@ class InboxRepository:
                 [(SET_ASIDE, when, update_id, PENDING) for update_id in finished.set_aside],
             )
 
+    async def take_over(self, now: str, stale_before: str) -> list[InboxRow]:
+        """Pending updates last taken at or before `stale_before`, stamped taken at `now`
+        for this caller (rows another caller is taking are skipped); oldest first."""
+        stale = "status = ? AND received_at <= ?"
+        rows = await self._s.all(
+            f"UPDATE inbox SET received_at = ? WHERE {stale} AND update_id IN"
+            f" (SELECT update_id FROM inbox WHERE {stale}"
+            f" ORDER BY update_id{self._s.dialect.skip_locked()})"
+            " RETURNING update_id, kind, payload",
+            (now, PENDING, stale_before, PENDING, stale_before),
+        )
+        found = [InboxRow(int(r["update_id"]), str(r["kind"]), str(r["payload"])) for r in rows]
+        return sorted(found, key=lambda row: row.update_id)
+
+    async def renew(self, update_ids: Sequence[int], now: str) -> None:
+        """Keep these pending updates this caller's: taken again at `now`."""
+        if update_ids:
+            await self._s.run(
+                "UPDATE inbox SET received_at = ?"
+                f" WHERE status = ? AND {self._s.dialect.in_list('update_id')}",
+                (now, PENDING, self._s.dialect.ids(update_ids)),
+            )
+
     async def pending(self) -> list[InboxRow]:
         rows = await self._s.all(
             "SELECT update_id, kind, payload FROM inbox WHERE status = ? ORDER BY update_id",
@@ -97,7 +129,7 @@ class InboxRepository:
 
 
 class InboxStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | PostgresStore) -> None:
         self.store = store
 
     async def receive(
@@ -119,6 +151,19 @@ class InboxStore:
         if finished:
             async with self.store.write() as tx:
                 await tx.inbox.mark_finished(finished, sql.ts(now))
+
+    async def take_over(self, now: datetime, lease: timedelta = timedelta(0)) -> list[InboxRow]:
+        """Updates stored but not yet handled whose handler has not renewed them within
+        `lease` (0: all of them), now this caller's; oldest first. Each goes to one caller
+        however many race for it."""
+        async with self.store.write() as tx:
+            return await tx.inbox.take_over(sql.ts(now), sql.ts(now - lease))
+
+    async def renew(self, update_ids: Sequence[int], now: datetime) -> None:
+        """Keep the updates in hand this caller's for another lease."""
+        if update_ids:
+            async with self.store.write() as tx:
+                await tx.inbox.renew(update_ids, sql.ts(now))
 
     async def pending(self) -> list[InboxRow]:
         """Updates stored but not yet handled, oldest first."""

@@ -46,6 +46,9 @@ class PostgresUnavailable(DatabaseUnavailable):
 class PostgresStore:
     """The database on a PostgreSQL server: open it, then work inside `read()`/`write()`."""
 
+    shared = True
+    """Whether other processes (replicas) may work on this database: here they may."""
+
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self.url = safe_url(url)

@@ -19,6 +19,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import timedelta
 from typing import Any, Protocol
 
 from telegram import LinkPreviewOptions, Update
@@ -52,7 +53,7 @@ from bot.telegram.context import BotData, Cooldown, QuizBot, QuizContext, Tuning
 from bot.telegram.errors import on_error
 from bot.telegram.filters import FROM_PERSON, REPLY_TO_BOT, REPLY_TO_QUESTION
 from bot.telegram.guards import drop_repeats
-from bot.telegram.inbox import UpdateInbox
+from bot.telegram.inbox import REPLICA_LEASE, UpdateInbox
 from bot.telegram.keyboards import is_answer_by_dm_data, is_help_data, is_rate_data
 from bot.telegram.metering import MeteredRequest, MeteredUpdateProcessor
 from bot.telegram.ordering import PerChatOrder
@@ -293,8 +294,9 @@ async def serving(
         if application.post_init:
             await application.post_init(application)
         assert data.store is not None
+        lease = REPLICA_LEASE if data.store.shared else timedelta(0)
         inbox = data.inbox = UpdateInbox(
-            application, InboxStore(data.store), data.now, data.failed_updates
+            application, InboxStore(data.store), data.now, data.failed_updates, lease
         )
         await application.start()
         try:

@@ -14,6 +14,11 @@ updates in hand up to a bounded time and cancels the rest, which stay pending fo
 next start. Handlers tolerate a second run of an update they half finished (answers are
 keyed by their message, and a recorded answer gets its feedback again).
 
+With replicas on one database (`lease` > 0) every replica handles what reached it; the
+updates in hand stay its own by being renewed every third of the lease, and the same
+sweep takes over the pending updates nobody renewed for a lease (their replica stopped
+or died) and handles them. Each goes to one replica (see `bot.store.inbox`).
+
 An update that cannot be read (PTB refuses its shape) or whose handling failed with an
 unexpected error is logged once, by id and kind only, and set aside: never retried,
 counted for `/healthz`.
@@ -39,6 +44,9 @@ KIND_LIMIT = 40
 """Characters of an update's kind kept (the kind is a key of untrusted JSON)."""
 KEEP_HANDLED = timedelta(days=1)
 """How long a handled update's id is kept (to recognise a late repeat of it)."""
+REPLICA_LEASE = timedelta(minutes=1)
+"""How long a pending update stays its replica's without a renewal, when replicas share
+the database: the longest a dead replica's updates wait for another replica."""
 
 
 def kind_of(payload: dict[str, Any]) -> str:
@@ -66,10 +74,13 @@ class UpdateInbox:
         store: InboxStore,
         clock: Callable[[], datetime],
         failed: set[int],
+        lease: timedelta = timedelta(0),
     ) -> None:
         self.application = application
         self.store = store
         self.clock = clock
+        self.lease = lease
+        """0: this process is the database's only one. Else see `REPLICA_LEASE`."""
         self.failed = failed
         """Ids of updates whose handler failed unexpectedly (the error handler adds them)."""
         self.set_aside = 0
@@ -77,12 +88,14 @@ class UpdateInbox:
         self.replayed: set[int] = set()
         """Updates the last run left unfinished, handled again by this one."""
         self._tasks: set[asyncio.Task[None]] = set()
+        self._in_hand: set[int] = set()
         self._accepting = 0
         self._done: list[int] = []
         self._aside: list[int] = []
         self._flush: asyncio.Task[None] | None = None
         self._closed = False
         self._pruned_at: datetime | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     @property
     def busy(self) -> int:
@@ -91,16 +104,46 @@ class UpdateInbox:
 
     async def open(self) -> int:
         """Count what was set aside before; handle what a previous run left pending
-        (before anything new arrives). The number of updates replayed."""
+        (before anything new arrives; with replicas, what none renewed for a lease), and
+        with replicas start the sweep. The number of updates replayed."""
         self.set_aside = await self.store.set_aside_count()
         await self._prune()
-        pending = await self.store.pending()
+        pending = await self.store.take_over(self.clock(), self.lease)
         if pending:
             logger.info("handling %d update(s) left from the last run first", len(pending))
         self.replayed = {row.update_id for row in pending}
         for row in pending:
             self._start(row)
+        if self.lease > timedelta(0):
+            self._sweeper = asyncio.create_task(self._sweep_forever(), name="inbox sweep")
         return len(pending)
+
+    async def sweep(self) -> int:
+        """With replicas: renew the updates in hand (and those handled but not yet
+        marked), then take over and handle those no replica renewed for a lease. The
+        number taken over."""
+        now = self.clock()
+        held = sorted(self._in_hand | set(self._done) | set(self._aside))
+        await self.store.renew(held, now)
+        taken = [
+            row
+            for row in await self.store.take_over(now, self.lease)
+            if row.update_id not in self._in_hand
+        ]
+        if taken:
+            logger.info("taking over %d update(s) another replica left", len(taken))
+        self.replayed |= {row.update_id for row in taken}
+        for row in taken:
+            self._start(row)
+        return len(taken)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self.sweep()
+            except Exception as error:  # the database may be back at the next round
+                logger.warning("could not renew or take over inbox updates: %s", error)
 
     async def last_update_id(self) -> int | None:
         return await self.store.last_update_id()
@@ -138,7 +181,9 @@ class UpdateInbox:
     def _start(self, row: InboxRow) -> None:
         task = asyncio.create_task(self._handle(row), name=f"update {row.update_id}")
         self._tasks.add(task)
+        self._in_hand.add(row.update_id)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._in_hand.discard(row.update_id))
 
     async def _handle(self, row: InboxRow) -> None:
         app = self.application
@@ -216,6 +261,9 @@ class UpdateInbox:
         """Stop: let the updates in hand finish within `grace` seconds, cancel the rest
         (they stay pending for the next start), write the marks. The number cancelled."""
         self._closed = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         left = 0
         if self._tasks:
             _, unfinished = await asyncio.wait(set(self._tasks), timeout=grace)

@@ -86,3 +86,16 @@ def read_outside(database: Path | str, statement: str, *params: object) -> list[
 @pytest.fixture
 def outside(database: Path | str) -> Outside:
     return lambda statement, *params: read_outside(database, statement, *params)
+
+
+@pytest.fixture
+async def other_store(
+    store: Store | PostgresStore, database: Path | str
+) -> AsyncIterator[Store | PostgresStore]:
+    """A second store on the same database, as another replica opens it (a pool of its
+    own on PostgreSQL; a connection of its own to the file on SQLite)."""
+    opened = await open_store(database)
+    try:
+        yield opened
+    finally:
+        await opened.close()

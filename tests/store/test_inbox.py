@@ -3,6 +3,7 @@ pending ones listed in order, old handled ids pruned but never the newest."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.store import Store
@@ -50,3 +51,47 @@ async def _contents(store: Store) -> dict[int, tuple[str, str]]:
     async with store.read() as tx:
         rows = await tx.session.all("SELECT update_id, status, payload FROM inbox")
     return {int(r["update_id"]): (str(r["status"]), str(r["payload"])) for r in rows}
+
+
+LEASE = timedelta(minutes=1)
+
+
+async def test_replicas_take_over_each_pending_update_once_and_only_after_its_lease(
+    store: Store, other_store: Store
+) -> None:
+    first, second = InboxStore(store), InboxStore(other_store)
+    await first.receive([row(n) for n in range(1, 41)], NOW)  # ...and its replica dies
+    await second.receive([row(100)], NOW + LEASE / 2)  # a live replica's, in hand
+
+    within = NOW + LEASE - timedelta(seconds=1)
+    assert await first.take_over(within, LEASE) == []
+    assert await second.take_over(within, LEASE) == []
+
+    after = NOW + LEASE
+    won = await asyncio.gather(first.take_over(after, LEASE), second.take_over(after, LEASE))
+    taken = [[r.update_id for r in rows] for rows in won]
+    assert sorted(taken[0] + taken[1]) == list(range(1, 41))
+    assert set(taken[0]).isdisjoint(taken[1])
+    # Taken over, they are the taker's for a lease again; the live one's is not touched.
+    assert await first.take_over(after + timedelta(seconds=1), LEASE) == []
+    assert await second.take_over(after + timedelta(seconds=1), LEASE) == []
+
+
+async def test_a_renewed_update_stays_its_handlers_and_a_handled_one_is_never_taken(
+    store: Store, other_store: Store
+) -> None:
+    handler, other = InboxStore(store), InboxStore(other_store)
+    await handler.receive([row(1), row(2), row(3)], NOW)
+    await handler.finish(Finished(done=[3]), NOW)
+    await handler.renew([1], NOW + LEASE / 2)
+
+    taken = await other.take_over(NOW + LEASE, LEASE)
+
+    assert [r.update_id for r in taken] == [2]  # 1 was renewed, 3 is handled
+    assert [r.update_id for r in await other.take_over(NOW + LEASE * 1.5, LEASE)] == [1]
+
+
+async def test_one_process_takes_every_pending_update_at_its_start(store: Store) -> None:
+    inbox = InboxStore(store)
+    await inbox.receive([row(7), row(5)], NOW)
+    assert [r.update_id for r in await inbox.take_over(NOW)] == [5, 7]

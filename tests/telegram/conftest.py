@@ -175,7 +175,8 @@ def message_id_of(call: RecordedCall) -> int:
     return int(call.result["message_id"])
 
 
-def settings_for(server: BotApiServer, db_path: Path, *decks: Path) -> Settings:
+def settings_for(server: BotApiServer, db_path: Path | str, *decks: Path) -> Settings:
+    """The bot's settings: `db_path` is a SQLite file or a PostgreSQL URL."""
     return Settings.from_env(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
