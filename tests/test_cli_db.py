@@ -14,8 +14,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bot.ops.runtime import Ops
-from bot.ops.settings import OpsSettings
 from bot.store import LATEST_VERSION, Store, pgbackup
 from bot.store.backup import BackupError
 from bot.store.pgdatabase import PostgresStore
@@ -174,17 +172,3 @@ def test_health_without_a_port_asks_the_postgresql_database(
     assert sick.returncode == 1
     assert sick.stderr.count("\n") == 1 and "Traceback" not in sick.stderr
     assert "postgresql://quiz@127.0.0.1:1/quizbot" in sick.stderr and PASSWORD not in sick.stderr
-
-
-async def test_daily_backups_to_a_folder_are_left_to_pg_dump_on_postgresql(tmp_path: Path) -> None:
-    ops = Ops(OpsSettings(backup_dir=tmp_path), "postgresql://quiz@db.example/quizbot")
-
-    async def answers() -> None:
-        return None
-
-    await ops.start(database=answers, scheduler_running=None, platform="telegram")
-    try:
-        assert ops.backup is None
-    finally:
-        await ops.stop()
-    assert list(tmp_path.iterdir()) == []

@@ -37,6 +37,7 @@ from bot.ops.metrics import Metrics, PrometheusMetrics
 from bot.ops.settings import OpsSettings
 from bot.store import Store
 from bot.store.backends import open_database
+from bot.store.pglock import BACKUP_LOCK, OwnerLock
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class Ops:
         self.health: HealthServer | None = None
         self.backup: DailyBackup | None = None
         self._backup_task: asyncio.Task[None] | None = None
+        self._backup_owner: OwnerLock | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self.write_probe_seconds = WRITE_PROBE_SECONDS
         self.mode = "polling"
@@ -174,15 +176,15 @@ class Ops:
                 self._probe_task = asyncio.create_task(
                     self._probe_forever(write_probe), name="quizbot write probe"
                 )
-        if settings.backup_dir is not None and isinstance(self.db_path, str):
-            # Every replica would dump the same database into the same folder.
-            log.warning(
-                "QUIZBOT_BACKUP_DIR is ignored: the database is PostgreSQL; back it up"
-                " with pg_dump (`quizbot backup DEST` runs it)"
-            )
-        elif settings.backup_dir is not None:
+        if settings.backup_dir is not None:
+            if isinstance(self.db_path, str):  # PostgreSQL: one replica makes the backups
+                self._backup_owner = OwnerLock(self.db_path, BACKUP_LOCK)
             self.backup = DailyBackup(
-                self.db_path, settings.backup_dir, keep=settings.backup_keep, at=settings.backup_at
+                self.db_path,
+                settings.backup_dir,
+                keep=settings.backup_keep,
+                at=settings.backup_at,
+                owner=self._backup_owner,
             )
             self._backup_task = asyncio.create_task(
                 self.backup.run_forever(), name="quizbot daily backup"
@@ -220,6 +222,9 @@ class Ops:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._backup_task
             self._backup_task = None
+        if self._backup_owner is not None:
+            await self._backup_owner.close()
+            self._backup_owner = None
         if self.health is not None:
             await self.health.stop()
             self.health = None
