@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where the webhook server listens (default: QUIZBOT_WEBHOOK_LISTEN, 0.0.0.0:8443)",
     )
+    run.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        default=None,
+        help="Discord: run only these shards, e.g. 0,1 (other processes run the rest)",
+    )
+    run.add_argument(
+        "--shard-count",
+        metavar="N",
+        default=None,
+        help="Discord: the number of shards of the whole bot",
+    )
     run.set_defaults(handler=_run)
 
     console = commands.add_parser("console", help="play the quiz in this terminal")
@@ -235,10 +247,20 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if listen and not webhook:
         print("quizbot: --listen needs --webhook-url (or QUIZBOT_WEBHOOK_URL)", file=sys.stderr)
         return EXIT_USAGE
+    shard_ids = getattr(args, "shard_ids", None)
+    shard_count = getattr(args, "shard_count", None)
+    if args.platform != "discord" and (shard_ids is not None or shard_count is not None):
+        print("quizbot: --shard-ids and --shard-count are for Discord only", file=sys.stderr)
+        return EXIT_USAGE
     if args.platform == "discord":
-        from bot.discord import run_discord
+        from bot.discord import parse_shards, run_discord
 
-        return _with_decks(lambda: run_discord(settings))
+        try:
+            shards = parse_shards(shard_ids, shard_count)
+        except ConfigError as exc:
+            print(f"quizbot: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return _with_decks(lambda: run_discord(settings, shards))
     if not settings.telegram_token:
         print(TELEGRAM_TOKEN_HELP, file=sys.stderr, end="")
         return EXIT_USAGE

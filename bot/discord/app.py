@@ -17,6 +17,7 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import Any
 
 import aiohttp
 import discord
@@ -35,6 +36,7 @@ from bot.discord.language import CommandTranslator
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
 from bot.discord.sender import DiscordSender
+from bot.discord.shards import ALL_SHARDS, Shards
 from bot.discord.subscriptions import SubscriptionCog
 from bot.engine.clock import Clock, utc_now
 from bot.engine.quiz import Engine
@@ -76,6 +78,7 @@ class QuizBot(commands.Bot):
         scheduler_settings: SchedulerSettings | None = None,
         with_scheduler: bool = True,
         ops: Ops | None = None,
+        shards: Shards = ALL_SHARDS,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -88,8 +91,11 @@ class QuizBot(commands.Bot):
             allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            **(shards.client_options() if shards.chosen else {}),  # type: ignore[arg-type]
         )
         self.settings = settings
+        self.shard_plan = shards
+        """Which shards this process runs (`bot.discord.shards`)."""
         self.notices = PauseNotices()
         self.sender = DiscordSender(self, self.notices)
         self.services: Services | None = None
@@ -163,22 +169,35 @@ class QuizBot(commands.Bot):
         )
 
 
-def run_discord(settings: Settings) -> int:
-    """`quizbot run --platform discord`: run until stopped (Ctrl-C or SIGTERM)."""
+class ShardedQuizBot(QuizBot, commands.AutoShardedBot):
+    """The bot running chosen shards (`bot.discord.shards`) on discord.py's
+    AutoShardedClient: one gateway connection per shard, in this one process."""
+
+
+def discord_bot(settings: Settings, shards: Shards = ALL_SHARDS, **options: Any) -> QuizBot:
+    """The bot for these shards: the plain client, or the sharded one when shards are set."""
+    if shards.chosen:
+        return ShardedQuizBot(settings, shards=shards, **options)
+    return QuizBot(settings, **options)
+
+
+def run_discord(settings: Settings, shards: Shards = ALL_SHARDS) -> int:
+    """`quizbot run --platform discord [--shard-ids ... --shard-count N]`: run until
+    stopped (Ctrl-C or SIGTERM)."""
     token = settings.discord_token
     if not token:
         print(TOKEN_HELP, file=sys.stderr, end="")
         return EXIT_USAGE
     try:
         scheduler_settings = SchedulerSettings.from_env()
-        if settings.db_url is not None:
+        if settings.db_url is not None or shards.shared:  # other processes share the work
             scheduler_settings = scheduler_settings.for_replicas()
         ops = Ops(OpsSettings.from_env(), settings.database)
     except ConfigError as exc:
         print(f"quizbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(settings.log_level, [token])
-    bot = QuizBot(settings, scheduler_settings=scheduler_settings, ops=ops)
+    bot = discord_bot(settings, shards, scheduler_settings=scheduler_settings, ops=ops)
     try:
         asyncio.run(_serve(bot, token))
     except discord.LoginFailure:
