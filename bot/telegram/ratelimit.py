@@ -32,6 +32,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram.keepalive import ConnectionBroken
 from bot.telegram.ordering import step_aside
 from scheduler.limits import SendLimiter
 
@@ -93,7 +94,7 @@ def retry_after_seconds(error: RetryAfter) -> float:
 def is_transport_failure(error: NetworkError) -> bool:
     """True when no answer came back (timeout, reset): the call may have taken effect."""
     return isinstance(error, TimedOut) or isinstance(
-        error.__cause__, aiohttp.ClientError | httpx.HTTPError
+        error.__cause__, aiohttp.ClientError | httpx.HTTPError | ConnectionBroken | OSError
     )
 
 

@@ -4,7 +4,10 @@ Every Bot API call goes through `BaseRequest.do_request`. PTB's own `HTTPXReques
 about 1 ms of CPU per call, and more the more calls are in flight (httpcore checks every
 pooled connection on each request): with dozens of sends in flight during a fan-out it
 took 3 ms a call, most of a core at 300 messages a second. aiohttp's client does the same
-call for 0.2-0.3 ms at any concurrency (benchmarks/RESULTS.md).
+call for 0.2-0.3 ms at any concurrency (benchmarks/RESULTS.md). Calls whose body is JSON
+(every call but uploads) cost a third of that again over our own kept-alive HTTP/1.1
+connections (`bot.telegram.keepalive`); aiohttp carries uploads, downloads, and every
+call when a proxy is configured for the server.
 
 The behaviour PTB relies on is kept: the parameters (sent as JSON, or multipart when files
 are uploaded; a body already encoded as JSON bytes is posted as it is), PTB's timeouts,
@@ -28,6 +31,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
+from bot.telegram.keepalive import KeepAlivePool
+
 
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` on one `aiohttp.ClientSession`, created in `initialize`.
@@ -40,6 +45,7 @@ class AiohttpRequest(BaseRequest):
         "_connect_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_pools",
         "_proxies",
         "_read_timeout",
         "_session",
@@ -59,6 +65,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
+        self._pools: dict[str, KeepAlivePool] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -72,6 +79,9 @@ class AiohttpRequest(BaseRequest):
             )
 
     async def shutdown(self) -> None:
+        pools, self._pools = self._pools, {}
+        for pool in pools.values():
+            pool.close()
         session, self._session = self._session, None
         if session is not None and not session.closed:
             await session.close()
@@ -94,6 +104,18 @@ class AiohttpRequest(BaseRequest):
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         )
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        server = url[: url.find("/", url.find("//") + 2)]
+        proxy, proxy_auth = self._proxy_for(server)
+        if method == "POST" and proxy is None:
+            body = _json_body(request_data)
+            if body is not None:
+                return await self._pool_for(server).post(
+                    url[len(server) :],
+                    body,
+                    connect_timeout=connect,
+                    pool_timeout=pool,
+                    read_timeout=read,
+                )
         timeout = aiohttp.ClientTimeout(
             total=None,
             # aiohttp's `connect` counts the wait for a pooled connection too
@@ -101,7 +123,6 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        proxy, proxy_auth = self._proxy_for(url)
         try:
             async with session.request(
                 method,
@@ -118,9 +139,15 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
-    def _proxy_for(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
-        """The environment's proxy for `url`'s server (None: connect directly)."""
-        server = url[: url.find("/", url.find("//") + 2)]
+    def _pool_for(self, server: str) -> KeepAlivePool:
+        pool = self._pools.get(server)
+        if pool is None:
+            pool = KeepAlivePool(server, size=self._pool_size, user_agent=self.USER_AGENT)
+            self._pools[server] = pool
+        return pool
+
+    def _proxy_for(self, server: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The environment's proxy for `server` (None: connect directly)."""
         found = self._proxies.get(server)
         if found is None:
             try:
@@ -132,6 +159,15 @@ class AiohttpRequest(BaseRequest):
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+def _json_body(request_data: RequestData | bytes | None) -> bytes | None:
+    """The call's body as JSON, or None when it uploads files (a multipart form)."""
+    if isinstance(request_data, bytes):
+        return request_data
+    if request_data is None or request_data.contains_files:
+        return None
+    return json.dumps(request_data.parameters, ensure_ascii=False).encode()
 
 
 def _body(request_data: RequestData | bytes | None) -> aiohttp.FormData | bytes | None:
