@@ -16,7 +16,7 @@ a poll with a note (two messages each) return None, and the caller sends them th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Bot
@@ -31,6 +31,12 @@ from bot.telegram.markup import split_html
 
 CACHE_SIZE = 1024
 """Prepared questions kept (a fan-out uses a few; the oldest is dropped first)."""
+
+
+_STAND_IN_ID = 918273645546372819
+"""A delivery id no real keyboard text contains, cut out of the prepared keyboard."""
+
+_Prepared = tuple[str, bytes, tuple[bytes, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,7 @@ class PreparedQuestions:
             }
         )
         self.capacity = capacity
-        self._fragments: dict[tuple[Any, ...], tuple[str, bytes] | None] = {}
+        self._fragments: dict[tuple[Any, ...], _Prepared | None] = {}
 
     def call_for(
         self, chat_id: int, thread_id: int | None, asked: Asked, t: Translator
@@ -92,17 +98,17 @@ class PreparedQuestions:
             self._fragments[key] = prepared
         if prepared is None:
             return None
-        method, fragment = prepared
+        method, fragment, keyboard = prepared
         head = b'{"chat_id":%d' % chat_id
         if thread_id is not None:
             head += b',"message_thread_id":%d' % thread_id
-        keyboard = question_keyboard(asked, t) if method == "sendMessage" else None
-        if keyboard is not None:
-            fragment += b',"reply_markup":' + _json(keyboard.to_dict())
+        if keyboard:  # the buttons' members around this delivery's id
+            fragment += (b"%d" % asked.delivery_id).join(keyboard)
         return PreparedCall(method, head + fragment + b"}")
 
-    def _prepare(self, asked: Asked, t: Translator) -> tuple[str, bytes] | None:
-        """The method and the chat-independent members of the call (after the chat id)."""
+    def _prepare(self, asked: Asked, t: Translator) -> _Prepared | None:
+        """The method, the chat-independent members of the call (after the chat id) and
+        the keyboard's members cut where its delivery id goes."""
         question = asked.question
         if question.is_multiple_choice:
             if note_of(asked):  # the note goes first, as a message of its own
@@ -117,11 +123,26 @@ class PreparedQuestions:
                 "correct_option_ids": [question.correct],
                 "explanation": question.explanation,
             }
-            return "sendPoll", _members(poll)
+            return "sendPoll", _members(poll), ()
         parts = split_html(render.question(asked, t))
         if len(parts) != 1:
             return None
-        return "sendMessage", _members({"text": parts[0]}) + self._text_options
+        text = _members({"text": parts[0]}) + self._text_options
+        return "sendMessage", text, _keyboard_around_id(asked, t)
+
+
+def _keyboard_around_id(asked: Asked, t: Translator) -> tuple[bytes, ...]:
+    """The question's keyboard as a `reply_markup` member, cut where its delivery id
+    goes (joined with a chat's delivery id, it is that chat's keyboard); () for none."""
+    keyboard = question_keyboard(replace(asked, delivery_id=_STAND_IN_ID), t)
+    if keyboard is None:
+        return ()
+    buttons = sum(len(row) for row in keyboard.inline_keyboard)
+    member = b',"reply_markup":' + _json(keyboard.to_dict())
+    cut = tuple(member.split(b"%d" % _STAND_IN_ID))
+    if len(cut) != buttons + 1:  # the stand-in is not only in each button's data
+        raise AssertionError("a question keyboard's buttons each name the delivery once")
+    return cut
 
 
 def _json(value: Any) -> bytes:

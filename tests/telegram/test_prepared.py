@@ -15,7 +15,7 @@ from bot.engine.results import Asked
 from bot.i18n import Translator, translator_for
 from bot.ops.metrics import Metrics
 from bot.telegram import prepared, render
-from bot.telegram.keyboards import AnswerByDmButton
+from bot.telegram.keyboards import AnswerByDmButton, parse_button
 from bot.telegram.outbox import send_question
 from bot.telegram.ratelimit import PRE_PACED
 from bot.telegram.sender import TelegramSender
@@ -163,6 +163,28 @@ async def test_each_chat_gets_its_own_answer_by_dm_button(
     assert [button["callback_data"] for button in buttons] == [
         AnswerByDmButton(11).encode(),
         AnswerByDmButton(12).encode(),
+    ]
+
+
+async def test_each_private_chat_gets_help_buttons_for_its_own_delivery(
+    bot: Harness, sender: TelegramSender
+) -> None:
+    mark = bot.server.mark()
+    for chat, delivery in ((ALICE, 21), (BOB, 123456789012)):
+        target = await paced(bot, ChatTarget("telegram", chat, False))
+        await sender.send_question(
+            target, asked("mini-latency", is_group=False, delivery_id=delivery)
+        )
+
+    rows = [call.params["reply_markup"]["inline_keyboard"] for call in sent_by(bot, mark)]
+    pressed = [[parse_button(button["callback_data"]) for button in row[0]] for row in rows]
+    assert [{button.delivery_id for button in buttons} for buttons in pressed] == [  # type: ignore[union-attr]
+        {21},
+        {123456789012},
+    ]
+    assert [[button.give_up for button in buttons] for buttons in pressed] == [  # type: ignore[union-attr]
+        [False, True],
+        [False, True],
     ]
 
 
