@@ -19,9 +19,16 @@ from bot.store.session import Row
 T = TypeVar("T")
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each record class's field names (`fields` rebuilds its answer on every call)."""
+
+
 def make(cls: type[T], row: Row) -> T:
     """Build a record from a row by column name."""
-    return cls(**{f.name: row[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{name: row[name] for name in names})
 
 
 def maybe(cls: type[T], row: Row | None) -> T | None:
