@@ -1,0 +1,70 @@
+"""The Chinese gloss reads a word in the sense that fits the question, grammar characters as
+grammar, and one character pair shared with a Chinese point is not evidence of it.
+
+Every test runs the real grader with the real embeddings and dictionary the packages ship;
+the key points have no match terms, so only the meaning layer can cover them.
+"""
+
+from __future__ import annotations
+
+from bot.decks.model import KeyPoint
+from bot.engine import glossing
+from bot.engine.grading import grade
+
+DRIFT_QUESTION = "Why can a model trained last year fail today?"
+DRIFT_POINTS = [
+    KeyPoint(point="The data distribution shifts over time"),
+    KeyPoint(point="Retrain on recent data"),
+]
+GROUNDING_QUESTION = "How do you keep a model's answers grounded?"
+GROUNDING_POINTS = [
+    KeyPoint(point="Retrieve relevant documents and put them in the prompt"),
+    KeyPoint(point="Cite the sources"),
+]
+OVERFITTING_QUESTION = "为什么要防止过拟合？"
+OVERFITTING_POINTS = [
+    KeyPoint(point="模型在新数据上泛化能力差"),
+    KeyPoint(point="它记住了训练集里的噪声"),
+]
+
+
+def test_a_word_keeps_several_senses_with_its_main_one_first() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    senses = glossary.senses("分布")
+    assert senses[0] == glossary.english("分布") == "scatter"
+    assert "distribution" in senses
+    assert "long" in glossary.senses("长")  # a second reading's senses are kept too
+    assert glossary.gloss("分布").split() == ["scatter"]
+    assert glossary.gloss("分布", lambda senses: senses[-1]).split() == [senses[-1]]
+
+
+def test_a_chinese_answer_is_read_in_the_senses_that_fit_the_question() -> None:
+    answer = "用户行为变了，输入数据的分布跟训练时不一样了，要用最近的数据重新训练。"
+    result = grade(answer, DRIFT_POINTS, DRIFT_QUESTION)
+    assert 0 in result.covered  # 分布 read as "distribution", not "scatter"
+    assert result.score >= 0.6
+
+
+def test_a_chinese_answer_on_grounding_covers_the_retrieval_point() -> None:
+    answer = "先检索相关的资料放进提示词里，回答时注明出处。"
+    result = grade(answer, GROUNDING_POINTS, GROUNDING_QUESTION)
+    assert result.credits[0] >= 0.5
+    assert result.score >= 0.5
+
+
+def test_characters_that_work_as_grammar_gloss_as_english_function_words() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    assert glossary.gloss("训练时").split() == ["training", "when"]  # not "o'clock"
+    assert glossary.gloss("数据上").split() == ["data", "on"]
+    assert glossary.gloss("会议").split() != glossary.gloss("会").split()  # words stay whole
+
+
+def test_one_character_pair_in_common_is_no_evidence_of_a_chinese_point() -> None:
+    for answer in ("数据库要定期备份。", "数据湖更便宜，数据仓库更快。"):
+        result = grade(answer, OVERFITTING_POINTS, OVERFITTING_QUESTION)
+        assert result.credits == (0.0, 0.0), answer
+        assert result.score <= 0.1, answer
+    said = grade("模型在没见过的数据上表现差。", OVERFITTING_POINTS, OVERFITTING_QUESTION)
+    assert said.covered == (0,)
