@@ -25,7 +25,8 @@ Figures:
 - `bands`: mean, min and max score per band; `strong_under_0_5` and `offtopic_over_0_2`
   count the answers on the wrong side of those lines.
 - `pair_order_by_half`: the same split by question into two fixed halves (by a hash of
-  the question id), so a change tuned on one half can be checked on the other.
+  the question id), so a change tuned on one half can be checked on the other;
+  `wrong_side_by_half` counts `strong_under_0_5` and `offtopic_over_0_2` in each half.
 - `strong_across_languages`: the strong answers written in the other language than their
   question (a Chinese answer to an English question or the reverse): count, mean score,
   how many under 0.5.
@@ -239,13 +240,38 @@ def measure(
         "cold_max_ms": round(max(cold, default=0.0), 1),
         "bands": bands,
         "strong_under_0_5": sum(
-            1 for s, i in zip(scores, items, strict=True) if i.band == "strong" and s < 0.5
+            1 for s, i in zip(scores, items, strict=True) if _wrong_side(i, s) == "strong_under_0_5"
         ),
         "offtopic_over_0_2": sum(
-            1 for s, i in zip(scores, items, strict=True) if i.band == "offtopic" and s > 0.2
+            1
+            for s, i in zip(scores, items, strict=True)
+            if _wrong_side(i, s) == "offtopic_over_0_2"
         ),
+        "wrong_side_by_half": _wrong_side_by_half(items, scores),
     }
     return figures, scores
+
+
+def _wrong_side(item: Labelled, score: float) -> str | None:
+    """Which line the answer is on the wrong side of, if any."""
+    if item.band == "strong" and score < STRONG_FLOOR:
+        return "strong_under_0_5"
+    if item.band == "offtopic" and score > OFFTOPIC_CEILING:
+        return "offtopic_over_0_2"
+    return None
+
+
+def _wrong_side_by_half(items: list[Labelled], scores: list[float]) -> dict[str, dict[str, int]]:
+    """`strong_under_0_5` and `offtopic_over_0_2` for each half of the questions."""
+    counts = {
+        half: {"strong_under_0_5": 0, "offtopic_over_0_2": 0}
+        for half in sorted({_half(item) for item in items})
+    }
+    for item, score in zip(items, scores, strict=True):
+        line = _wrong_side(item, score)
+        if line is not None:
+            counts[_half(item)][line] += 1
+    return counts
 
 
 def _chinese(text: str) -> bool:
@@ -327,10 +353,11 @@ def show() -> None:
     items = load_set()
     _, scores = measure(items, graders()[""], passes=0)
     for item, score in zip(items, scores, strict=True):
-        if (item.band == "strong" and score < STRONG_FLOOR) or (
-            item.band == "offtopic" and score > OFFTOPIC_CEILING
-        ):
-            print(f"{score:.2f}  {item.band:8}  {item.question.id}\n      {item.answer[:160]}")
+        if _wrong_side(item, score) is not None:
+            half = _half(item)
+            print(
+                f"{score:.2f}  {item.band:8}  {half}  {item.question.id}\n      {item.answer[:160]}"
+            )
     wrong = sum(1 for a, b in _pairs(items) if not _ordered(items, scores, a, b))
     print(f"{wrong} pairs misordered or tied", file=sys.stderr)
 
