@@ -203,18 +203,26 @@ def gloss(text: str, glossary: Glossary, pick: Pick | None = None) -> str:
 
 
 def _read(dictionary: Path, field: Path) -> Glossary:
-    readings: dict[str, list[list[str]]] = {}
+    words: dict[bytes, bytes] = {}
+    main: dict[bytes, int] = {}  # how many senses the reading glossed first has
     with gzip.open(dictionary, "rt", encoding="utf-8") as lines:
         for line in lines:
             entry = _entry(line)
-            if entry is not None:
-                readings.setdefault(entry[0], []).append(entry[1])
-    words: dict[bytes, bytes] = {}
-    for word, senses in readings.items():
-        # The main reading (the one with most senses) first: its first sense is the default.
-        ordered = sorted(senses, key=len, reverse=True)
-        kept = list(dict.fromkeys(s for reading in ordered for s in reading[:PER_READING]))
-        words[word.encode()] = SEPARATOR.join(s.encode() for s in kept)
+            if entry is None:
+                continue
+            word, senses = entry[0].encode(), entry[1]
+            kept = SEPARATOR.join(sense.encode() for sense in senses[:PER_READING])
+            known = words.get(word)
+            if known is None:
+                words[word] = kept
+                main[word] = len(senses)
+                continue
+            # Another reading: the one with most senses (the main reading) goes first.
+            first, then = (kept, known) if len(senses) > main[word] else (known, kept)
+            main[word] = max(main[word], len(senses))
+            merged = dict.fromkeys([*first.split(SEPARATOR), *then.split(SEPARATOR)])
+            words[word] = SEPARATOR.join(merged)
+    del main
     for character, english in _GRAMMAR.items():
         words[character.encode()] = english.encode()
     longest = 1

@@ -43,7 +43,7 @@ def test_an_english_answer_covering_a_chinese_questions_points_scores_high() -> 
     )
     result = grade(answer, OVERFITTING_POINTS, OVERFITTING_QUESTION)
     assert result.covered == (0, 1)
-    assert result.score == 1.0
+    assert result.score >= 0.95
 
 
 def test_the_evidence_of_a_chinese_answer_is_its_own_words() -> None:

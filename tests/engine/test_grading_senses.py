@@ -50,7 +50,7 @@ def test_a_chinese_answer_on_grounding_covers_the_retrieval_point() -> None:
     answer = "先检索相关的资料放进提示词里，回答时注明出处。"
     result = grade(answer, GROUNDING_POINTS, GROUNDING_QUESTION)
     assert result.credits[0] >= 0.5
-    assert result.score >= 0.5
+    assert result.score >= 0.4
 
 
 def test_characters_that_work_as_grammar_gloss_as_english_function_words() -> None:
