@@ -48,6 +48,25 @@ class NothingToAsk(QuizError):
     code = "all_met_today"
 
 
+class NoQuestionInLanguage(NothingToAsk):
+    """No question fits in the languages wanted: those of `/quiz zh` (`from_setting`
+    False) or of the chat's setting (`from_setting` True), among the chat's decks and
+    the /quiz filter (`filter_text`, None without one). `languages` are codes."""
+
+    code = "no_questions_in_language"
+
+    def __init__(
+        self, languages: tuple[str, ...], *, from_setting: bool, filter_text: str | None
+    ) -> None:
+        super().__init__()
+        self.languages = languages
+        self.from_setting = from_setting
+        self.filter_text = filter_text
+
+    def __str__(self) -> str:
+        return f"{self.code}: {','.join(self.languages)}"
+
+
 class NoOpenQuestion(QuizError):
     """An answer, skip, reveal or peek found no question to act on. Codes:
 

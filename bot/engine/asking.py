@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from bot.decks.catalog import Catalog
-from bot.engine import selection, srs, weak
+from bot.engine import question_languages, selection, srs, weak
 from bot.engine.clock import day_end, local_day, utc
 from bot.engine.context import REVEAL_AFTER_MINUTES, EngineContext
 from bot.engine.results import Asked, ChatKey, PlayerKey
@@ -36,9 +36,18 @@ class Asking:
         is_group: bool,
         title: str = "",
         filter_text: str | None = None,
+        language: str | None = None,
         thread_id: int | None = None,
     ) -> Asked:
-        """Choose and claim a question on request (/quiz); raises UnknownFilter or NothingToAsk."""
+        """Choose and claim a question on request (/quiz); raises UnknownFilter or
+        NothingToAsk (NoQuestionInLanguage when none is in the language wanted).
+
+        `language` (a content language code) limits this question to it, overriding the
+        chat's setting; without it, a first word of `filter_text` that is a content
+        language does (`/quiz zh transformers`, see bot.engine.question_languages).
+        """
+        if language is None:
+            language, filter_text = question_languages.split_filter(filter_text)
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(
@@ -62,6 +71,7 @@ class Asking:
                 timezone,
                 on_request=True,
                 only=drill,
+                language=language,
             )
             delivery = await claim_question(
                 tx, row, question_id, "asked", day, now, asked_by=user.id if user else None
@@ -192,9 +202,12 @@ async def choose_question(
     *,
     on_request: bool,
     only: set[str] | None = None,
+    language: str | None = None,
 ) -> tuple[str, bool]:
     """The next question for a chat, and whether it is a review of a known card.
 
+    Only questions in `language`, else in the chat's question languages, are candidates
+    (NoQuestionInLanguage when that leaves none of the decks' and filter's questions).
     Reviews are day-based: a card due at any time of the local `day` is due that day,
     so tomorrow's push finds a card reviewed at today's push time a few minutes later.
     """
@@ -203,6 +216,13 @@ async def choose_question(
         candidates = [q.id for q in view.questions if q.id in only]
     else:
         candidates = [q.id for q in view.select(filter_text)]
+    candidates = question_languages.keep_languages(
+        view,
+        candidates,
+        language=language,
+        setting=chat.question_languages,
+        filter_text=filter_text,
+    )
     if chat.is_group or user is None:
         chosen = selection.for_group(
             candidates,

@@ -86,6 +86,13 @@ class ChatRepository:
     async def set_language(self, chat_id: int, language: str | None) -> None:
         await self._s.run("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
+    async def set_question_languages(self, chat_id: int, languages: str | None) -> None:
+        """The content languages of the chat's questions (codes joined with commas, see
+        bot.engine.question_languages); None: every language."""
+        await self._s.run(
+            "UPDATE chats SET question_languages = ? WHERE id = ?", (languages, chat_id)
+        )
+
     async def set_decks(self, chat_id: int, decks: str | None) -> None:
         """The chat's choice of decks (JSON, see bot.decks.library); None: the default."""
         await self._s.far_run("UPDATE chats SET decks = ? WHERE id = ?", (decks, chat_id))

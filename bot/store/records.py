@@ -53,6 +53,9 @@ class ChatRow:
     """The chat's choice of decks (JSON, see bot.decks.library); None: the default."""
     language: str | None = None
     """The interface language of what the whole chat reads; None: the default."""
+    question_languages: str | None = None
+    """The content languages of the chat's questions, codes joined with commas
+    (bot.engine.question_languages); None: every language."""
 
     @property
     def is_group(self) -> bool:

@@ -86,6 +86,7 @@ SEED[8] = SEED[7].replace(CHATS_1, CHATS_8)
 SEED[9] = SEED[8] + (
     "UPDATE users SET language = 'zh' WHERE id = 1; UPDATE chats SET language = 'en' WHERE id = 2;"
 )
+SEED[10] = SEED[9] + "UPDATE chats SET question_languages = 'zh' WHERE id = 1;"
 
 DROPPED: dict[int, dict[str, tuple[str, ...]]] = {
     8: {"chats": ("question_filter", "reveal_after_minutes")},
