@@ -18,16 +18,17 @@ from typing import TextIO
 
 from bot.console import render
 from bot.engine import owndecks
+from bot.engine import question_languages as languages
 from bot.engine.clock import Clock, utc_now
 from bot.engine.delivering import EngineLog, SentMessage, deliver
 from bot.engine.hints import hint_point, is_empty_answer
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked, ChatKey, PlayerKey
 from bot.engine.srs import Rating
-from bot.errors import QuizError, UnknownFilter
+from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
 from bot.i18n import DEFAULT, Translator, translator_for
 from bot.presentation import decks as deck_wording
-from bot.presentation import wording
+from bot.presentation import question_languages, wording
 from bot.presentation.errors import error_text
 from bot.presentation.markup import PLAIN
 from bot.progress.chart_data import stats_chart_data
@@ -66,8 +67,9 @@ def _english() -> Translator:
 def help_text(t: Translator) -> str:
     return t._(
         "Type your answer; an empty line sends it. Stuck? `?` for a hint, /idk to see the "
-        "answer. Commands: /skip, /quiz [topic|weak], /stats, /chart, /streak, /topics, "
-        "/decks, /deck use ID [ID ...], /deck all, /help, /quit."
+        "answer. Commands: /skip, /quiz [zh|en] [topic|weak], /stats, /chart, /streak, "
+        "/topics, /decks, /deck use ID [ID ...], /deck all, /lang quiz zh|en|all, /help, "
+        "/quit."
     )
 
 
@@ -154,18 +156,9 @@ class ConsoleSession:
             asked = await self.engine.asking.ask(
                 self.chat, self.player, self.clock(), is_group=False, filter_text=self.topic_filter
             )
-        except UnknownFilter as exc:
+        except (UnknownFilter, NoQuestionInLanguage) as exc:
             self.topic_filter = None
-            t = self.t
-            closest = (
-                " " + t._("Closest: {topics}.", topics=", ".join(exc.closest))
-                if exc.closest
-                else ""
-            )
-            topics = await self.engine.settings.chat_topics(self.chat)
-            self.say(
-                f"{t._(error_text(exc))}{closest} " + t._("Topics:") + f"\n{render.topics(topics)}"
-            )
+            await self._say_not_asked(exc)
             waiting = await self.engine.asking.open_question(self.chat)
             if waiting is not None:  # the question asked before stays open
                 self.say(self.t._("Your question is still open:"))
@@ -191,6 +184,21 @@ class ConsoleSession:
         self.asked_count += 1
         await deliver(asked, self._show_question, EngineLog(self.engine.asking), self.clock)
         return asked
+
+    async def _say_not_asked(self, exc: UnknownFilter | NoQuestionInLanguage) -> None:
+        """Why /quiz asked nothing: an unknown filter (with the topics), or no question
+        in the language wanted."""
+        t = self.t
+        if isinstance(exc, NoQuestionInLanguage):
+            self.say(question_languages.no_questions(exc, PLAIN, t))
+            return
+        closest = (
+            " " + t._("Closest: {topics}.", topics=", ".join(exc.closest)) if exc.closest else ""
+        )
+        topics = await self.engine.settings.chat_topics(self.chat)
+        self.say(
+            f"{t._(error_text(exc))}{closest} " + t._("Topics:") + f"\n{render.topics(topics)}"
+        )
 
     async def _show_question(self, asked: Asked) -> SentMessage:
         self.say(render.question(asked, self.asked_count, self.t))
@@ -326,6 +334,9 @@ class ConsoleSession:
             except QuizError as exc:
                 self.say(self.t._(error_text(exc)))
             return "next"
+        if name == "lang":
+            await self._quiz_languages(argument.split(), now)
+            return "stay"
         if name == "quiz":  # asking closes the open question, unless the topic is unknown
             self.topic_filter = argument.strip() or None
             return "next"
@@ -347,6 +358,29 @@ class ConsoleSession:
         else:
             self.say(help_text(self.t))
         return "stay"
+
+    async def _quiz_languages(self, words: list[str], now: datetime) -> None:
+        """`/lang quiz [zh|en|all]`: which languages this player's questions come in."""
+        if words[:1] != ["quiz"]:
+            self.say(question_languages.setting_usage(PLAIN, self.t))
+            return
+        if len(words) == 1:
+            current = await languages.question_languages(self.engine, self.chat)
+            self.say(question_languages.setting_now(current, False, PLAIN, self.t))
+            return
+        try:
+            chosen = languages.parse_choice(words[1:])
+        except ValueError:
+            self.say(question_languages.setting_usage(PLAIN, self.t))
+            return
+        try:
+            stored = await languages.set_question_languages(
+                self.engine, self.chat, chosen, now, is_group=False, owner=self.player
+            )
+        except NoQuestionInLanguage as exc:
+            self.say(question_languages.setting_refused(exc, self.t))
+            return
+        self.say(question_languages.setting_set(stored, self.t))
 
     async def _chart(self, now: datetime) -> Path:
         """Draw the /stats image (in a worker thread) and save it; returns its path."""

@@ -35,6 +35,7 @@ from bot.discord.invite import TOKEN_HELP, invite_url
 from bot.discord.language import CommandTranslator
 from bot.discord.notices import PauseNotices
 from bot.discord.privacy import ForgetButton
+from bot.discord.quiz_languages import QuizLanguagesCog
 from bot.discord.sender import DiscordSender
 from bot.discord.shards import ALL_SHARDS, Shards
 from bot.discord.subscriptions import SubscriptionCog
@@ -120,6 +121,7 @@ class QuizBot(commands.Bot):
         await self.add_cog(QuizCog(self))
         await self.add_cog(DeckCog(self))
         await self.add_cog(SubscriptionCog(self))
+        await self.add_cog(QuizLanguagesCog(self))
         self.add_dynamic_items(AnswerButton, ChoiceButton, RateButton, ForgetButton, RemoveButton)
         self.add_dynamic_items(HintButton, GiveUpButton)
         if self._sync_commands:

@@ -18,8 +18,11 @@ from bot.engine.results import Asked
 from scheduler.sending import OutcomeUnknown
 
 
-async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None:
-    """Ask a question here: in a server channel everyone may answer it, in a DM just you."""
+async def quiz(
+    interaction: discord.Interaction[Any], topic: str | None, language: str | None = None
+) -> None:
+    """Ask a question here: in a server channel everyone may answer it, in a DM just you.
+    `language` (or a first word `en`/`zh` of `topic`) limits it to that language."""
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
         asked = await services.engine.asking.ask(
@@ -29,6 +32,7 @@ async def quiz(interaction: discord.Interaction[Any], topic: str | None) -> None
             is_group=in_server(interaction),
             title=title_of(interaction),
             filter_text=(topic or "").strip() or None,
+            language=language,
         )
 
     async def post(claimed: Asked) -> SentMessage:

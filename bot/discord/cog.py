@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -27,10 +27,16 @@ class QuizCog(commands.Cog):
         name="quiz", description=N_("Get a question now (optionally on a topic).")
     )
     @app_commands.describe(
-        topic=N_("A topic, tag or deck (see /topics); weak: your weakest topics")
+        topic=N_("A topic, tag or deck (see /topics); weak: your weakest topics"),
+        language=N_("Only a question in this language (en or zh)"),
     )
-    async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        await asking.quiz(interaction, topic)
+    async def quiz(
+        self,
+        interaction: discord.Interaction[Any],
+        topic: str | None = None,
+        language: Literal["en", "zh"] | None = None,
+    ) -> None:
+        await asking.quiz(interaction, topic, language)
 
     @app_commands.command(name="skip", description=N_("Skip the open question and see its answer."))
     async def skip(self, interaction: discord.Interaction[Any]) -> None:

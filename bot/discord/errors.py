@@ -18,7 +18,8 @@ from bot.discord import render
 from bot.discord.context import NotReady
 from bot.discord.language import translator_of
 from bot.discord.replies import tell
-from bot.errors import QuizError, UnknownFilter
+from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
+from bot.presentation import question_languages
 from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
 
 def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | None:
     """The reply for an expected error, or None for a fault worth logging."""
+    if isinstance(error, NoQuestionInLanguage):
+        text = question_languages.no_questions(error, render.DECK_TEXT, translator_of(interaction))
+        return render.clip(text, render.CONTENT_MAX)
     if isinstance(error, UnknownFilter):
         return render.unknown_filter(error, translator_of(interaction))
     if isinstance(error, QuizError):

@@ -15,6 +15,7 @@ from bot.errors import (
     InvalidSetting,
     NoHint,
     NoOpenQuestion,
+    NoQuestionInLanguage,
     NothingToAsk,
     QuizError,
     UnknownAttempt,
@@ -42,6 +43,7 @@ NO_HINT = {
     "no_key_points": N_("This question has no key points to hint at."),
     "private_only": N_("Hints and “I don't know” are for private chats."),
 }
+NO_QUESTION_IN_LANGUAGE = N_("No question here is in that language.")
 NOTHING_TO_ASK = N_("You have met every question here today. Come back tomorrow!")
 ALREADY_ANSWERED = N_("You already answered this question.")
 ALREADY_REVEALED = N_("That answer was already revealed.")
@@ -57,6 +59,8 @@ def error_text(error: QuizError) -> str:
         return UNKNOWN_ATTEMPT.get(error.code, UNKNOWN_ATTEMPT["not_yours"])
     if isinstance(error, NoHint):
         return NO_HINT.get(error.code, NO_HINT["no_key_points"])
+    if isinstance(error, NoQuestionInLanguage):  # adapters word it fully (its languages)
+        return NO_QUESTION_IN_LANGUAGE
     if isinstance(error, NothingToAsk):
         return NOTHING_TO_ASK
     if isinstance(error, AlreadyAnswered):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from telegram import BotCommand, Update
 
 from bot.i18n import N_, Translator
-from bot.telegram import commands, decks, language, privacy, render
+from bot.telegram import commands, decks, language, privacy, quiz_languages, render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import is_group, message_of
 from bot.telegram.outbox import reply_html
@@ -38,7 +38,9 @@ async def help_command(update: Update, context: QuizContext) -> None:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("quiz", N_("Ask me a question now: /quiz [topic|tag|deck|weak]"), commands.quiz),
+    Command(
+        "quiz", N_("Ask me a question now: /quiz [zh|en] [topic|tag|deck|weak]"), commands.quiz
+    ),
     Command("reveal", N_("Show the answer now (groups: admins)"), commands.reveal),
     Command("skip", N_("Skip the open question and see its answer"), commands.skip),
     Command("streak", N_("Your streak"), commands.streak),
@@ -58,7 +60,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("remind", N_("Streak reminders: /remind on|off"), commands.remind),
     Command("export", N_("Your answer history as a CSV file"), commands.export),
     Command("forgetme", N_("Delete everything I store about you"), privacy.forgetme),
-    Command("lang", N_("Language: /lang en|zh (groups: admins)"), language.lang_command),
+    Command(
+        "lang",
+        N_("Language: /lang en|zh; questions' languages: /lang quiz zh|en|all (groups: admins)"),
+        quiz_languages.lang_or_quiz_languages,
+    ),
     Command("help", N_("How this works"), help_command),
     Command("start", N_("Start"), commands.start),
 )

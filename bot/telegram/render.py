@@ -22,9 +22,9 @@ from bot.engine.results import (
     UserStats,
 )
 from bot.engine.srs import Rating
-from bot.errors import QuizError, UnknownFilter
+from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
 from bot.i18n import LANGUAGES, NAMES, Translator
-from bot.presentation import wording
+from bot.presentation import question_languages, wording
 from bot.presentation.errors import error_text
 from bot.presentation.feedback import (
     Feedback,
@@ -492,6 +492,8 @@ def usage(command: str, example: str, t: Translator) -> str:
 
 
 def quiz_error(error: QuizError, t: Translator) -> str:
+    if isinstance(error, NoQuestionInLanguage):
+        return question_languages.no_questions(error, HTML, t)
     if isinstance(error, UnknownFilter):
         return unknown_filter(error, t)
     return escape(t._(error_text(error)))

@@ -14,10 +14,10 @@ from bot.decks.upload import DeckRejected
 from bot.engine.hints import Hint
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
 from bot.engine.srs import Rating
-from bot.errors import UnknownFilter
+from bot.errors import NoQuestionInLanguage, UnknownFilter
 from bot.i18n import Translator
 from bot.presentation import decks as deck_wording
-from bot.presentation import wording
+from bot.presentation import question_languages, wording
 from bot.telegram import privacy, registry
 from bot.telegram import render as telegram
 from tests.i18n import samples as s
@@ -175,6 +175,37 @@ CASES: dict[str, list[Render]] = {
     "deck_wording.kept": [lambda t: deck_wording.kept(HTML, t)],
     "deck_wording.deck_usage": [deck_wording.deck_usage],
     "deck_wording.upload_in_private": [deck_wording.upload_in_private],
+    # the languages questions come in
+    "question_languages.language_names": [
+        lambda t: question_languages.language_names(["zh", "en"], t)
+    ],
+    "question_languages.no_questions": [
+        lambda t, setting=setting, shown=shown: question_languages.no_questions(
+            NoQuestionInLanguage(("zh",), from_setting=setting, filter_text=shown), HTML, t
+        )
+        for setting in (True, False)
+        for shown in (None, "机器学习")
+    ],
+    "question_languages.setting_now": [
+        lambda t, chosen=chosen, group=group: question_languages.setting_now(chosen, group, HTML, t)
+        for chosen in (None, {"zh"}, {"en", "zh"})
+        for group in (True, False)
+    ],
+    "question_languages.setting_set": [
+        lambda t: question_languages.setting_set(None, t),
+        lambda t: question_languages.setting_set({"en"}, t),
+    ],
+    "question_languages.setting_refused": [
+        lambda t: question_languages.setting_refused(
+            NoQuestionInLanguage(("zh",), from_setting=True, filter_text=None), t
+        )
+    ],
+    "question_languages.setting_usage": [lambda t: question_languages.setting_usage(HTML, t)],
+    "telegram.quiz_error[language]": [
+        lambda t: telegram.quiz_error(
+            NoQuestionInLanguage(("en",), from_setting=False, filter_text="主题"), t
+        )
+    ],
     # the console
     "console.question": [
         lambda t: console.question(s.asked(s.CHOICE, is_review=True), 2, t),
@@ -223,6 +254,7 @@ MODULES: dict[str, ModuleType] = {
     "wording": wording,
     "deck_wording": deck_wording,
     "console": console,
+    "question_languages": question_languages,
 }
 
 

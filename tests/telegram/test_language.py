@@ -150,7 +150,10 @@ async def test_the_command_menu_is_published_in_english_and_in_chinese(bot: Harn
     assert set(english_menu) == set(chinese_menu)
     assert english_menu["streak"] == "Your streak"
     assert chinese_menu["streak"] == "连续打卡"
-    assert chinese_menu["lang"] == "切换语言：/lang en|zh（群里限管理员）"
+    assert (
+        chinese_menu["lang"]
+        == "切换语言：/lang en|zh；题目语言：/lang quiz zh|en|all（群里限管理员）"
+    )
     assert all(has_chinese(description) for description in chinese_menu.values())
 
 
