@@ -19,6 +19,7 @@ LANGUAGE_NAMES = {"en": N_("English"), "zh": N_("Chinese")}
 ECHO_FILTER = 60
 """At most this much of a /quiz filter is echoed back."""
 COMMAND = "/lang quiz zh|en|all"
+FULL_STOPS = ("。", "！", "？")
 
 
 def language_names(codes: Collection[str], t: Translator) -> str:
@@ -41,13 +42,14 @@ def no_questions(error: NoQuestionInLanguage, m: Markup, t: Translator) -> str:
                 filter=shown,
             )
         return t._("The decks here have no {language} questions.", language=names)
-    if shown:
+    other = next((code for code in LANGUAGE_NAMES if code not in error.languages), None)
+    if shown and other is not None:
         return t._(
             "Questions here come in {languages} only, and none of those is about {filter}. "
-            "Ask for another language (/quiz en {filter}) or change the setting with "
-            "{command}.",
+            "Ask for another language ({ask}) or change the setting with {command}.",
             languages=names,
             filter=shown,
+            ask=m.code(f"/quiz {other} {m.escape(clip(error.filter_text or '', ECHO_FILTER))}"),
             command=m.code(COMMAND),
         )
     return t._(
@@ -71,7 +73,8 @@ def setting_now(languages: Collection[str] | None, is_group: bool, m: Markup, t:
         how = t._("Admins change it with {command}.", command=m.code(COMMAND))
     else:
         how = t._("Change it with {command}.", command=m.code(COMMAND))
-    return f"{current} {how}"
+    space = "" if current.endswith(FULL_STOPS) else " "  # none after Chinese punctuation
+    return f"{current}{space}{how}"
 
 
 def setting_set(languages: Collection[str] | None, t: Translator) -> str:

@@ -51,8 +51,10 @@ async def test_start_opens_engine_and_syncs_commands_then_close_closes(tmp_path:
     assert set(commands) == {
         *("quiz", "streak", "stats", "leaderboard", "topics", "remind", "reveal", "daily"),
         *("export", "forgetme", "decks", "deck", "skip"),
-        *("subscribe", "unsubscribe", "time", "timezone"),
+        *("subscribe", "unsubscribe", "time", "timezone", "lang"),
     }
+    assert [option["name"] for option in commands["lang"]["options"]] == ["quiz"]
+    assert [option["name"] for option in commands["quiz"]["options"]] == ["topic", "language"]
     assert [option["name"] for option in commands["deck"]["options"]] == [
         "upload",
         "use",
