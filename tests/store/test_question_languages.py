@@ -1,5 +1,5 @@
 """A chat's question languages (migration 10): NULL until set, kept across a reopen,
-cleared again, and a chat's other settings untouched."""
+cleared again, and a chat's other settings untouched; on both backends."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.store import Store
+from tests.store.conftest import open_store
 
 
 async def _new_chat(store: Store, now: datetime) -> int:
@@ -24,8 +25,10 @@ async def _new_chat(store: Store, now: datetime) -> int:
     return row.id
 
 
-async def test_a_chats_question_languages_survive_a_reopen(db_path: Path, now: datetime) -> None:
-    store = await Store.open(db_path)
+async def test_a_chats_question_languages_survive_a_reopen(
+    database: Path | str, now: datetime
+) -> None:
+    store = await open_store(database)
     try:
         chat_id = await _new_chat(store, now)
         async with store.write() as tx:
@@ -34,7 +37,7 @@ async def test_a_chats_question_languages_survive_a_reopen(db_path: Path, now: d
     finally:
         await store.close()
 
-    reopened = await Store.open(db_path)
+    reopened = await open_store(database)
     try:
         async with reopened.read() as tx:
             row = await tx.chats.find_by_id(chat_id)
