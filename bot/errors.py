@@ -104,15 +104,18 @@ class UnknownAttempt(QuizError):
 
 class InvalidSetting(QuizError):
     """A /time, /timezone or similar value could not be used. `setting` names which
-    (`push_time`, `timezone`, or an adapter's own, like `channel`); `reason` is the
-    parser's sentence saying what is wrong with the value."""
+    (`push_time`, `timezone`, `city`, or an adapter's own, like `channel`); `reason` is
+    the parser's sentence saying what is wrong (a message id when there is no `value`);
+    `value` is what was given, when the adapters word the sentence themselves
+    (`bot.presentation.errors`)."""
 
     code = "invalid_setting"
 
-    def __init__(self, setting: str, reason: str) -> None:
+    def __init__(self, setting: str, reason: str, *, value: str | None = None) -> None:
         super().__init__()
         self.setting = setting
         self.reason = reason
+        self.value = value
 
     def __str__(self) -> str:
         return f"{self.code}: {self.setting}"

@@ -29,7 +29,7 @@ from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
 from bot.i18n import DEFAULT, Translator, translator_for
 from bot.presentation import decks as deck_wording
 from bot.presentation import question_languages, wording
-from bot.presentation.errors import error_text
+from bot.presentation.errors import error_sentence
 from bot.presentation.markup import PLAIN
 from bot.progress.chart_data import stats_chart_data
 
@@ -165,7 +165,7 @@ class ConsoleSession:
                 self.say(render.question(waiting, self.asked_count, self.t))
             return waiting
         except QuizError as exc:
-            self.say(self.t._(error_text(exc)))
+            self.say(error_sentence(exc, self.t))
             return None
         if asked.question.id in self._played:
             # The engine repeats a question only when nothing else is left today.
@@ -197,7 +197,7 @@ class ConsoleSession:
         )
         topics = await self.engine.settings.chat_topics(self.chat)
         self.say(
-            f"{t._(error_text(exc))}{closest} " + t._("Topics:") + f"\n{render.topics(topics)}"
+            f"{error_sentence(exc, t)}{closest} " + t._("Topics:") + f"\n{render.topics(topics)}"
         )
 
     async def _show_question(self, asked: Asked) -> SentMessage:
@@ -247,7 +247,7 @@ class ConsoleSession:
                 source_key=f"console:{asked.delivery_id}",
             )
         except QuizError as exc:
-            self.say(self.t._(error_text(exc)))
+            self.say(error_sentence(exc, self.t))
             return True
         self.say(render.feedback(result, self.t))
         rating = await self._read_rating(result.proposed_rating)
@@ -267,7 +267,7 @@ class ConsoleSession:
                 self.chat, self.player, self.clock(), delivery_id=asked.delivery_id
             )
         except QuizError as exc:
-            self.say(self.t._(error_text(exc)))
+            self.say(error_sentence(exc, self.t))
             return
         self.say(render.hint(given, self.t))
 
@@ -282,7 +282,7 @@ class ConsoleSession:
                 delivery_id=asked.delivery_id,
             )
         except QuizError as exc:
-            self.say(self.t._(error_text(exc)))
+            self.say(error_sentence(exc, self.t))
             return True
         self.say(render.gave_up(result, self.t))
         return True
@@ -332,7 +332,7 @@ class ConsoleSession:
                 skipped = await self.engine.answering.skip(self.chat, now)
                 self.say(render.skipped(skipped, self.t))
             except QuizError as exc:
-                self.say(self.t._(error_text(exc)))
+                self.say(error_sentence(exc, self.t))
             return "next"
         if name == "lang":
             await self._quiz_languages(argument.split(), now)

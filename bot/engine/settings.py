@@ -50,7 +50,7 @@ class Settings:
         try:
             push_time = parse_hhmm(text).strftime("%H:%M")
         except ValueError as exc:
-            raise InvalidSetting("push_time", str(exc)) from None
+            raise InvalidSetting("push_time", str(exc), value=text) from None
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(tx, chat, now, is_group=is_group)
@@ -73,7 +73,7 @@ class Settings:
         try:
             timezone = parse_timezone(text).key
         except ValueError as exc:
-            raise InvalidSetting("timezone", str(exc)) from None
+            raise InvalidSetting("timezone", str(exc), value=text) from None
         ctx = self.context
         async with ctx.store.write() as tx:
             row = await ctx.ensure_chat(tx, chat, now, is_group=is_group)

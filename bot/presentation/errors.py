@@ -21,7 +21,7 @@ from bot.errors import (
     UnknownAttempt,
     UnknownFilter,
 )
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 
 NO_OPEN_QUESTION = {
     "never_asked": N_("No question has been asked here yet: try /quiz."),
@@ -72,6 +72,35 @@ def error_text(error: QuizError) -> str:
     if isinstance(error, UnknownFilter):
         return f"Nothing matches {error.text!r}."
     return SOMETHING_WENT_WRONG
+
+
+VALUE_SHOWN = 40
+"""Characters of a mistyped setting repeated back."""
+INVALID_SETTING = {
+    "push_time": N_("{value} is not a time of day in HH:MM form (e.g. 09:00)."),
+    "timezone": N_("{value} is not an IANA timezone name (e.g. Europe/Berlin)."),
+    "city": N_(
+        "I know no timezone or city called {value}. Try a big city near you (Berlin) or "
+        "an IANA name (Europe/Berlin)."
+    ),
+}
+"""What is wrong with a setting's value, by `InvalidSetting.setting` (the value quoted
+and cut short)."""
+
+
+def error_sentence(error: QuizError, t: Translator) -> str:
+    """`error_text` in the reader's language, its facts filled in (plain text: an adapter
+    escapes or clips it)."""
+    if isinstance(error, InvalidSetting):
+        wording = INVALID_SETTING.get(error.setting)
+        if wording is not None and error.value is not None:
+            value = error.value.strip()
+            if len(value) > VALUE_SHOWN:
+                value = value[: VALUE_SHOWN - 1] + "…"
+            return t._(wording, value=repr(value))
+    if isinstance(error, UnknownFilter):
+        return t._("Nothing matches {text}.", text=repr(error.text))
+    return t._(error_text(error))
 
 
 def unknown_filter_text(

@@ -16,9 +16,11 @@ from bot.errors import (
     UnknownAttempt,
     UnknownFilter,
 )
+from bot.i18n import translator_for
 from bot.presentation.errors import (
     NO_OPEN_QUESTION,
     UNKNOWN_ATTEMPT,
+    error_sentence,
     error_text,
     unknown_filter_text,
 )
@@ -43,6 +45,43 @@ def test_an_invalid_setting_shows_the_parsers_reason() -> None:
     assert error_text(error) == error.reason
 
 
+@pytest.mark.parametrize(
+    ("setting", "english", "chinese"),
+    [
+        (
+            "push_time",
+            "'25:00' is not a time of day in HH:MM form",
+            "'25:00' 不是 HH:MM 格式的时间",
+        ),
+        ("timezone", "'25:00' is not an IANA timezone name", "'25:00' 不是 IANA 时区名"),
+        ("city", "I know no timezone or city called '25:00'.", "找不到叫 '25:00' 的时区或城市"),
+    ],
+)
+def test_an_invalid_settings_value_is_worded_in_the_readers_language(
+    setting: str, english: str, chinese: str
+) -> None:
+    error = InvalidSetting(setting, "the parser's English", value=" 25:00 ")
+
+    assert english in error_sentence(error, translator_for("en"))
+    assert chinese in error_sentence(error, translator_for("zh"))
+
+
+def test_a_long_invalid_value_is_cut_short_when_repeated() -> None:
+    error = InvalidSetting("timezone", "too long", value="x" * 500)
+
+    assert f"'{'x' * 39}…' is not" in error_sentence(error, translator_for("en"))
+
+
+async def test_the_engine_names_the_invalid_value(engine: Engine, now: datetime) -> None:
+    with pytest.raises(InvalidSetting) as bad_time:
+        await engine.settings.set_push_time(ALICE_DM, "7 pm", now, is_group=False)
+    with pytest.raises(InvalidSetting) as bad_zone:
+        await engine.settings.set_timezone(ALICE_DM, "Mars/Base", now, is_group=False)
+
+    assert (bad_time.value.setting, bad_time.value.value) == ("push_time", "7 pm")
+    assert (bad_zone.value.setting, bad_zone.value.value) == ("timezone", "Mars/Base")
+
+
 def test_an_unknown_filter_is_marked_up_by_the_adapter() -> None:
     error = UnknownFilter("x<y", topics=["A"], tags=[], decks=["mini"], closest=["A"])
     text = unknown_filter_text(error, shown=lambda t: f"[{t}]", name=lambda n: f"`{n}`")
@@ -53,6 +92,7 @@ def test_an_unknown_filter_is_marked_up_by_the_adapter() -> None:
         "See /topics for topics; any open question is still open.",
     ]
     assert error_text(error) == "Nothing matches 'x<y'."
+    assert error_sentence(error, translator_for("zh")) == "没有找到和 'x<y' 匹配的内容。"
 
 
 async def test_the_engine_raises_codes_not_sentences(engine: Engine, now: datetime) -> None:
