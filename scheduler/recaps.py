@@ -70,7 +70,9 @@ class Recaps:
             return "quiet week"
         sender = self.deliveries.sender
         assert isinstance(sender, RecapSender)
-        target = ChatTarget(recap.platform, recap.chat_external_id, True, recap.thread_id)
+        target = ChatTarget(
+            recap.platform, recap.chat_external_id, True, recap.thread_id, recap.language
+        )
 
         async def deliver(to: ChatTarget) -> None:
             await sender.send_recap(to, replace(recap, chat_external_id=to.external_id))

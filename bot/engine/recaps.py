@@ -69,6 +69,8 @@ class Recap:
     deck_total: int
     new_last_week: int
     """Of those, first asked in the recapped week."""
+    language: str | None = None
+    """The group's interface language (None: the default), for the adapter's wording."""
 
     @property
     def week_end(self) -> date:
@@ -226,4 +228,5 @@ class Recaps:
                 for day in first_days.values()
                 if last_week.isoformat() <= day < this_week.isoformat()
             ),
+            language=row.language,
         )

@@ -25,7 +25,7 @@ from bot.engine.srs import Rating
 from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
 from bot.i18n import LANGUAGES, NAMES, Translator
 from bot.presentation import question_languages, wording
-from bot.presentation.errors import error_text
+from bot.presentation.errors import error_sentence
 from bot.presentation.feedback import (
     Feedback,
     feedback_view,
@@ -355,9 +355,9 @@ def leaderboard_caption(board: Leaderboard, chat_title: str, t: Translator) -> s
     return f"{leaderboard_title(board, HTML, t)}{where}"
 
 
-def recap(data: Recap) -> str:
+def recap(data: Recap, t: Translator) -> str:
     """A group's weekly recap; names and deck text escaped."""
-    return recap_text(data, HTML)
+    return recap_text(data, HTML, t)
 
 
 def export_caption(answers: int, t: Translator) -> str:
@@ -496,7 +496,7 @@ def quiz_error(error: QuizError, t: Translator) -> str:
         return question_languages.no_questions(error, HTML, t)
     if isinstance(error, UnknownFilter):
         return unknown_filter(error, t)
-    return escape(t._(error_text(error)))
+    return escape(error_sentence(error, t))
 
 
 def unknown_filter(error: UnknownFilter, t: Translator) -> str:

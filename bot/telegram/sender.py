@@ -134,7 +134,7 @@ class TelegramSender:
             await send_html(
                 self.bot,
                 target.external_id,
-                render.recap(recap),
+                render.recap(recap, self._translator(target.language)),
                 thread_id=target.thread_id,
                 options=PRE_PACED,
             )

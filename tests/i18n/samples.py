@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from bot.decks.model import KeyPoint, Question
 from bot.engine.grading import Grade
 from bot.engine.owndecks import DeckEntry, DeckToRemove, SavedDeck
+from bot.engine.recaps import HardQuestion, Recap, RecapMember, RecapStreak
 from bot.engine.results import (
     AnswerResult,
     Asked,
@@ -194,3 +195,19 @@ ENTRIES = (
     DeckEntry("bundled", "内置", 10, None, False, True),
 )
 REMOVE = DeckToRemove(4, "mine", 3)
+RECAP = Recap(
+    chat_id=1,
+    platform="telegram",
+    chat_external_id=-5,
+    thread_id=None,
+    chat_title="学习群",
+    week_start=date(2025, 3, 31),
+    answers=3,
+    players=2,
+    top=(RecapMember("小美", 7),),
+    streaks=(RecapStreak("小雷", 4),),
+    hardest=(HardQuestion("q1", "为什么？", "主题", 0.25, 2, "因为"),),
+    covered=1,
+    deck_total=4,
+    new_last_week=1,
+)

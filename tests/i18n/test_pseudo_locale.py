@@ -78,6 +78,7 @@ CASES: dict[str, list[Render]] = {
         lambda t: telegram.leaderboard(s.BOARD_EMPTY, t),
     ],
     "telegram.leaderboard_private": [telegram.leaderboard_private],
+    "telegram.recap": [lambda t: telegram.recap(s.RECAP, t)],
     "telegram.leaderboard_caption": [
         lambda t: telegram.leaderboard_caption(s.BOARD, "学习群", t),
         lambda t: telegram.leaderboard_caption(s.BOARD_EMPTY, "", t),
@@ -238,7 +239,6 @@ NO_WORDS = {
     "telegram.poll_question",  # the deck's question
     "telegram.deep_link",  # a link
     "telegram.stats_caption",  # escapes a caption worded by the chart module
-    "telegram.recap",  # worded by bot.progress.recap
     "console.plain_markdown",
     "console.topics",  # topic names and counts
     "privacy.confirm_keyboard",  # buttons: checked in tests/telegram

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.i18n import translator_for
 from bot.presentation.markup import PLAIN, Markup
 from bot.presentation.recap import period_text, recap_text
 from bot.progress.recap import HardQuestion, Recap, RecapMember, RecapStreak
 
+EN = translator_for("en")
 SHOUTY = Markup(escape=lambda t: t.replace("<", "&lt;"), bold=lambda t: f"[{t}]")
 
 
@@ -36,7 +38,7 @@ def a_recap(**changes: object) -> Recap:
 
 def test_an_empty_recap_section_is_left_out() -> None:
     recap = a_recap()
-    text = recap_text(recap, PLAIN)
+    text = recap_text(recap, PLAIN, EN)
     assert "31 Mar – 6 Apr 2025" in text
     assert "1 answer from 1 member." in text
     assert "Top of the week" not in text and "Hardest" not in text
@@ -53,7 +55,7 @@ def test_names_and_deck_text_go_through_the_markups_escape_and_headings_are_bold
         new_last_week=1,
     )
 
-    text = recap_text(recap, SHOUTY)
+    text = recap_text(recap, SHOUTY, EN)
 
     assert text.splitlines()[0] == "[📅 Weekly recap · 31 Mar – 6 Apr 2025]"
     assert "3 answers from 2 members." in text
@@ -72,4 +74,26 @@ def test_names_and_deck_text_go_through_the_markups_escape_and_headings_are_bold
     ],
 )
 def test_the_period_names_each_month_and_year_once_when_it_can(start: date, text: str) -> None:
-    assert period_text(start, start + timedelta(days=6)) == text
+    assert period_text(start, start + timedelta(days=6), EN) == text
+
+
+def test_a_chinese_groups_recap_is_worded_in_chinese() -> None:
+    recap = a_recap(
+        answers=3,
+        players=2,
+        top=(RecapMember("小美", 7),),
+        streaks=(RecapStreak("小雷", 4),),
+        hardest=(HardQuestion("q1", "为什么？", "t", 0.25, 2, "因为"),),
+        new_last_week=1,
+    )
+
+    text = recap_text(recap, PLAIN, translator_for("zh"))
+
+    assert text.splitlines()[:2] == [
+        "📅 每周回顾 · 2025年3月31日–4月6日",
+        "2 位成员参与，共 3 条回答。",
+    ]
+    assert "🏆 本周前几名\n1. 小美 · 7 分" in text
+    assert "🔥 连续打卡最久\n小雷 · 4 天" in text
+    assert "1. 为什么？（平均 25%）\n   ↳ 因为" in text
+    assert text.endswith("📚 已覆盖 4 道题中的 1 道（上周新增 1 道）。")

@@ -9,6 +9,7 @@ import pytest
 from bot.decks.catalog import Catalog
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
+from bot.i18n import translator_for
 from bot.presentation.markup import PLAIN
 from bot.presentation.recap import recap_text
 from bot.progress.recap import (
@@ -21,6 +22,7 @@ from bot.progress.recap import (
 from bot.telegram import render as telegram
 from tests.helpers import at_local, group_round, practise, reply
 
+EN = translator_for("en")
 TZ = "Europe/Berlin"
 GROUP = ChatKey("telegram", -100555)
 ALICE = PlayerKey("telegram", 1, "Alice")
@@ -121,13 +123,13 @@ async def test_the_recap_renders_as_text_and_escaped_html(progress_engine: Engin
     (group,) = await progress_engine.recaps.due("telegram", RECAP_AT)
     recap = await progress_engine.recaps.weekly(group.chat_id, RECAP_AT)
     assert recap is not None
-    text = recap_text(recap, PLAIN)
+    text = recap_text(recap, PLAIN, EN)
     assert text.startswith("📅 Weekly recap · 24 Feb – 2 Mar 2025")
     assert "17 answers from 3 members." in text
     assert "1. Alice · " in text and "Bob <script>" in text
     assert "🧠 Hardest questions" in text and "   ↳ " in text
     assert "📚 Covered 7 of 11 questions (+7 new last week)." in text
-    markup = telegram.recap(recap)
+    markup = telegram.recap(recap, EN)
     assert "<script>" not in markup and "Bob &lt;script&gt;" in markup
     assert markup.startswith("<b>📅 Weekly recap")
     assert len(markup) < 4096  # one Telegram message

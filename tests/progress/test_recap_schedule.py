@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
+from bot.i18n import translator_for
 from bot.presentation.markup import PLAIN
 from bot.presentation.recap import recap_text
 from bot.progress.recap import Recap, recap_due
@@ -22,6 +23,7 @@ from scheduler.settings import SchedulerSettings
 from tests.helpers import at_local, group_round
 from tests.scheduler.fakes import FakeClock, FakeSender, subscribe
 
+EN = translator_for("en")
 SHANGHAI = "Asia/Shanghai"
 ANN = PlayerKey("telegram", 7, "Ann")
 BEN = PlayerKey("telegram", 8, "Ben")
@@ -104,7 +106,7 @@ async def test_the_recap_goes_out_once_at_the_groups_local_push_time(
     assert target == ChatTarget("telegram", group.external_id, True, None)
     assert recap.week_start == date(2025, 2, 24)
     assert [m.display_name for m in recap.top] == ["Ann", "Ben"]
-    assert "📅 Weekly recap · 24 Feb – 2 Mar 2025" in recap_text(recap, PLAIN)
+    assert "📅 Weekly recap · 24 Feb – 2 Mar 2025" in recap_text(recap, PLAIN, EN)
 
 
 async def test_a_restart_does_not_send_the_week_again(
