@@ -17,7 +17,8 @@ from telegram.ext.filters import MessageFilter
 from bot.engine.hints import Hint, hint_point, is_empty_answer
 from bot.engine.results import AnswerResult
 from bot.errors import NoOpenQuestion
-from bot.i18n import Translator
+from bot.i18n import Translator, percent
+from bot.presentation.feedback import rating_label
 from bot.telegram import render
 from bot.telegram.context import QuizContext
 from bot.telegram.identity import chat_key, message_of, player_key, player_of
@@ -50,7 +51,7 @@ async def offer(update: Update, context: QuizContext) -> None:
     has_hint = hint_point(asked.question) is not None
     t = await person_translator(context, message.from_user)
     keyboard = help_keyboard(asked.delivery_id, t, hint=has_hint)
-    await reply_html(message, help_offer(has_hint), keyboard=keyboard)
+    await reply_html(message, help_offer(has_hint, t), keyboard=keyboard)
 
 
 async def button(update: Update, context: QuizContext) -> None:
@@ -72,8 +73,10 @@ async def button(update: Update, context: QuizContext) -> None:
         hint = await data.engine.helping.hint(
             chat, player, data.now(), delivery_id=pressed.delivery_id
         )
-        await query.answer("💡 Hint shown" if not hint.repeated else "💡 The same hint again")
-        await send_html(context.bot, message.chat.id, hint_html(hint), reply_to=message.message_id)
+        await query.answer(hint_shown(hint, t))
+        await send_html(
+            context.bot, message.chat.id, hint_html(hint, t), reply_to=message.message_id
+        )
         return
     result = await data.engine.helping.give_up(
         chat,
@@ -82,7 +85,7 @@ async def button(update: Update, context: QuizContext) -> None:
         source_key=f"idk:{pressed.delivery_id}",
         delivery_id=pressed.delivery_id,
     )
-    await query.answer("🤷 Here is the answer")
+    await query.answer(t._("🤷 Here is the answer"))
     if result.duplicate and not data.left_unfinished(update):
         logger.debug("give-up on delivery %s was already recorded", pressed.delivery_id)
         return  # a repeat: its answer went out with the first one
@@ -92,32 +95,44 @@ async def button(update: Update, context: QuizContext) -> None:
 # -- wording ------------------------------------------------------------------------------
 
 
-def help_offer(has_hint: bool) -> str:
-    hint = "tap 💡 <b>Hint</b> (it halves what the answer can score), or " if has_hint else ""
-    return (
-        "🤔 That reply had no words in it, so I did not grade it. Type your answer, "
-        f"{hint}tap 🤷 <b>I don't know</b> to see the model answer."
+def help_offer(has_hint: bool, t: Translator) -> str:
+    if has_hint:
+        return t._(
+            "🤔 That reply had no words in it, so I did not grade it. Type your answer, tap "
+            "💡 <b>Hint</b> (it halves what the answer can score), or tap 🤷 <b>I don't "
+            "know</b> to see the model answer."
+        )
+    return t._(
+        "🤔 That reply had no words in it, so I did not grade it. Type your answer, or tap "
+        "🤷 <b>I don't know</b> to see the model answer."
     )
 
 
-def hint_html(hint: Hint) -> str:
-    cap = round(hint.score_cap * 100)
-    return (
-        f"💡 <b>Hint</b>: {escape(hint.point)}\n\n"
-        f"<i>An answer after a hint scores at most {cap}% ({hint.points_cap} points). "
-        "Send your answer as a message.</i>"
+def hint_html(hint: Hint, t: Translator) -> str:
+    cap = t._(
+        "An answer after a hint scores at most {percent} ({points} points). Send your "
+        "answer as a message.",
+        percent=percent(hint.score_cap),
+        points=hint.points_cap,
     )
+    return t._("💡 <b>Hint</b>: {point}", point=escape(hint.point)) + f"\n\n<i>{cap}</i>"
+
+
+def hint_shown(hint: Hint, t: Translator) -> str:
+    """The button's short alert."""
+    return t._("💡 The same hint again") if hint.repeated else t._("💡 Hint shown")
 
 
 def gave_up_html(result: AnswerResult, t: Translator) -> str:
     """The model answer after "I don't know": rated Again, the streak kept."""
+    rated = t._("Recall rated {rating}.", rating=rating_label(result.proposed_rating, t))
     return "\n\n".join(
         block
         for block in (
-            "🤷 <b>No problem.</b> Here is the answer; it comes back for review soon.",
+            t._("🤷 <b>No problem.</b> Here is the answer; it comes back for review soon."),
             render.model_answer(result.question, t),
             render.streak_line(result.streak, t),
-            f"🧠 <i>Recall rated {result.proposed_rating.label}.</i> /quiz for another question.",
+            f"🧠 <i>{rated}</i> " + t._("/quiz for another question."),
         )
         if block
     )

@@ -27,6 +27,7 @@ from bot.config import parse_timezone
 from bot.engine.results import ChatSettings
 from bot.engine.timezones import COMMON_ZONES, ZoneMatch, find_zones, local_now
 from bot.errors import InvalidSetting
+from bot.i18n import N_, Translator
 from bot.presentation.markup import clip
 from bot.telegram import render
 from bot.telegram.context import QuizContext
@@ -63,12 +64,18 @@ def is_timezone_data(data: object) -> bool:
     return parse_timezone_button(data) is not None
 
 
-def zone_keyboard(matches: Sequence[ZoneMatch], now: datetime) -> InlineKeyboardMarkup:
+def zone_keyboard(
+    matches: Sequence[ZoneMatch], now: datetime, t: Translator
+) -> InlineKeyboardMarkup:
     """One button per zone, labelled with the place and its wall time now (the easiest
     way to tell the right one)."""
     buttons = [
         InlineKeyboardButton(
-            f"{match.place} · {local_now(match.zone, now):%H:%M}",
+            t._(
+                "{place} · {time}",
+                place=t._(match.place) if match.place in COMMON_PLACES else match.place,
+                time=f"{local_now(match.zone, now):%H:%M}",
+            ),
             callback_data=TimezoneButton(match.zone).encode(),
         )
         for match in matches
@@ -77,17 +84,36 @@ def zone_keyboard(matches: Sequence[ZoneMatch], now: datetime) -> InlineKeyboard
     return InlineKeyboardMarkup(rows)
 
 
+def _place(zone: str) -> str:
+    return zone.rpartition("/")[2].replace("_", " ")
+
+
+COMMON_PLACES = {
+    "Shanghai": N_("Shanghai"),
+    "Kolkata": N_("Kolkata"),
+    "London": N_("London"),
+    "Berlin": N_("Berlin"),
+    "New York": N_("New York"),
+    "Los Angeles": N_("Los Angeles"),
+    "Tokyo": N_("Tokyo"),
+    "UTC": N_("UTC"),
+}
+"""The places the /start buttons name (`COMMON_ZONES`), as message ids: translated on
+the button. A city search names places as the cities table spells them."""
+
+
 def common_zones() -> list[ZoneMatch]:
-    return [ZoneMatch(zone, zone.rpartition("/")[2].replace("_", " ")) for zone in COMMON_ZONES]
+    return [ZoneMatch(zone, _place(zone)) for zone in COMMON_ZONES]
 
 
 async def ask(message: Message, context: QuizContext, settings: ChatSettings) -> None:
     """After /start in a private chat: which timezone is the daily question's time in?"""
     now = context.bot_data.now()
+    t = await person_translator(context, message.from_user)
     await reply_html(
         message,
-        ask_text(settings),
-        keyboard=zone_keyboard(common_zones(), now),
+        ask_text(settings, t),
+        keyboard=zone_keyboard(common_zones(), now, t),
         quote=False,
     )
 
@@ -97,19 +123,19 @@ async def by_city(update: Update, context: QuizContext, text: str) -> None:
     message = message_of(update)
     matches = find_zones(text)
     if not matches:
-        raise InvalidSetting(
-            "timezone",
-            f"I know no timezone or city called {clip(text, ECHO_LIMIT)!r}. "
-            "Try a big city near you (/timezone Berlin) or an IANA name (Europe/Berlin).",
-        )
+        raise InvalidSetting("city", "no such timezone or city", value=text)
+    t = await person_translator(context, message.from_user)
+    shown = escape(clip(text, ECHO_LIMIT))
     if is_group(message.chat):  # buttons are private: name the zones to type instead
         names = ", ".join(f"<code>{escape(m.zone)}</code>" for m in matches)
-        await reply_html(message, f"🌍 Did you mean {names}? Send /timezone with one of them.")
+        await reply_html(
+            message, t._("🌍 Did you mean {zones}? Send /timezone with one of them.", zones=names)
+        )
         return
-    keyboard = zone_keyboard(matches, context.bot_data.now())
+    keyboard = zone_keyboard(matches, context.bot_data.now(), t)
     await reply_html(
         message,
-        f"🌍 Which one is yours for <b>{escape(clip(text, ECHO_LIMIT))}</b>?",
+        t._("🌍 Which one is yours for <b>{place}</b>?", place=shown),
         keyboard=keyboard,
     )
 
@@ -136,8 +162,9 @@ async def button(update: Update, context: QuizContext) -> None:
         is_group=False,
         player=player_key(query.from_user),
     )
-    await query.answer(f"Timezone: {settings.timezone}")
-    await send_html(context.bot, message.chat.id, chosen_text(settings, now))
+    t = await person_translator(context, query.from_user)
+    await query.answer(t._("Timezone: {zone}", zone=settings.timezone))
+    await send_html(context.bot, message.chat.id, chosen_text(settings, now, t))
 
 
 def wants_city_search(args: Sequence[str]) -> bool:
@@ -152,23 +179,30 @@ def wants_city_search(args: Sequence[str]) -> bool:
 # -- wording ------------------------------------------------------------------------------
 
 
-def ask_text(settings: ChatSettings) -> str:
-    return (
-        f"🌍 <b>Which timezone are you in?</b> The daily question comes at "
-        f"<b>{settings.push_time}</b> your time (now {escape(settings.timezone)}). "
-        "Tap yours, or send /timezone and your city, e.g. <code>/timezone Shanghai</code>."
+def ask_text(settings: ChatSettings, t: Translator) -> str:
+    return t._(
+        "🌍 <b>Which timezone are you in?</b> The daily question comes at <b>{time}</b> "
+        "your time (now {zone}). Tap yours, or send /timezone and your city, e.g. "
+        "<code>/timezone Shanghai</code>.",
+        time=settings.push_time,
+        zone=escape(settings.timezone),
     )
 
 
-def chosen_text(settings: ChatSettings, now: datetime) -> str:
-    local = local_now(settings.timezone, now)
-    when = (
-        f"You get the daily question at <b>{settings.push_time}</b> your time"
-        if settings.subscribed
-        else f"The daily question would come at <b>{settings.push_time}</b> your time "
-        "(/subscribe to get it)"
-    )
-    return (
-        f"🗓 Timezone set: <b>{escape(settings.timezone)}</b> (it is {local:%H:%M} there now). "
-        f"{when}; change it with /time HH:MM."
+def chosen_text(settings: ChatSettings, now: datetime, t: Translator) -> str:
+    values = {
+        "zone": escape(settings.timezone),
+        "now": f"{local_now(settings.timezone, now):%H:%M}",
+        "time": settings.push_time,
+    }
+    if settings.subscribed:
+        return t._(
+            "🗓 Timezone set: <b>{zone}</b> (it is {now} there now). You get the daily "
+            "question at <b>{time}</b> your time; change it with /time HH:MM.",
+            **values,
+        )
+    return t._(
+        "🗓 Timezone set: <b>{zone}</b> (it is {now} there now). The daily question would "
+        "come at <b>{time}</b> your time (/subscribe to get it); change it with /time HH:MM.",
+        **values,
     )
