@@ -47,7 +47,7 @@ def question_view(asked: Asked, t: Translator) -> discord.ui.View:
             view.add_item(ChoiceButton(asked.delivery_id, number, choice))
     else:
         view.add_item(AnswerButton(asked.delivery_id, t._("Answer")))
-    for item in help_items(asked):  # in a DM: 💡 Hint, 🤷 I don't know
+    for item in help_items(asked, t):  # in a DM: 💡 Hint, 🤷 I don't know
         view.add_item(item)
     return view
 

@@ -15,6 +15,7 @@ from bot.discord.replies import deferring, send
 from bot.discord.sender import classify
 from bot.engine.delivering import EngineLog, SentMessage, deliver
 from bot.engine.results import Asked
+from bot.i18n import N_
 from scheduler.sending import OutcomeUnknown
 
 
@@ -59,13 +60,15 @@ def outcome_unknown(error: Exception) -> bool:
     return isinstance(classify(error), OutcomeUnknown)
 
 
-SKIP_IN_SERVER = "In a server channel the answer comes at the reveal (or an admin's /reveal)."
+SKIP_IN_SERVER = N_("In a server channel the answer comes at the reveal (or an admin's /reveal).")
 
 
 async def skip(interaction: discord.Interaction[Any]) -> None:
     """In a DM: give up on the open question and see its model answer."""
     if in_server(interaction):
-        await send(interaction, content=SKIP_IN_SERVER, ephemeral=True)
+        await send(
+            interaction, content=translator_of(interaction)._(SKIP_IN_SERVER), ephemeral=True
+        )
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Self
 import discord
 
 from bot.discord.buttons import NEVER, PREFIX, PressButton
+from bot.i18n import Translator
 
 
 def confirm_template(action: str, max_digits: int) -> str:
@@ -30,17 +31,20 @@ def confirm_template(action: str, max_digits: int) -> str:
 
 
 class ConfirmButton(PressButton, template=NEVER):
-    """The yes or the no of one confirmation. Subclasses set `action`, the labels and
-    `press`, and pass `template=confirm_template(action, ...)`."""
+    """The yes or the no of one confirmation. Subclasses set `action`, the labels (message
+    ids, marked with `N_`) and `press`, and pass `template=confirm_template(action, ...)`.
+    A button rebuilt from a press (`from_custom_id`) has no translator: its label is
+    not shown again."""
 
     action: ClassVar[str]
     confirm_label: ClassVar[str]
     cancel_label: ClassVar[str]
 
-    def __init__(self, subject: int, *, confirm: bool) -> None:
+    def __init__(self, subject: int, *, confirm: bool, t: Translator | None = None) -> None:
+        label = self.confirm_label if confirm else self.cancel_label
         super().__init__(
             discord.ui.Button(
-                label=self.confirm_label if confirm else self.cancel_label,
+                label=t._(label) if t is not None else label,
                 emoji="🗑" if confirm else None,
                 style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
                 custom_id=f"{PREFIX}:{self.action}:{subject}:{'yes' if confirm else 'no'}",
@@ -60,9 +64,9 @@ class ConfirmButton(PressButton, template=NEVER):
         return cls(int(match["subject"]), confirm=match["choice"] == "yes")
 
 
-def confirm_view(button: type[ConfirmButton], subject: int) -> discord.ui.View:
+def confirm_view(button: type[ConfirmButton], subject: int, t: Translator) -> discord.ui.View:
     """The yes and the no button of one confirmation, kept across restarts."""
     view = discord.ui.View(timeout=None)
-    view.add_item(button(subject, confirm=True))
-    view.add_item(button(subject, confirm=False))
+    view.add_item(button(subject, confirm=True, t=t))
+    view.add_item(button(subject, confirm=False, t=t))
     return view

@@ -18,11 +18,13 @@ from bot.config import parse_hhmm, parse_timezone
 from bot.discord import render
 from bot.discord.access import missing_permissions
 from bot.discord.context import Services, channel_key, services_of
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.engine.results import ChatKey, ChatSettings
 from bot.errors import InvalidSetting
+from bot.i18n import N_
 
-PICK_A_CHANNEL = "Pick a text channel for the daily question, e.g. `/daily on channel:#quiz`."
+PICK_A_CHANNEL = N_("Pick a text channel for the daily question, e.g. `/daily on channel:#quiz`.")
 AUTOCOMPLETE_MAX = 25
 
 
@@ -33,10 +35,13 @@ async def daily_on(
     timezone: str | None,
 ) -> None:
     target = _target(interaction, channel)
+    t = translator_of(interaction)
     missing = missing_permissions(target)
     if missing:
         await send(
-            interaction, content=render.missing_permissions(target.mention, missing), ephemeral=True
+            interaction,
+            content=render.missing_permissions(target.mention, missing, t),
+            ephemeral=True,
         )
         return
     push_time, zone = _validated(time, timezone)
@@ -46,7 +51,7 @@ async def daily_on(
             services, channel_key(target.id), _title(target), push_time, zone
         )
     services.notices.clear(target.guild.id, target.id)
-    await send(interaction, content=render.daily_on(target.mention, settings), ephemeral=True)
+    await send(interaction, content=render.daily_on(target.mention, settings, t), ephemeral=True)
 
 
 async def daily_off(
@@ -59,7 +64,11 @@ async def daily_off(
             channel_key(target.id), False, services.clock(), is_group=True, title=_title(target)
         )
     services.notices.clear(target.guild.id, target.id)
-    await send(interaction, content=render.daily_off(target.mention), ephemeral=True)
+    await send(
+        interaction,
+        content=render.daily_off(target.mention, translator_of(interaction)),
+        ephemeral=True,
+    )
 
 
 async def daily_status(
@@ -67,7 +76,8 @@ async def daily_status(
 ) -> None:
     target = _target(interaction, channel)
     settings = await services_of(interaction).engine.settings.of(channel_key(target.id))
-    await send(interaction, content=render.daily_status(target.mention, settings), ephemeral=True)
+    text = render.daily_status(target.mention, settings, translator_of(interaction))
+    await send(interaction, content=text, ephemeral=True)
 
 
 async def tell_pauses(interaction: discord.Interaction[Any]) -> None:
@@ -77,7 +87,8 @@ async def tell_pauses(interaction: discord.Interaction[Any]) -> None:
     pauses = services_of(interaction).notices.take(interaction.guild.id)
     if not pauses:
         return
-    lines = [render.paused(f"<#{pause.channel_id}>", pause.reason) for pause in pauses]
+    t = translator_of(interaction)
+    lines = [render.paused(f"<#{pause.channel_id}>", pause, t) for pause in pauses]
     text = render.clip("\n".join(lines), render.CONTENT_MAX)
     await interaction.followup.send(text, ephemeral=True)
 
@@ -106,9 +117,12 @@ def _validated(time: str | None, timezone: str | None) -> tuple[str | None, str 
     """Check both values before anything is saved, so a typo changes nothing."""
     try:
         push_time = parse_hhmm(time).strftime("%H:%M") if time else None
+    except ValueError as exc:
+        raise InvalidSetting("push_time", f"{exc}.", value=time) from None
+    try:
         zone = parse_timezone(timezone).key if timezone else None
     except ValueError as exc:
-        raise InvalidSetting("schedule", f"{exc}.") from None
+        raise InvalidSetting("timezone", f"{exc}.", value=timezone) from None
     return push_time, zone
 
 

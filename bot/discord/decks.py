@@ -33,8 +33,8 @@ from bot.presentation import decks as wording
 MARKDOWN = wording.Markup(escape=name, bold=lambda t: f"**{t}**", code=lambda t: f"**{t}**")
 REMOVE_TEMPLATE = confirm_template("deckrm", max_digits=18)
 """A deck's row id: at most 18 digits, so it always fits SQLite's integer."""
-NOT_YOURS = "This button is not for you, or the deck is gone."
-ADMINS_ONLY = "Only members with the Manage Server permission choose this channel's decks."
+NOT_YOURS = N_("This button is not for you, or the deck is gone.")
+ADMINS_ONLY = N_("Only members with the Manage Server permission choose this channel's decks.")
 
 
 def _is_admin(interaction: discord.Interaction[Any]) -> bool:
@@ -124,7 +124,7 @@ def _fit(text: str) -> str:
 
 async def choose(interaction: discord.Interaction[Any], ids: list[str] | None) -> None:
     if not _is_admin(interaction):
-        await tell(interaction, ADMINS_ONLY)
+        await tell(interaction, translator_of(interaction)._(ADMINS_ONLY))
         return
     services = services_of(interaction)
     people = {
@@ -161,7 +161,7 @@ async def ask_remove(interaction: discord.Interaction[Any], deck_id: str) -> Non
     await send(
         interaction,
         content=wording.confirm_remove(target, MARKDOWN, translator_of(interaction)),
-        view=confirm_view(RemoveButton, target.row_id),
+        view=confirm_view(RemoveButton, target.row_id, translator_of(interaction)),
         ephemeral=in_server(interaction),
     )
 
@@ -171,8 +171,8 @@ class RemoveButton(ConfirmButton, template=REMOVE_TEMPLATE):
     keep it."""
 
     action = "deckrm"
-    confirm_label = "Remove"
-    cancel_label = "Keep"
+    confirm_label = N_("Remove")
+    cancel_label = N_("Keep")
 
     async def press(self, interaction: discord.Interaction[Any]) -> None:
         if not self.confirm:
@@ -186,7 +186,7 @@ class RemoveButton(ConfirmButton, template=REMOVE_TEMPLATE):
                 services.engine, player_of(interaction.user), self.subject
             )
         except NotOwnDeck:
-            await tell(interaction, NOT_YOURS)
+            await tell(interaction, translator_of(interaction)._(NOT_YOURS))
             return
         await edit(
             interaction,

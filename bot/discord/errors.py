@@ -19,16 +19,17 @@ from bot.discord.context import NotReady
 from bot.discord.language import translator_of
 from bot.discord.replies import tell
 from bot.errors import NoQuestionInLanguage, QuizError, UnknownFilter
+from bot.i18n import N_
 from bot.presentation import question_languages
-from bot.presentation.errors import SOMETHING_WENT_WRONG, error_text
+from bot.presentation.errors import SOMETHING_WENT_WRONG, error_sentence
 
 log = logging.getLogger(__name__)
 
-NOT_READY = "I am still starting up. Please try again in a moment."
-NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
-SERVER_ONLY = "That command works in a server channel."
-NOT_ALLOWED = "You can't use that here."
-NO_SUCH_COMMAND = "I don't have that command (any more): type / to see mine."
+NOT_READY = N_("I am still starting up. Please try again in a moment.")
+NEEDS_MANAGE_SERVER = N_("Only members with the Manage Server permission can do that.")
+SERVER_ONLY = N_("That command works in a server channel.")
+NOT_ALLOWED = N_("You can't use that here.")
+NO_SUCH_COMMAND = N_("I don't have that command (any more): type / to see mine.")
 
 
 class QuizTree(app_commands.CommandTree[Any]):
@@ -44,29 +45,30 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
     text = friendly(interaction, error)
     if text is None:
         log.error("Discord interaction failed (%s)", describe(interaction), exc_info=error)
-        text = SOMETHING_WENT_WRONG
+        text = translator_of(interaction)._(SOMETHING_WENT_WRONG)
     await tell(interaction, text)
 
 
 def friendly(interaction: discord.Interaction[Any], error: Exception) -> str | None:
     """The reply for an expected error, or None for a fault worth logging."""
+    t = translator_of(interaction)
     if isinstance(error, NoQuestionInLanguage):
-        text = question_languages.no_questions(error, render.DECK_TEXT, translator_of(interaction))
+        text = question_languages.no_questions(error, render.DECK_TEXT, t)
         return render.clip(text, render.CONTENT_MAX)
     if isinstance(error, UnknownFilter):
-        return render.unknown_filter(error, translator_of(interaction))
+        return render.unknown_filter(error, t)
     if isinstance(error, QuizError):
-        return render.clip(translator_of(interaction)._(error_text(error)), render.CONTENT_MAX)
+        return render.clip(error_sentence(error, t), render.CONTENT_MAX)
     if isinstance(error, NotReady):
-        return NOT_READY
+        return t._(NOT_READY)
     if isinstance(error, app_commands.MissingPermissions):
-        return NEEDS_MANAGE_SERVER
+        return t._(NEEDS_MANAGE_SERVER)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return SERVER_ONLY
+        return t._(SERVER_ONLY)
     if isinstance(error, app_commands.CheckFailure):
-        return NOT_ALLOWED
+        return t._(NOT_ALLOWED)
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
-        return NO_SUCH_COMMAND  # a stale or foreign command: nothing of ours failed
+        return t._(NO_SUCH_COMMAND)  # a stale or foreign command: nothing of ours failed
     return None
 
 

@@ -19,28 +19,29 @@ from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.engine.hints import Hint, hint_point
 from bot.engine.results import AnswerResult, Asked
-from bot.i18n import Translator
+from bot.i18n import N_, Translator, percent
+from bot.presentation.feedback import rating_label
 from bot.presentation.markup import clip
 
 HINT_TEMPLATE = delivery_template("hint")
 GIVE_UP_TEMPLATE = delivery_template("idk")
-NOT_IN_SERVERS = "Hints and “I don't know” are for questions in a DM with me."
+NOT_IN_SERVERS = N_("Hints and “I don't know” are for questions in a DM with me.")
 
 
-def help_items(asked: Asked) -> list[discord.ui.Item[discord.ui.View]]:
+def help_items(asked: Asked, t: Translator) -> list[discord.ui.Item[discord.ui.View]]:
     """The help buttons for a question: in a DM, 🤷 always and 💡 when it has a hint."""
     if asked.is_group:
         return []
     items: list[discord.ui.Item[discord.ui.View]] = []
     if hint_point(asked.question) is not None:
-        items.append(HintButton(asked.delivery_id))
-    items.append(GiveUpButton(asked.delivery_id))
+        items.append(HintButton(asked.delivery_id, t._(HintButton.default_label)))
+    items.append(GiveUpButton(asked.delivery_id, t._(GiveUpButton.default_label)))
     return items
 
 
 class HintButton(DeliveryButton, template=HINT_TEMPLATE):
     action = "hint"
-    default_label = "Hint"
+    default_label = N_("Hint")
     button_emoji = "💡"
 
     async def press(self, interaction: discord.Interaction[Any]) -> None:
@@ -49,7 +50,7 @@ class HintButton(DeliveryButton, template=HINT_TEMPLATE):
 
 class GiveUpButton(DeliveryButton, template=GIVE_UP_TEMPLATE):
     action = "idk"
-    default_label = "I don't know"
+    default_label = N_("I don't know")
     button_emoji = "🤷"
 
     async def press(self, interaction: discord.Interaction[Any]) -> None:
@@ -57,8 +58,9 @@ class GiveUpButton(DeliveryButton, template=GIVE_UP_TEMPLATE):
 
 
 async def hint(interaction: discord.Interaction[Any], delivery_id: int) -> None:
+    t = translator_of(interaction)
     if in_server(interaction):
-        await send(interaction, content=NOT_IN_SERVERS, ephemeral=True)
+        await send(interaction, content=t._(NOT_IN_SERVERS), ephemeral=True)
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
@@ -68,12 +70,13 @@ async def hint(interaction: discord.Interaction[Any], delivery_id: int) -> None:
             services.clock(),
             delivery_id=delivery_id,
         )
-    await send(interaction, content=hint_text(given))
+    await send(interaction, content=hint_text(given, t))
 
 
 async def give_up(interaction: discord.Interaction[Any], delivery_id: int) -> None:
+    t = translator_of(interaction)
     if in_server(interaction):
-        await send(interaction, content=NOT_IN_SERVERS, ephemeral=True)
+        await send(interaction, content=t._(NOT_IN_SERVERS), ephemeral=True)
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
@@ -84,27 +87,30 @@ async def give_up(interaction: discord.Interaction[Any], delivery_id: int) -> No
             source_key=f"discord-idk:{delivery_id}",
             delivery_id=delivery_id,
         )
-    await send(interaction, content=gave_up_text(result, translator_of(interaction)))
+    await send(interaction, content=gave_up_text(result, t))
 
 
 # -- wording ------------------------------------------------------------------------------
 
 
-def hint_text(given: Hint) -> str:
-    cap = round(given.score_cap * 100)
-    return clip(
-        f"💡 **Hint**: {render.name(given.point)}\n"
-        f"-# An answer after a hint scores at most {cap}% ({given.points_cap} points). "
-        "Press Answer when you are ready.",
-        render.CONTENT_MAX,
+def hint_text(given: Hint, t: Translator) -> str:
+    cap = t._(
+        "An answer after a hint scores at most {percent} ({points} points). Press Answer "
+        "when you are ready.",
+        percent=percent(given.score_cap),
+        points=given.points_cap,
     )
+    hint = t._("💡 **Hint**: {point}", point=render.name(given.point))
+    return clip(f"{hint}\n-# {cap}", render.CONTENT_MAX)
 
 
 def gave_up_text(result: AnswerResult, t: Translator) -> str:
+    rated = t._("Recall rated **{rating}**.", rating=rating_label(result.proposed_rating, t))
     return clip(
-        "🤷 **No problem.** Here is the answer; it comes back for review soon.\n\n"
-        f"{render.model_answer(result.question, t)}\n\n"
-        f"{render.streak_line(result.streak, t)}\n"
-        f"🧠 Recall rated **{result.proposed_rating.label}**. /quiz for another question.",
+        t._("🤷 **No problem.** Here is the answer; it comes back for review soon.")
+        + f"\n\n{render.model_answer(result.question, t)}\n\n"
+        + f"{render.streak_line(result.streak, t)}\n"
+        + f"🧠 {rated} "
+        + t._("/quiz for another question."),
         render.CONTENT_MAX,
     )

@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 class Pause:
     channel_id: int
     reason: str
+    """A message id (translated when told)."""
+    missing: tuple[str, ...] = ()
+    """The permissions found missing (message ids), when that was the reason."""
 
 
 @dataclass
 class PauseNotices:
     _by_guild: dict[int, dict[int, Pause]] = field(default_factory=dict)
 
-    def add(self, guild_id: int, channel_id: int, reason: str) -> None:
-        self._by_guild.setdefault(guild_id, {})[channel_id] = Pause(channel_id, reason)
+    def add(
+        self, guild_id: int, channel_id: int, reason: str, missing: tuple[str, ...] = ()
+    ) -> None:
+        self._by_guild.setdefault(guild_id, {})[channel_id] = Pause(channel_id, reason, missing)
 
     def clear(self, guild_id: int, channel_id: int) -> None:
         """The admin fixed the channel (`/daily on`) or turned its push off."""

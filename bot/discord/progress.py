@@ -17,6 +17,7 @@ from bot.discord import render
 from bot.discord.context import chat_of, in_server, player_of, services_of
 from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
+from bot.i18n import N_
 from bot.progress.chart_data import stats_chart_data
 from bot.progress.export import export_filename, history_csv
 from bot.progress.leaderboard_chart import render_leaderboard
@@ -30,7 +31,7 @@ Switch = Literal["on", "off"]
 STATS_IMAGE = "stats.png"
 LEADERBOARD_IMAGE = "leaderboard.png"
 
-DM_LEADERBOARD = (
+DM_LEADERBOARD = N_(
     "Leaderboards belong to server channels: run /leaderboard in a channel where the quiz "
     "runs. Here, /streak and /stats show your own progress."
 )
@@ -77,7 +78,7 @@ async def leaderboard(
     """The channel's ranking, as an embed or (`image`) as the leaderboard picture; the
     embed stands in if the picture cannot be drawn."""
     if not in_server(interaction):
-        await send(interaction, content=DM_LEADERBOARD)
+        await send(interaction, content=translator_of(interaction)._(DM_LEADERBOARD))
         return
     services = services_of(interaction)
     png = None

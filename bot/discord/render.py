@@ -9,12 +9,14 @@ can ping anyone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import discord
 
 from bot.decks.markdown import balance_discord, discord_markdown, escape_discord
 from bot.decks.model import Question
+from bot.discord.notices import Pause
 from bot.engine.results import (
     AnswerResult,
     Asked,
@@ -286,14 +288,14 @@ def topics(items: list[tuple[str, int]], t: Translator) -> discord.Embed:
     return embed
 
 
-def recap(data: Recap) -> discord.Embed:
+def recap(data: Recap, t: Translator) -> discord.Embed:
     """A channel's weekly recap; people's names escaped, deck text as Markdown."""
     shown = replace(
         data,
         top=tuple(replace(m, display_name=name(m.display_name)) for m in data.top),
         streaks=tuple(replace(s, display_name=name(s.display_name)) for s in data.streaks),
     )
-    title, _, body = recap_text(shown, PLAIN).partition("\n")
+    title, _, body = recap_text(shown, PLAIN, t).partition("\n")
     return discord.Embed(
         title=clip(title, TITLE_MAX), description=clip(body, DESCRIPTION_MAX), colour=INFO_COLOUR
     )
@@ -328,54 +330,69 @@ def unknown_filter(error: UnknownFilter, t: Translator) -> str:
 # -- daily push ------------------------------------------------------------------------
 
 
-def daily_on(channel: str, settings: ChatSettings) -> str:
-    return (
-        f"Daily questions will be posted in {channel} every day at {settings.push_time} "
-        f"({settings.timezone}). Members answer with the Answer button; the model answer "
-        f"is revealed {_minutes(settings.reveal_after_minutes)} later."
+def daily_on(channel: str, settings: ChatSettings, t: Translator) -> str:
+    return t._(
+        "Daily questions will be posted in {channel} every day at {time} ({timezone}). "
+        "Members answer with the Answer button; the model answer is revealed {after} later.",
+        channel=channel,
+        time=settings.push_time,
+        timezone=settings.timezone,
+        after=_minutes(settings.reveal_after_minutes, t),
     )
 
 
-def daily_off(channel: str) -> str:
-    return f"Daily questions in {channel} are off. `/daily on` starts them again."
+def daily_off(channel: str, t: Translator) -> str:
+    return t._(
+        "Daily questions in {channel} are off. `/daily on` starts them again.", channel=channel
+    )
 
 
-def daily_status(channel: str, settings: ChatSettings | None) -> str:
+def daily_status(channel: str, settings: ChatSettings | None, t: Translator) -> str:
     if settings is None or not settings.subscribed:
-        return f"Daily questions are off in {channel}. `/daily on` starts them."
-    when = f"{settings.push_time} ({settings.timezone})"
+        return t._(
+            "Daily questions are off in {channel}. `/daily on` starts them.", channel=channel
+        )
+    values = {"channel": channel, "time": settings.push_time, "timezone": settings.timezone}
     if not settings.active:
-        return f"Daily questions in {channel} at {when} are **paused**: {PAUSED_HELP}"
-    return f"Daily questions are on in {channel}: every day at {when}."
+        return t._(
+            "Daily questions in {channel} at {time} ({timezone}) are **paused**: I could not "
+            "post there: a permission is missing (View Channel, Send Messages, Embed Links, "
+            "Read Message History) or the channel is gone. Fix that, then run `/daily on` in "
+            "that channel.",
+            **values,
+        )
+    return t._("Daily questions are on in {channel}: every day at {time} ({timezone}).", **values)
 
 
-PAUSED_HELP = (
-    "I could not post there: a permission is missing (View Channel, Send Messages, Embed "
-    "Links, Read Message History) or the channel is gone. Fix that, then run `/daily on` "
-    "in that channel."
-)
-
-
-def paused(channel: str, reason: str) -> str:
-    return (
-        f"⚠️ Daily questions in {channel} are paused: {reason}. "
-        "Fix that, then run `/daily on` in that channel."
+def paused(channel: str, pause: Pause, t: Translator) -> str:
+    """A daily push paused by a send error, told to an admin (`bot.discord.notices`)."""
+    reason = t._(pause.reason, permissions=permission_list(pause.missing, t))
+    return t._(
+        "⚠️ Daily questions in {channel} are paused: {reason}. Fix that, then run "
+        "`/daily on` in that channel.",
+        channel=channel,
+        reason=reason,
     )
 
 
-def missing_permissions(channel: str, missing: list[str]) -> str:
-    return (
-        f"I can't post daily questions in {channel}: I am missing "
-        f"{', '.join(missing)} there. Add them in the channel's permissions and run "
-        "`/daily on` again."
+def missing_permissions(channel: str, missing: list[str], t: Translator) -> str:
+    return t._(
+        "I can't post daily questions in {channel}: I am missing {permissions} there. Add "
+        "them in the channel's permissions and run `/daily on` again.",
+        channel=channel,
+        permissions=permission_list(missing, t),
     )
 
 
-def _minutes(minutes: int) -> str:
+def permission_list(labels: Sequence[str], t: Translator) -> str:
+    """Discord permissions' names (message ids), in the reader's language."""
+    return t._(", ").join(t._(label) for label in labels)
+
+
+def _minutes(minutes: int, t: Translator) -> str:
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return t.n_("{count} hour", "{count} hours", minutes // 60)
+    return t.n_("{count} minute", "{count} minutes", minutes)
 
 
 def reminder(current: int, freezes: int, t: Translator) -> str:

@@ -30,7 +30,7 @@ from bot.discord.answering import question_view
 from bot.discord.context import PLATFORM
 from bot.discord.notices import PauseNotices
 from bot.engine.results import Asked, Reveal
-from bot.i18n import DEFAULT, LANGUAGES, Translator, translator_for
+from bot.i18n import DEFAULT, LANGUAGES, N_, Translator, translator_for
 from bot.progress.recap import Recap
 from scheduler.sending import (
     ChatTarget,
@@ -49,9 +49,12 @@ DEFAULT_RETRY_AFTER = 1.0
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 _PAUSE_REASONS = {
-    MISSING_ACCESS: "I can't see that channel (View Channel)",
-    MISSING_PERMISSIONS: "I am missing a permission there (Send Messages or Embed Links)",
+    MISSING_ACCESS: N_("I can't see that channel (View Channel)"),
+    MISSING_PERMISSIONS: N_("I am missing a permission there (Send Messages or Embed Links)"),
 }
+MISSING_THERE = N_("I am missing {permissions} there")
+"""The pause reason when the cache shows permissions missing (they fill it in)."""
+COULD_NOT_POST = N_("I could not post there")
 
 
 def _translator(language: str | None) -> Translator:
@@ -73,7 +76,7 @@ class DiscordSender:
     async def send_question(self, target: ChatTarget, asked: Asked) -> SentMessage:
         missing = missing_permissions(self.client.get_channel(target.external_id))
         if missing:
-            self._note_pause(target.external_id, f"I am missing {', '.join(missing)} there")
+            self._note_pause(target.external_id, MISSING_THERE, tuple(missing))
             raise _blocked(target.external_id, missing)
         channel = self._channel(target.external_id, private=not target.is_group)
         send = channel.send(
@@ -122,7 +125,10 @@ class DiscordSender:
             raise _blocked(target.external_id, missing)
         channel = self._channel(target.external_id, private=False)
         await outcome_of(
-            channel.send(embed=render.recap(recap), allowed_mentions=discord.AllowedMentions.none())
+            channel.send(
+                embed=render.recap(recap, _translator(target.language)),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
         )
 
     def _channel(self, channel_id: int, *, private: bool) -> discord.PartialMessageable:
@@ -131,10 +137,10 @@ class DiscordSender:
         guild_id = getattr(getattr(cached, "guild", None), "id", None)
         return self.client.get_partial_messageable(channel_id, guild_id=guild_id, type=kind)
 
-    def _note_pause(self, channel_id: int, reason: str) -> None:
+    def _note_pause(self, channel_id: int, reason: str, missing: tuple[str, ...] = ()) -> None:
         guild = getattr(self.client.get_channel(channel_id), "guild", None)
         if guild is not None:
-            self.notices.add(guild.id, channel_id, reason)
+            self.notices.add(guild.id, channel_id, reason, missing)
 
 
 def _blocked(channel_id: int, missing: list[str]) -> ChatUnreachable:
@@ -149,7 +155,7 @@ def _blocked(channel_id: int, missing: list[str]) -> ChatUnreachable:
 def _pause_reason(error: ChatUnreachable) -> str:
     cause = error.__cause__
     code = cause.code if isinstance(cause, discord.HTTPException) else 0
-    return _PAUSE_REASONS.get(code, "I could not post there")
+    return _PAUSE_REASONS.get(code, COULD_NOT_POST)
 
 
 async def outcome_of(request: Awaitable[T]) -> T:

@@ -21,14 +21,15 @@ from discord.ext import commands
 
 from bot.config import parse_timezone
 from bot.discord.context import chat_of, in_server, player_of, services_of, title_of
+from bot.discord.language import translator_of
 from bot.discord.replies import deferring, send
 from bot.engine.results import ChatSettings
 from bot.engine.timezones import find_zones, local_now
 from bot.errors import InvalidSetting
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.presentation.markup import clip
 
-IN_A_SERVER = (
+IN_A_SERVER = N_(
     "The daily question by DM: send me `/subscribe` in a direct message. "
     "For a channel of this server, an admin uses `/daily on`."
 )
@@ -72,7 +73,7 @@ class SubscriptionCog(commands.Cog):
 
 async def subscribe(interaction: discord.Interaction[Any]) -> None:
     if in_server(interaction):
-        await send(interaction, content=IN_A_SERVER, ephemeral=True)
+        await send(interaction, content=translator_of(interaction)._(IN_A_SERVER), ephemeral=True)
         return
     services = services_of(interaction)
     chat, now = chat_of(interaction), services.clock()
@@ -88,12 +89,12 @@ async def subscribe(interaction: discord.Interaction[Any]) -> None:
         await services.engine.settings.set_chat_active(chat, True)  # back on after a refused DM
         settings = await services.engine.settings.of(chat)
     assert settings is not None
-    await send(interaction, content=schedule_text(settings, now))
+    await send(interaction, content=schedule_text(settings, now, translator_of(interaction)))
 
 
 async def unsubscribe(interaction: discord.Interaction[Any]) -> None:
     if in_server(interaction):
-        await send(interaction, content=IN_A_SERVER, ephemeral=True)
+        await send(interaction, content=translator_of(interaction)._(IN_A_SERVER), ephemeral=True)
         return
     services = services_of(interaction)
     async with deferring(interaction, ephemeral=False):
@@ -102,13 +103,15 @@ async def unsubscribe(interaction: discord.Interaction[Any]) -> None:
         )
     await send(
         interaction,
-        content="🔕 You will no longer get the daily question. `/subscribe` to start again.",
+        content=translator_of(interaction)._(
+            "🔕 You will no longer get the daily question. `/subscribe` to start again."
+        ),
     )
 
 
 async def set_time(interaction: discord.Interaction[Any], text: str) -> None:
     if in_server(interaction):
-        await send(interaction, content=IN_A_SERVER, ephemeral=True)
+        await send(interaction, content=translator_of(interaction)._(IN_A_SERVER), ephemeral=True)
         return
     services = services_of(interaction)
     now = services.clock()
@@ -116,13 +119,13 @@ async def set_time(interaction: discord.Interaction[Any], text: str) -> None:
         settings = await services.engine.settings.set_push_time(
             chat_of(interaction), text, now, is_group=False
         )
-    await send(interaction, content=schedule_text(settings, now))
+    await send(interaction, content=schedule_text(settings, now, translator_of(interaction)))
 
 
 async def set_timezone(interaction: discord.Interaction[Any], text: str) -> None:
     """An IANA name as it is; else the best zone for a city ("Shanghai")."""
     if in_server(interaction):
-        await send(interaction, content=IN_A_SERVER, ephemeral=True)
+        await send(interaction, content=translator_of(interaction)._(IN_A_SERVER), ephemeral=True)
         return
     zone = zone_for(text)
     services = services_of(interaction)
@@ -131,7 +134,7 @@ async def set_timezone(interaction: discord.Interaction[Any], text: str) -> None
         settings = await services.engine.settings.set_timezone(
             chat_of(interaction), zone, now, is_group=False, player=player_of(interaction.user)
         )
-    await send(interaction, content=schedule_text(settings, now))
+    await send(interaction, content=schedule_text(settings, now, translator_of(interaction)))
 
 
 def zone_for(text: str) -> str:
@@ -140,11 +143,7 @@ def zone_for(text: str) -> str:
     except ValueError:
         matches = find_zones(text, limit=1)
     if not matches:
-        raise InvalidSetting(
-            "timezone",
-            f"I know no timezone or city called {text.strip()[:40]!r}. "
-            "Try a big city near you (Berlin) or an IANA name (Europe/Berlin).",
-        )
+        raise InvalidSetting("city", "no such timezone or city", value=text)
     return matches[0].zone
 
 
@@ -157,11 +156,25 @@ def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
     return choices[:AUTOCOMPLETE_MAX]
 
 
-def schedule_text(settings: ChatSettings, now: datetime) -> str:
-    local = local_now(settings.timezone, now)
-    zone = f"**{settings.push_time}** {settings.timezone} (it is {local:%H:%M} there now)"
+def schedule_text(settings: ChatSettings, now: datetime, t: Translator) -> str:
+    values = {
+        "time": settings.push_time,
+        "zone": settings.timezone,
+        "now": f"{local_now(settings.timezone, now):%H:%M}",
+    }
     if not settings.subscribed:
-        return f"No daily question yet (`/subscribe` to get one). It would come at {zone}."
+        return t._(
+            "No daily question yet (`/subscribe` to get one). It would come at **{time}** "
+            "{zone} (it is {now} there now).",
+            **values,
+        )
     if not settings.active:
-        return f"🗓 Your daily question is paused; `/subscribe` resumes it at {zone}."
-    return f"🗓 You get the daily question here every day at {zone}."
+        return t._(
+            "🗓 Your daily question is paused; `/subscribe` resumes it at **{time}** {zone} "
+            "(it is {now} there now).",
+            **values,
+        )
+    return t._(
+        "🗓 You get the daily question here every day at **{time}** {zone} (it is {now} there now).",
+        **values,
+    )
