@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.discord import render
 from bot.discord.context import PLATFORM, channel_key
 from bot.engine.quiz import Engine
 from bot.engine.results import Asked
+from bot.i18n import translator_for
 from scheduler.sending import (
     ChatTarget,
     ChatUnreachable,
@@ -156,7 +158,11 @@ async def test_no_empty_question_without_embed_links(
 
     assert len(harness.api.calls) == calls
     (pause,) = harness.bot.notices.pending(p.GUILD_ID)
-    assert pause.reason == "I am missing Embed Links there"
+    assert (pause.reason, pause.missing) == ("I am missing {permissions} there", ("Embed Links",))
+    assert render.paused("#quiz", pause, translator_for("en")).startswith(
+        "⚠️ Daily questions in #quiz are paused: I am missing Embed Links there."
+    )
+    assert "缺少权限：嵌入链接" in render.paused("#quiz", pause, translator_for("zh"))
 
 
 async def test_reveal_without_a_question_message_is_a_plain_post(
