@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from bot import i18n
 from bot.config import Settings
+from bot.console import render
 from bot.console.session import ConsoleSession, player_for
-from bot.ops.runtime import decks_loaded, open_engine
+from bot.ops.runtime import open_engine
 
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 """Where the terminal's locale is read from, the first one set winning (as gettext does)."""
@@ -34,10 +35,9 @@ async def run_console(
     lang: str = i18n.DEFAULT,
 ) -> int:
     async with open_engine(settings) as engine:
-        print(decks_loaded(engine.catalog, settings.content_paths).capitalize(), end="\n\n")
-        session = ConsoleSession(
-            engine, player_for(user), sys.stdin, sys.stdout, t=i18n.translator_for(lang)
-        )
+        t = i18n.translator_for(lang)
+        print(render.decks_loaded(engine.catalog, settings.content_paths, t), end="\n\n")
+        session = ConsoleSession(engine, player_for(user), sys.stdin, sys.stdout, t=t)
         if decks and not await session.use_decks(decks):
             return 2
         return await session.run()

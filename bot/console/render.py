@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterable
+from pathlib import Path
 
+from bot.decks.catalog import Catalog
 from bot.decks.model import Question
 from bot.engine.hints import Hint
 from bot.engine.results import AnswerResult, Asked, RatingResult, StreakInfo, UserStats
@@ -195,3 +198,18 @@ def skipped(question_: Question, t: Translator) -> str:
 
 def _indent(text: str) -> str:
     return textwrap.indent(plain_markdown(text), "  ")
+
+
+def decks_loaded(catalog: Catalog, paths: Iterable[Path], t: Translator) -> str:
+    """The first line of a session: where the decks came from, each deck's id and size."""
+    decks = t._(", ").join(
+        t.n_(
+            "{deck} ({count} question)",
+            "{deck} ({count} questions)",
+            len(deck.questions),
+            deck=deck.deck,
+        )
+        for deck in catalog.decks
+    )
+    where = ", ".join(str(path) for path in paths)
+    return t._("Decks from {paths}: {decks}", paths=where, decks=decks or t._("none"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from bot.console import render as console
+from bot.decks.catalog import Catalog
 from bot.decks.upload import DeckRejected
 from bot.engine.hints import Hint
 from bot.engine.owndecks import NotOwnDeck, UnknownDecks
@@ -21,7 +23,7 @@ from bot.presentation import question_languages, wording
 from bot.telegram import privacy, registry
 from bot.telegram import render as telegram
 from tests.i18n import samples as s
-from tests.i18n.pseudo import PSEUDO, untranslated_words
+from tests.i18n.pseudo import PSEUDO, ZH_ONLY_DECK, ZH_ONLY_WORDS, untranslated_words
 
 HTML = deck_wording.Markup(escape=str, bold=lambda t: f"<b>{t}</b>", code=lambda t: t)
 Render = Callable[[Translator], object]
@@ -231,6 +233,10 @@ CASES: dict[str, list[Render]] = {
     "console.gave_up": [lambda t: console.gave_up(s.answered(), t)],
     "console.stats": [lambda t: console.stats(s.STATS, t)],
     "console.skipped": [lambda t: console.skipped(s.TEXT, t)],
+    "console.decks_loaded": [
+        lambda t: console.decks_loaded(Catalog.load([ZH_ONLY_DECK]), [Path("题库.yaml")], t),
+        lambda t: console.decks_loaded(Catalog(()), [], t),
+    ],
 }
 """What every public wording function is called with (several cases for its branches)."""
 
@@ -286,4 +292,4 @@ def test_every_wording_function_is_rendered_here() -> None:
 def test_nothing_untranslated_reaches_the_reader(render: Render) -> None:
     shown = _flatten(render(PSEUDO))
 
-    assert untranslated_words(shown, s.ALLOWED) == [], shown
+    assert untranslated_words(shown, s.ALLOWED | ZH_ONLY_WORDS) == [], shown
