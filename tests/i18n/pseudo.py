@@ -1,11 +1,17 @@
 """A pseudo-locale: every message comes out with its letters swapped for full-width ones,
 placeholders, markup, commands and links left as they are. Rendered under it, any plain
-ASCII word that reaches the reader did not come through the catalogs (or is data)."""
+ASCII word that reaches the reader did not come through the catalogs (or is data).
+
+`pseudo_translator` stands in for `bot.i18n._compiled` (every language compiles to the
+pseudo-locale); `ZH_ONLY_DECK` is a deck with no ASCII word in what it shows, so that a
+whole conversation over it can be checked word by word.
+"""
 
 from __future__ import annotations
 
 import gettext
 import re
+from pathlib import Path
 
 from bot.i18n import Translator
 
@@ -36,6 +42,16 @@ class PseudoCatalog(gettext.NullTranslations):
 
 
 PSEUDO = Translator("qps", PseudoCatalog())
+ZH_ONLY_DECK = Path(__file__).resolve().parent / "fixtures" / "zh-only.yaml"
+ZH_ONLY_WORDS = {"zh", "only", "cache", "index", "formats"}
+"""The ASCII words of ZH_ONLY_DECK that may be shown: its deck id and tags."""
+ISSUE_LINE = re.compile(r"^\S*?[\w-]+\.\w+:\d+(?::\d+)?: .*$", re.M)
+"""A rejected deck's `FILE:LINE:COL: problem` line: worded by bot.decks, quoting the file."""
+
+
+def pseudo_translator(lang: str) -> Translator:
+    """What `bot.i18n._compiled` returns under the pseudo-locale, for any language."""
+    return Translator(lang, PseudoCatalog())
 
 
 def untranslated_words(text: str, allowed: set[str]) -> list[str]:

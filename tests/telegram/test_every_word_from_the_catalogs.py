@@ -15,18 +15,21 @@ quote the file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import i18n
-from bot.i18n import Translator
 from tests.botapi import RecordedCall
-from tests.i18n.pseudo import PseudoCatalog, untranslated_words
+from tests.i18n.pseudo import (
+    ISSUE_LINE,
+    ZH_ONLY_DECK,
+    ZH_ONLY_WORDS,
+    pseudo_translator,
+    untranslated_words,
+)
 from tests.telegram.conftest import (
     START,
     Harness,
@@ -36,19 +39,17 @@ from tests.telegram.conftest import (
     text_of,
 )
 
-DECK = Path(__file__).resolve().parent.parent / "i18n" / "fixtures" / "zh-only.yaml"
 MEI, LEI, WEI = 100_000_301, 100_000_302, 100_000_303
 """Mei plays alone and in the group; Lei is the group's admin; Wei a member."""
 DATA_WORDS = {
-    # deck and question ids, tags and the uploaded files' names (typed by people as shown)
-    *("zh", "only", "cache", "index", "formats", "mine", "broken", "yaml"),
+    # the deck's id and tags, the uploaded files' names (typed by people as shown)
+    *ZH_ONLY_WORDS,
+    *("mine", "broken", "yaml"),
     # timezone names (IANA) and the language menu's own names
     *("UTC", "Asia", "Shanghai", "Europe", "Berlin", "English"),
     # usage examples the bot fills into a translated sentence, typed as shown
     *("week", "all", "image", "en", "zh"),
 }
-ISSUE_LINE = re.compile(r"^\S+\.\w+:\d+(?::\d+)?: .*$", re.M)
-"""A rejected deck's `FILE:LINE:COL: problem` line (worded by bot.decks)."""
 GOOD_ANSWER = "热点数据放在内存里，可以减轻数据库压力。"
 BROKEN_DECK = b"deck: broken\nquestions:\n  - id: 1\n    question: [\n"
 GOOD_DECK = (
@@ -61,7 +62,7 @@ GOOD_DECK = (
 @pytest.fixture(autouse=True)
 def pseudo_catalogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every language's translator is the pseudo-locale, for the whole run."""
-    monkeypatch.setattr(i18n, "_compiled", lambda lang: Translator(lang, PseudoCatalog()))
+    monkeypatch.setattr(i18n, "_compiled", pseudo_translator)
 
 
 def shown_texts(call: RecordedCall) -> Iterator[str]:
@@ -120,7 +121,7 @@ async def upload(bot: Harness, user: int, data: bytes, filename: str) -> None:
 async def test_nothing_the_bot_sends_on_telegram_bypasses_the_catalogs(
     start_bot: StartBot,
 ) -> None:
-    bot = await start_bot(DECK, with_scheduler=True)
+    bot = await start_bot(ZH_ONLY_DECK, with_scheduler=True)
     server = bot.server
     server.add_user(MEI, "小美", language_code="zh-hans")
     server.add_user(LEI, "小雷", language_code="en")
