@@ -230,3 +230,40 @@ async def test_the_daily_question_and_the_scheduled_reveal_speak_the_groups_lang
     revealed = await bot.call("sendMessage", group, since=mark)
     assert text_of(revealed).startswith("💡 答案揭晓 · ")
     assert "这题没有人作答。" in text_of(revealed)
+
+
+async def test_the_timezone_prompt_hint_and_i_dont_know_speak_chinese(bot: Harness) -> None:
+    chinese_user(bot.server)
+
+    mark = bot.server.mark()
+    bot.server.inject_command(MEI, "start")
+    asked = await bot.call("sendMessage", MEI, since=mark, count=2)
+    await bot.idle()
+    assert text_of(asked).startswith("🌍 你在哪个时区？")
+    assert [label for label, _ in buttons_of(asked)][:2] == ["上海 · 16:00", "加尔各答 · 13:30"]
+    mark = bot.server.mark()
+    bot.server.inject_callback_query(MEI, message_id_of(asked), "v1:tz:Asia/Shanghai")
+    alert = await bot.call("answerCallbackQuery", since=mark)
+    chosen = await bot.call("sendMessage", MEI, since=mark)
+    await bot.idle()
+    assert alert.params.get("text") == "时区：Asia/Shanghai"
+    assert text_of(chosen).startswith("🗓 时区已设为 Asia/Shanghai（那里现在是 16:00）。")
+
+    question = await bot.command(MEI, "quiz", "latency")
+    assert [label for label, _ in buttons_of(question)] == ["💡 提示", "🤷 不会"]
+    offer = await bot.say(MEI, "？")
+    assert text_of(offer).startswith("🤔 这条回复没有内容，我就不评分了。")
+    mark = bot.server.mark()
+    bot.server.inject_callback_query(MEI, message_id_of(question), buttons_of(question)[0][1])
+    hint_alert = await bot.call("answerCallbackQuery", since=mark)
+    hint = await bot.call("sendMessage", MEI, since=mark)
+    await bot.idle()
+    assert hint_alert.params.get("text") == "💡 已给出提示"
+    assert text_of(hint).startswith("💡 提示：The mean hides slow outliers")
+    assert "看过提示后，回答最多得 50%（5 分）。" in text_of(hint)
+    mark = bot.server.mark()
+    bot.server.inject_callback_query(MEI, message_id_of(question), buttons_of(question)[1][1])
+    given_up = await bot.call("sendMessage", MEI, since=mark)
+    await bot.idle()
+    assert text_of(given_up).startswith("🤷 没关系。答案在这里，这道题很快会再来复习。")
+    assert "记忆评为「重来」。" in text_of(given_up)
