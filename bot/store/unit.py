@@ -19,6 +19,7 @@ from bot.store.deliveries import DeliveryRepository
 from bot.store.health import HealthRepository
 from bot.store.inbox import InboxRepository
 from bot.store.owndecks import OwnDeckRepository
+from bot.store.pace import SendPaceRepository
 from bot.store.recaps import RecapRepository
 from bot.store.scores import ScoreRepository
 from bot.store.selection import BatchSelection, LiveSelection
@@ -43,6 +44,7 @@ class UnitOfWork:
         "health",
         "inbox",
         "own_decks",
+        "pace",
         "recaps",
         "scores",
         "session",
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.own_decks = OwnDeckRepository(session)
         self.inbox = InboxRepository(session)
         self.health = HealthRepository(session)
+        self.pace = SendPaceRepository(session)
 
     @property
     def conn(self) -> aiosqlite.Connection:
