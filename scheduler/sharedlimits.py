@@ -9,8 +9,9 @@ replicas together are therefore spaced exactly as a single process spaces its ow
 There is nothing to re-balance: a replica that stops, or dies, takes no more slots and
 the others get them all; a replica that is idle takes none.
 
-A replica takes a small batch at a time: no more slots than it has sends waiting for, and
-at most `BATCH_SPAN_S` of the budget, so the database sees about ten statements a second
+A replica takes a small batch at a time: no more slots than it has sends waiting for, nor
+than twice what it used of the last batch (a replica short of CPU takes no more than it
+can use), and at most `BATCH_SPAN_S` of the budget, so the database sees about ten statements a second
 per busy replica whatever the rate; the next batch is asked for while the last few slots
 are being used. No replica holds more than two batches' worth ahead, so a replica that
 dies wastes at most that much of the budget, and another's reply never queues behind
@@ -49,12 +50,16 @@ from scheduler.limits import Limits, SendLimiter
 
 log = logging.getLogger(__name__)
 
-SHARED_SAFETY = 1.04
+SHARED_SAFETY = 1.05
 """Spacing of shared slots relative to the limit (one process: `limits.SAFETY`)."""
-LATE_S = 0.015
+LATE_S = 0.025
 """A slot whose moment passed longer ago than this is dropped, not used."""
 BATCH_SPAN_S = 0.1
 """At most this much of the overall budget is taken in one statement."""
+MAX_LEAD_S = 0.25
+"""Slots are taken from at most this far ahead (twice a statement's recent round trip)."""
+MIN_BATCH = 4
+"""A batch may always be this big, however few slots the last one saw used."""
 FALLBACK_SHARE = 0.25
 """While the database cannot be reached, a replica sends at this share of the limit."""
 
@@ -93,12 +98,18 @@ class SharedSendLimiter(SendLimiter):
         """Sends holding a slot (or about to be given one) and waiting for its moment."""
         self._hold_max = 2 * self._batch_max
         self._room = asyncio.Event()
+        self._used = 0
+        """Slots used since the last batch was asked for."""
+        self._round_trip = 0.005
+        """How long taking a batch takes, lately (seconds, a moving average)."""
         self._taking: asyncio.Task[None] | None = None
         self._pushes: set[asyncio.Task[None]] = set()
         self._fallback_next = 0.0
         self._book_failing = False
         self.shared_slots = 0
         """Slots taken from the shared sequence (monitoring)."""
+        self.used_slots = 0
+        """Sends made on shared slots (monitoring)."""
         self.dropped_slots = 0
         """Slots dropped because their moment passed before their send was ready."""
         self.reservations = 0
@@ -107,6 +118,14 @@ class SharedSendLimiter(SendLimiter):
     @property
     def shared(self) -> bool:
         return self._book is not None
+
+    def figures(self) -> dict[str, float]:
+        found = super().figures()
+        if self._book is not None:
+            found["send_slots_used"] = self.used_slots
+            found["send_slots_dropped"] = self.dropped_slots
+            found["send_budget_statements"] = self.reservations
+        return found
 
     def share(self, book: SlotBook) -> None:
         """Take every overall slot from `book` from now on."""
@@ -153,6 +172,8 @@ class SharedSendLimiter(SendLimiter):
                 self.window_waits += 1
                 await self._sleep(wait)
                 return False  # the slot has passed meanwhile: take another
+            self._used += 1
+            self.used_slots += 1
             return True
         finally:
             self._held -= 1
@@ -180,14 +201,22 @@ class SharedSendLimiter(SendLimiter):
         book = self._book
         assert book is not None
         try:
-            count = max(1, min(self._batch_max, self._active))
+            # No more than are waiting, nor than twice what the last batch saw used: a
+            # replica short of CPU takes no more than it can use before the moments pass.
+            count = max(1, min(self._batch_max, self._active, max(MIN_BATCH, 2 * self._used)))
+            self._used = 0
             span = count * self._shared_spacing
-            start = self._wall() + max(0.0, self._paused_until - self._clock())
+            # Slots from a little ahead, so that the first are not already past when the
+            # statement's answer comes back.
+            asked = self._clock()
+            ahead = max(self._paused_until - asked, min(MAX_LEAD_S, 2 * self._round_trip))
             try:
-                end = await book.reserve(start, span)
+                end = await book.reserve(self._wall() + ahead, span)
             except Exception as error:  # the database is away: pace alone, carefully
                 self._fall_back(count, error)
                 return
+            took = self._clock() - asked
+            self._round_trip += (took - self._round_trip) * 0.2
             if self._book_failing:
                 log.warning("send slots are shared through the database again")
                 self._book_failing = False

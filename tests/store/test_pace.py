@@ -5,6 +5,7 @@ never overlap; a span of 0 pushes the sequence on (a 429 pause)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from bot.store import Store
 from scheduler.sharedlimits import StoreSlotBook
@@ -44,7 +45,7 @@ async def test_concurrent_reservations_take_spans_that_never_overlap(store: Stor
     book = StoreSlotBook(store, "telegram")
     ends = await asyncio.gather(*(book.reserve(T, 0.01 * (n + 1)) for n in range(40)))
     spans = sorted((end - 0.01 * (n + 1), end) for n, end in enumerate(ends))
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert start >= end - 1e-9
     assert spans[0][0] == T
     assert abs(spans[-1][1] - (T + sum(0.01 * (n + 1) for n in range(40)))) < 1e-6
