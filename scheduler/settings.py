@@ -9,6 +9,7 @@
 | `QUIZBOT_REMIND_AT` | local time of the evening streak reminder, `HH:MM` | 20:00 |
 | `QUIZBOT_SEND_WORKERS` | concurrent sends in a fan-out | the overall rate, within 4..200 |
 | `QUIZBOT_SEND_TIMEOUT` | seconds before a send counts as outcome unknown | 20 |
+| `QUIZBOT_REPLICA_LEASE_SECONDS` | replicas on PostgreSQL: a daily question claimed and left unsent this long is finished by another replica | 600 |
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ class SchedulerSettings:
     claims left by a crash are finished at the next start. With replicas on one database
     (`REPLICA_CLAIM_LEASE`), any replica finishes a claim older than this, at its start
     and at every tick, so a dead replica's fan-out is finished by the others."""
+    replica_lease: timedelta = REPLICA_CLAIM_LEASE
+    """The `claim_lease` that `for_replicas` sets."""
 
     def for_replicas(self) -> SchedulerSettings:
         """These settings for one of several replicas on one database (PostgreSQL)."""
         if self.claim_lease:
             return self
-        return replace(self, claim_lease=REPLICA_CLAIM_LEASE)
+        return replace(self, claim_lease=self.replica_lease)
 
     @property
     def worker_count(self) -> int:
@@ -86,4 +89,12 @@ class SchedulerSettings:
             remind_at=read.hhmm("QUIZBOT_REMIND_AT", defaults.remind_at),
             workers=int(read.number("QUIZBOT_SEND_WORKERS", 0.0)),
             send_timeout=read.number("QUIZBOT_SEND_TIMEOUT", defaults.send_timeout, above=True),
+            replica_lease=timedelta(
+                seconds=read.number(
+                    "QUIZBOT_REPLICA_LEASE_SECONDS",
+                    defaults.replica_lease.total_seconds(),
+                    above=True,
+                    unit="seconds",
+                )
+            ),
         )

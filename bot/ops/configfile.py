@@ -51,6 +51,7 @@ KEYS: dict[str, Key] = {
     "scheduler.remind_at": Key("QUIZBOT_REMIND_AT", "text"),
     "scheduler.send_workers": Key("QUIZBOT_SEND_WORKERS", "integer"),
     "scheduler.send_timeout": Key("QUIZBOT_SEND_TIMEOUT", "number"),
+    "scheduler.replica_lease_seconds": Key("QUIZBOT_REPLICA_LEASE_SECONDS", "number"),
     "health.port": Key("QUIZBOT_HEALTH_PORT", "integer"),
     "health.host": Key("QUIZBOT_HEALTH_HOST", "text"),
     "health.max_api_silence": Key("QUIZBOT_HEALTH_MAX_API_SILENCE", "number"),

@@ -63,6 +63,7 @@ from bot.telegram.sender import TelegramSender
 from scheduler.limits import SendLimiter
 from scheduler.service import QuizScheduler
 from scheduler.settings import SchedulerSettings
+from scheduler.sharedlimits import SharedSendLimiter, StoreSlotBook
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,9 @@ def build_application(settings: Settings, tuning: Tuning | None = None) -> QuizA
     scheduler_settings = tuning.scheduler or SchedulerSettings.from_env()
     if settings.db_url is not None:
         scheduler_settings = scheduler_settings.for_replicas()
-    limiter = SendLimiter(tuning.limits or scheduler_settings.limits)
+    limits = tuning.limits or scheduler_settings.limits
+    # Replicas on one database share Telegram's overall limit (scheduler.sharedlimits).
+    limiter = SendLimiter(limits) if settings.db_url is None else SharedSendLimiter(limits)
     ops = Ops(tuning.ops or OpsSettings.from_env(), settings.database)
     root = settings.telegram_api_url
     # Two connections: the long poll, and the confirming call at stop while it closes.
@@ -177,6 +180,8 @@ async def _on_startup(application: QuizApplication) -> None:
         open_engine(settings, data.ops.metrics, catalog=data.catalog)
     )
     data.store = data.engine.store
+    if isinstance(data.limiter, SharedSendLimiter):
+        data.limiter.share(StoreSlotBook(data.store, "telegram"))
     await _publish_commands(application.bot)
     if data.tuning.with_scheduler:
         sender = MeteredSender(
@@ -198,6 +203,7 @@ async def _on_startup(application: QuizApplication) -> None:
         await data.scheduler.start()
     # Updates received and not finished yet (the inbox exists once serving starts).
     data.ops.metrics.watch_queue(lambda: data.inbox.busy if data.inbox is not None else 0)
+    data.ops.metrics.watch_sending(data.limiter.figures)
     await data.ops.start(
         database=store_check(data.store),
         scheduler_running=_scheduler_running(data) if data.tuning.with_scheduler else None,

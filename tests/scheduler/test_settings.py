@@ -49,8 +49,17 @@ def test_values_from_the_environment() -> None:
         ("QUIZBOT_CATCHUP_HOURS", "nan"),
         ("QUIZBOT_REMIND_AT", "8pm"),
         ("QUIZBOT_SEND_TIMEOUT", "0"),
+        ("QUIZBOT_REPLICA_LEASE_SECONDS", "0"),
+        ("QUIZBOT_REPLICA_LEASE_SECONDS", "soon"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         SchedulerSettings.from_env({name: value})
+
+
+def test_the_replica_lease_applies_only_to_replicas() -> None:
+    settings = SchedulerSettings.from_env({"QUIZBOT_REPLICA_LEASE_SECONDS": "45"})
+    assert settings.claim_lease == timedelta(0)  # one process finishes its claims at start
+    assert settings.for_replicas().claim_lease == timedelta(seconds=45)
+    assert SchedulerSettings.from_env({}).for_replicas().claim_lease == timedelta(minutes=10)
