@@ -89,6 +89,10 @@ class SendLimiter:
         """The clock reading until which every send is held (0 if never paused)."""
         return self._paused_until
 
+    def figures(self) -> dict[str, float]:
+        """Counts for monitoring (names as in `bot.ops.metrics.SENDING_FIGURES`)."""
+        return {"send_waits_for_answers": self.window_waits}
+
     @property
     def tracked_chats(self) -> int:
         """Chats whose recent sends are remembered (for tests and monitoring)."""

@@ -8,7 +8,7 @@ health port is configured. Every method is cheap and never raises.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 
 from prometheus_client import (
@@ -19,10 +19,22 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily
 
 DELIVERY_OUTCOMES = ("sent", "failed", "retried", "unknown", "unreachable")
 """`retried`: rate limited or moved, sent again; `unknown`: timed out, may have arrived;
 `unreachable`: the chat blocked or removed the bot."""
+
+SENDING_FIGURES = {
+    "send_waits_for_answers": "Sends held because earlier sends were slow to be answered"
+    " (they might still land in the same second).",
+    "send_slots_used": "Sends paced by the overall budget replicas share (this replica's).",
+    "send_slots_dropped": "Shared send slots dropped: their moment passed before their send"
+    " was ready (a busy replica).",
+    "send_budget_statements": "Database statements that took send slots from the shared budget.",
+}
+"""The send limiter's counts (`SendLimiter.figures()`), as counters named quizbot_<name>;
+the shared budget's only where replicas share one."""
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -47,6 +59,10 @@ class Metrics:
 
     def watch_queue(self, depth: Callable[[], int]) -> None:
         """Read the queue depth from `depth()` whenever metrics are collected."""
+
+    def watch_sending(self, figures: Callable[[], Mapping[str, float]]) -> None:
+        """Read the send limiter's counts (names of SENDING_FIGURES) from `figures()`
+        whenever metrics are collected."""
 
     @property
     def last_api_success(self) -> datetime | None:
@@ -122,6 +138,9 @@ class PrometheusMetrics(Metrics):
     def watch_queue(self, depth: Callable[[], int]) -> None:
         self.queue.set_function(lambda: float(depth()))
 
+    def watch_sending(self, figures: Callable[[], Mapping[str, float]]) -> None:
+        self.registry.register(_SendingCounts(figures))
+
     @property
     def last_api_success(self) -> datetime | None:
         if self._last_api_success is None:
@@ -131,3 +150,20 @@ class PrometheusMetrics(Metrics):
     def exposition(self) -> tuple[bytes, str]:
         """The registry in Prometheus' text format, and its content type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class _SendingCounts:
+    """A collector of the send limiter's counts, read at each collection."""
+
+    def __init__(self, figures: Callable[[], Mapping[str, float]]) -> None:
+        self.figures = figures
+
+    def describe(self) -> Iterator[CounterMetricFamily]:
+        for name, about in SENDING_FIGURES.items():
+            yield CounterMetricFamily(f"quizbot_{name}", about)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        values = self.figures()
+        for name, about in SENDING_FIGURES.items():
+            if name in values:
+                yield CounterMetricFamily(f"quizbot_{name}", about, value=values[name])

@@ -56,6 +56,9 @@ async def test_a_polling_bot_is_healthy_and_counts_its_work(tmp_path: Path) -> N
     assert found[("quizbot_rate_limited_total", ())] == 1
     assert found[("quizbot_update_queue_depth", ())] == 0
     assert found[("quizbot_last_api_success_timestamp_seconds", ())] > 0
+    assert found[("quizbot_send_waits_for_answers_total", ())] >= 0
+    # one process on SQLite paces alone: no shared budget to report
+    assert not [name for name, _ in found if name.startswith("quizbot_send_slots")]
     assert status_after == 503  # the scheduler stopped
 
 
