@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any
 
-BENCHMARKS = ("fanout", "answers", "store", "decks", "idle", "charts", "grading")
+BENCHMARKS = ("fanout", "scaleout", "answers", "store", "decks", "idle", "charts", "grading")
 
 
 def main(argv: list[str] | None = None) -> int:

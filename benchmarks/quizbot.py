@@ -30,7 +30,7 @@ class Clock:
         return self.now
 
 
-def settings(url: str, db_path: Path, *, content: list[Path] | None = None) -> Settings:
+def settings(url: str, db_path: Path | str, *, content: list[Path] | None = None) -> Settings:
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "QUIZBOT_TELEGRAM_API_URL": url,
@@ -43,7 +43,7 @@ def settings(url: str, db_path: Path, *, content: list[Path] | None = None) -> S
 
 def build(
     url: str,
-    db_path: Path,
+    db_path: Path | str,
     clock: Clock,
     limits: Limits,
     *,

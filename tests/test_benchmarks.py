@@ -9,6 +9,7 @@ and the exit status must report a line that is not ok."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -31,6 +32,19 @@ REQUIRED = {
         "duplicates",
         "cpu_s_per_1000_msgs",
         "paid_ratio_to_limit",
+    },
+    "scaleout": {
+        "replicas",
+        "chats",
+        "limit_per_s",
+        "achieved_per_s",
+        "ratio_to_limit",
+        "cpu_ms_per_msg",
+        "sent_by_replica",
+        "violations",
+        "missed",
+        "duplicates",
+        "load_avg_1m",
     },
     "answers": {
         "updates",
@@ -77,6 +91,9 @@ def test_the_quick_set_prints_one_ok_line_per_benchmark() -> None:
     assert [result["bench"] for result in results] == list(BENCHMARKS), done.stderr[-3000:]
     for result in results:
         name = result["bench"]
+        if name == "scaleout" and result.get("skipped") and not os.environ.get("CI"):
+            assert "PostgreSQL" in result["reason"], result  # CI always has a server
+            continue
         if name not in NOT_YET_MET:
             assert result["ok"] is True, f"{name}: {result}\n{done.stderr[-3000:]}"
         assert "meets_target" in result, name
