@@ -312,11 +312,12 @@ def test_two_replicas_share_the_fanout_within_the_limits_and_a_killed_one_loses_
     first = question_sends(calls[before:boundary])
     twice = {chat for chat, count in sends.items() if count == 2}
     output = a.output() + b.output()
+    rounded = {phase: round(seconds, 1) for phase, seconds in phases.items()}
     print(
         f"\n{CHATS} chats; before the kill {sum(first.values())} questions"
         f" (replica a {a_sent}+ of them), replica b {b_sent} in all;"
         f" {len(unmarked)} claimed unsent at the kill, {len(twice)} sent twice;"
-        f" {elapsed:.1f} s; {({k: round(v, 1) for k, v in phases.items()})}"
+        f" {elapsed:.1f} s; phases ended at {rounded}"
     )
 
     assert after_restart == []
