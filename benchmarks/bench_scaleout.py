@@ -137,6 +137,7 @@ def _figures(
             round(push["cpu_s"] / push["elapsed_s"], 2) if push["elapsed_s"] > 0 else 0.0
             for push in pushes
         ],
+        "claimed_by_the_other": sum(push["tally"].get("claimed before", 0) for push in pushes),
         "budget_statements": sum(push["reservations"] for push in pushes),
         "dropped_slots": sum(push["dropped_slots"] for push in pushes),
         "violations": sends["violations"],
