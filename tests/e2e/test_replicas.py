@@ -301,7 +301,13 @@ def test_two_replicas_share_the_fanout_within_the_limits_and_a_killed_one_loses_
     # -- restarted the same day, it sends nothing new ------------------------------------
     done = server.mark()
     a.start()
-    wait_until("the replica up again", a.started, START_TIMEOUT, 0.2)
+
+    def caught_up() -> bool:
+        """Up, and its start-up catch-up of the push has run (and found 0 chats due)."""
+        return a.started() and "daily push" in a.log_path.read_text()
+
+    wait_until("the replica up again, its catch-up run", caught_up, START_TIMEOUT, 0.2)
+    assert re.search(r"daily push \S+ \S+ for \S+: 0 chats", a.log_path.read_text())
     time.sleep(QUIET_S)
     after_restart = [c for c in server.calls(since=done) if is_question(c)]
     assert a.stop() == 0 and b.stop() == 0
