@@ -87,6 +87,9 @@ SEED[9] = SEED[8] + (
     "UPDATE users SET language = 'zh' WHERE id = 1; UPDATE chats SET language = 'en' WHERE id = 2;"
 )
 SEED[10] = SEED[9] + "UPDATE chats SET question_languages = 'zh' WHERE id = 1;"
+SEED[11] = (
+    SEED[10] + "INSERT INTO send_pace (platform, next_at) VALUES ('telegram', 1741000000.25);"
+)
 
 DROPPED: dict[int, dict[str, tuple[str, ...]]] = {
     8: {"chats": ("question_filter", "reveal_after_minutes")},
