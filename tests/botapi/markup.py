@@ -12,6 +12,7 @@ but the documentation says to escape it, and an unescaped ``&`` silently eats te
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -590,19 +591,28 @@ def format_text(
 ) -> tuple[str, list[dict[str, Any]]]:
     """Apply ``parse_mode`` (or explicit ``entities``) and trim like Telegram."""
     if parse_mode:
-        mode = parse_mode.lower()
-        if mode == "html":
-            plain, found = parse_html(text, strict_ampersand=strict_ampersand)
-        elif mode == "markdownv2":
-            plain, found = parse_markdown_v2(text)
-        elif mode == "markdown":
-            plain, found = parse_markdown(text)
-        else:
-            raise bad_request("unsupported parse_mode")
-    else:
-        plain, found = text, list(entities or [])
-        _check_entities(plain, found)
+        plain, found = _parsed(text, parse_mode.lower(), strict_ampersand)
+        return plain, [dict(entity) for entity in found]
+    plain, found = text, list(entities or [])
+    _check_entities(plain, found)
     return strip_text(plain, found)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, mode: str, strict_ampersand: bool) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """The parsed and trimmed text of one marked-up text, kept for its next send: a
+    broadcast sends the same text to thousands of chats. Callers copy the entities (their
+    values are strings and numbers only); a text that fails to parse raises each time."""
+    if mode == "html":
+        plain, found = parse_html(text, strict_ampersand=strict_ampersand)
+    elif mode == "markdownv2":
+        plain, found = parse_markdown_v2(text)
+    elif mode == "markdown":
+        plain, found = parse_markdown(text)
+    else:
+        raise bad_request("unsupported parse_mode")
+    stripped, kept = strip_text(plain, found)
+    return stripped, tuple(kept)
 
 
 def _check_entities(text: str, entities: list[dict[str, Any]]) -> None:

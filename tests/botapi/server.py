@@ -536,28 +536,29 @@ class BotApiServer(Injectors):
                     return web.Response(status=504)  # nobody is listening any more
                 drop = fault.kind == "drop"
             if method == "getUpdates":
-                result = await self._get_updates(bot, params, request)
+                text = _encode(
+                    {"ok": True, "result": await self._get_updates(bot, params, request)}
+                )
             else:
+                # Encoded under the lock: the result may share the world's objects.
                 with self._lock:
-                    result = self._api.call(bot, method, params)
+                    text = _encode({"ok": True, "result": self._api.call(bot, method, params)})
             if fault is not None and fault.kind == "slow_after":
                 await self._sleep(fault.delay)
-            body: dict[str, Any] = {"ok": True, "result": result}
             status = 200
         except ApiError as exc:
-            body, status = exc.payload(), exc.code
+            text, status = _encode(exc.payload()), exc.code
         except Exception as exc:  # a bug in the server: answer 500 and keep it for the test
             _LOGGER.exception("Bot API test server failed on %s", method_name)
             with self._lock:
                 self.errors.append(exc)
-            body, status = server_error(500).payload(), 500
+            text, status = _encode(server_error(500).payload()), 500
         if drop:
             self._record(method_name, params, token, received, request, 0, None, fault_name)
             transport = request.transport
             if transport is not None:
                 transport.abort()
             return web.Response(status=200)
-        text = json.dumps(body, ensure_ascii=False)
         self._record(
             method_name, params, token, received, request, status, json.loads(text), fault_name
         )
@@ -684,9 +685,14 @@ def _fault_name(fault: Fault) -> str:
     return fault.kind
 
 
+def _encode(body: dict[str, Any]) -> str:
+    """A JSON answer as Telegram writes it (UTF-8, not ASCII-escaped)."""
+    return json.dumps(body, ensure_ascii=False)
+
+
 def _json_response(body: dict[str, Any], status: int) -> web.Response:
     return web.Response(
-        text=json.dumps(body, ensure_ascii=False),
+        text=_encode(body),
         status=status,
         content_type="application/json",
     )
