@@ -120,6 +120,7 @@ def _figures(
         and duplicates == 0
         and statuses.get("sent", 0) == chats
         and sends["server_errors"] == 0
+        and sends["violations"] == 0
         and all(push["shared"] for push in pushes)
     )
     ratio = round(achieved / LIMIT_PER_S, 3)
@@ -147,7 +148,7 @@ def _figures(
         "db_statuses": statuses,
         "server_limits": f"{LIMIT_PER_S}/s overall (1 s window), 1/s per chat, 20/min per group",
         "ok": ok,
-        "meets_target": ok and sends["violations"] == 0 and ratio >= TARGET_RATIO,
+        "meets_target": ok and ratio >= TARGET_RATIO,
     }
 
 
