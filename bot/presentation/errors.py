@@ -7,8 +7,6 @@ escapes the sentence for HTML, Discord clips it to a message, the console prints
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.errors import (
     AlreadyAnswered,
     AlreadyRevealed,
@@ -48,7 +46,6 @@ NOTHING_TO_ASK = N_("You have met every question here today. Come back tomorrow!
 ALREADY_ANSWERED = N_("You already answered this question.")
 ALREADY_REVEALED = N_("That answer was already revealed.")
 SOMETHING_WENT_WRONG = N_("Something went wrong, try again.")
-UNKNOWN_FILTER_HINT = N_("See /topics for topics; any open question is still open.")
 
 
 def error_text(error: QuizError) -> str:
@@ -101,18 +98,3 @@ def error_sentence(error: QuizError, t: Translator) -> str:
     if isinstance(error, UnknownFilter):
         return t._("Nothing matches {text}.", text=repr(error.text))
     return t._(error_text(error))
-
-
-def unknown_filter_text(
-    error: UnknownFilter, *, shown: Callable[[str], str], name: Callable[[str], str]
-) -> str:
-    """What a /quiz filter that matched nothing gets: the filter echoed (`shown` marks it
-    up, escaped and cut to the adapter's length), the closest names and the decks
-    (each marked up by `name`), and where to look."""
-    lines = [f"Nothing matches {shown(error.text)}."]
-    if error.closest:
-        lines.append("Closest: " + ", ".join(name(c) for c in error.closest))
-    if error.decks:
-        lines.append("Decks: " + ", ".join(name(d) for d in error.decks))
-    lines.append(UNKNOWN_FILTER_HINT)
-    return "\n".join(lines)

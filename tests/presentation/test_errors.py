@@ -22,7 +22,6 @@ from bot.presentation.errors import (
     UNKNOWN_ATTEMPT,
     error_sentence,
     error_text,
-    unknown_filter_text,
 )
 from tests.helpers import ALICE_DM, GROUP
 
@@ -82,15 +81,8 @@ async def test_the_engine_names_the_invalid_value(engine: Engine, now: datetime)
     assert (bad_zone.value.setting, bad_zone.value.value) == ("timezone", "Mars/Base")
 
 
-def test_an_unknown_filter_is_marked_up_by_the_adapter() -> None:
+def test_an_unknown_filter_is_worded_with_the_text_given() -> None:
     error = UnknownFilter("x<y", topics=["A"], tags=[], decks=["mini"], closest=["A"])
-    text = unknown_filter_text(error, shown=lambda t: f"[{t}]", name=lambda n: f"`{n}`")
-    assert text.splitlines() == [
-        "Nothing matches [x<y].",
-        "Closest: `A`",
-        "Decks: `mini`",
-        "See /topics for topics; any open question is still open.",
-    ]
     assert error_text(error) == "Nothing matches 'x<y'."
     assert error_sentence(error, translator_for("zh")) == "没有找到和 'x<y' 匹配的内容。"
 
