@@ -121,7 +121,7 @@ def _figures(
         and statuses.get("sent", 0) == chats
         and sends["server_errors"] == 0
         and sends["violations"] == 0
-        and all(push["shared"] for push in pushes)
+        and all(push["paced_by_the_common_budget"] for push in pushes)
     )
     ratio = round(achieved / LIMIT_PER_S, 3)
     return {

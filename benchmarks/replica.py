@@ -99,7 +99,7 @@ class _Replica:
             "cpu_s": cpu,
             "sent": tally.get("sent", 0),
             "tally": tally,
-            "shared": isinstance(limiter, SharedSendLimiter) and limiter.shared,
+            "paced_by_the_common_budget": isinstance(limiter, SharedSendLimiter) and limiter.shared,
             "reservations": getattr(limiter, "reservations", 0),
             "dropped_slots": getattr(limiter, "dropped_slots", 0),
             "held_for_answers": limiter.window_waits,
