@@ -249,21 +249,13 @@ def _reply_key(call: RecordedCall) -> tuple[int, int] | None:
     return (call.chat_id, int(reply.get("message_id", 0)))
 
 
-async def _serve() -> None:
+async def serve_requests(handlers: dict[str, Handler], stop: Handler) -> None:
+    """The child's side of the pipe: each JSON line on stdin runs `handlers[op](**args)`
+    and its result (or its error, which the parent raises) goes back as one JSON line on
+    stdout, until stdin closes; then `stop()`."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=READ_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    child = _Child()
-    handlers: dict[str, Handler] = {
-        "start": child.start,
-        "add_bot": child.add_bot,
-        "add_groups": child.add_groups,
-        "add_users": child.add_users,
-        "wait_polling": child.wait_polling,
-        "sends": child.sends,
-        "load": child.load,
-        "counts": child.counts,
-    }
     try:
         while line := await reader.readline():
             request = json.loads(line)
@@ -275,7 +267,22 @@ async def _serve() -> None:
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
     finally:
-        await child.stop()
+        await stop()
+
+
+async def _serve() -> None:
+    child = _Child()
+    handlers: dict[str, Handler] = {
+        "start": child.start,
+        "add_bot": child.add_bot,
+        "add_groups": child.add_groups,
+        "add_users": child.add_users,
+        "wait_polling": child.wait_polling,
+        "sends": child.sends,
+        "load": child.load,
+        "counts": child.counts,
+    }
+    await serve_requests(handlers, child.stop)
 
 
 if __name__ == "__main__":

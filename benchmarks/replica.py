@@ -15,7 +15,6 @@ request on stdin, one per answer on stdout.
 from __future__ import annotations
 
 import asyncio
-import json
 import resource
 import sys
 import time
@@ -24,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from benchmarks import quizbot
-from benchmarks.apiserver import READ_LIMIT, Handler, ServerProcess
+from benchmarks.apiserver import READ_LIMIT, ServerProcess, serve_requests
 from bot.telegram.app import QuizApplication, serving
 from bot.telegram.inbox import UpdateInbox
 from scheduler.limits import Limits
@@ -110,23 +109,8 @@ class _Replica:
 
 
 async def _serve() -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=READ_LIMIT)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     replica = _Replica()
-    handlers: dict[str, Handler] = {"start": replica.start, "push": replica.push}
-    try:
-        while line := await reader.readline():
-            request = json.loads(line)
-            op = request.pop("op")
-            try:
-                answer = {"ok": True, "result": await handlers[op](**request)}
-            except Exception as exc:  # answered to the parent, which raises it
-                answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-            sys.stdout.write(json.dumps(answer) + "\n")
-            sys.stdout.flush()
-    finally:
-        await replica.stop()
+    await serve_requests({"start": replica.start, "push": replica.push}, replica.stop)
 
 
 if __name__ == "__main__":
