@@ -18,10 +18,10 @@ lease of 0) takes every pending update at its start, as it left them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.store import sqlite as sql
 from bot.store.session import Session
@@ -39,6 +39,10 @@ class InboxRow:
     kind: str
     payload: str
     """The update's JSON exactly as received."""
+
+
+def _inbox_row(row: Mapping[str, Any]) -> InboxRow:
+    return InboxRow(int(row["update_id"]), str(row["kind"]), str(row["payload"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,7 @@ class InboxRepository:
             " RETURNING update_id, kind, payload",
             (now, PENDING, stale_before, PENDING, stale_before),
         )
-        found = [InboxRow(int(r["update_id"]), str(r["kind"]), str(r["payload"])) for r in rows]
-        return sorted(found, key=lambda row: row.update_id)
+        return sorted(map(_inbox_row, rows), key=lambda row: row.update_id)
 
     async def renew(self, update_ids: Sequence[int], now: str) -> None:
         """Keep these pending updates this caller's: taken again at `now`."""
@@ -110,7 +113,7 @@ class InboxRepository:
             "SELECT update_id, kind, payload FROM inbox WHERE status = ? ORDER BY update_id",
             (PENDING,),
         )
-        return [InboxRow(int(r["update_id"]), str(r["kind"]), str(r["payload"])) for r in rows]
+        return [_inbox_row(r) for r in rows]
 
     async def last_update_id(self) -> int | None:
         row = await self._s.one("SELECT max(update_id) AS last FROM inbox")
