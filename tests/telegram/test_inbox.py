@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -120,6 +122,50 @@ async def test_an_update_cut_short_by_a_stop_is_finished_first_at_the_next_start
     assert "p99" in text_of(feedback) or "100%" in text_of(feedback)
     assert len(sends) == 1
     assert len(second.attempts()) == 1
+    assert inbox_rows(second)[answer.update_id] == "done"
+
+
+async def test_a_crash_before_the_handled_mark_is_written_replays_the_answer_once(
+    tmp_path: Path,
+) -> None:
+    """Handled marks wait to ride along with the next updates received, so a crash can
+    find an answered update still pending: the next start handles it again, which records
+    nothing twice and sends its feedback again. The crash is the database as it was on
+    disk the moment the feedback arrived (committed transactions only)."""
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    async with api_server() as server:
+        async with polling_bot(server, tmp_path, OpsSettings(), scheduler=False) as first:
+            await first.command(ALICE, "quiz", "latency")
+            await first.idle()
+            mark = server.mark()
+            answer = server.inject_message(ALICE, GOOD_ANSWER)
+            await first.call("sendMessage", ALICE, since=mark, timeout=5.0)
+            with (
+                closing(sqlite3.connect(first.db_path)) as live,
+                closing(sqlite3.connect(crashed / "quiz.db")) as copy,
+            ):
+                live.backup(copy)
+            await first.idle()
+        left = {
+            int(update_id): str(status)
+            for update_id, status in sqlite3.connect(crashed / "quiz.db").execute(
+                "SELECT update_id, status FROM inbox"
+            )
+        }
+
+        mark = server.mark()
+        async with polling_bot(server, crashed, OpsSettings(), scheduler=False) as second:
+            feedback = await second.call("sendMessage", ALICE, since=mark, timeout=5.0)
+            await second.idle()
+            await asyncio.sleep(0.3)  # a third feedback would have come by now
+            sends = second.sends_since(mark, ALICE)
+
+    assert left[answer.update_id] == "pending"  # handled, not yet marked
+    assert inbox_rows(first)[answer.update_id] == "done"  # the stop wrote the mark
+    assert "p99" in text_of(feedback) or "100%" in text_of(feedback)
+    assert len(sends) == 1
+    assert len(second.attempts()) == 1  # recorded once, before the crash
     assert inbox_rows(second)[answer.update_id] == "done"
 
 
