@@ -64,6 +64,7 @@ class Store:
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
+        self._db: sqlite3.Connection = conn._conn  # the connection aiosqlite wraps
         self._lock = asyncio.Lock()
         self.path = path
         self._batch: _Batch | None = None
@@ -162,6 +163,14 @@ class Store:
             yield UnitOfWork(SqliteSession(self._conn))
 
     @asynccontextmanager
+    async def peek(self) -> AsyncIterator[UnitOfWork]:
+        """Reads that may see writes not committed yet (a group commit still open), so
+        they never wait for a commit: for a guess that a later write checks again,
+        never for anything shown or acknowledged."""
+        async with self._locked():
+            yield UnitOfWork(SqliteSession(self._conn))
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
         """A unit of work in a write transaction (`BEGIN IMMEDIATE`), committed before the
         block ends: whatever the caller acknowledges afterwards is on disk.
@@ -183,7 +192,7 @@ class Store:
                 if joined:
                     session.savepoint("unit")  # on the spot: a savepoint never waits
                 else:
-                    await self._conn.execute("BEGIN IMMEDIATE")  # may wait for the file lock
+                    await self._begin()
                 yield UnitOfWork(session)
                 if joined:
                     session.release("unit")
@@ -201,6 +210,28 @@ class Store:
                 if self._batch is batch:
                     await self._commit_batch()
         await batch.done
+
+    async def _begin(self) -> None:
+        """`BEGIN IMMEDIATE`: on the spot when the file's write lock is free (always, but
+        for another process writing the same file: a `quizbot` command, a copy), else on
+        aiosqlite's thread, which waits for it up to the busy timeout without stopping the
+        event loop. The attempt on the spot must not wait, so it runs without one."""
+        db = self._db
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError:  # the file's write lock is taken (SQLITE_BUSY)
+            pass
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._conn.execute("BEGIN IMMEDIATE")
+
+    def _commit_on_disk(self) -> None:
+        """COMMIT, on the spot rather than on aiosqlite's thread: it is one fsync of the
+        WAL, far shorter than the hand-off to the thread and back on a busy event loop,
+        and nothing else may use the connection until it is done anyway."""
+        self._db.commit()
 
     async def _settle(self, work: Coroutine[Any, Any, None]) -> None:
         """Run a commit or rollback to its end even if the caller is cancelled (the lock
@@ -248,7 +279,7 @@ class Store:
         try:
             if problem := self._file_problem():  # committing would acknowledge a lost write
                 raise sqlite3.OperationalError(problem)
-            await self._conn.commit()
+            self._commit_on_disk()
         except Exception as error:
             self._note_write_error(error)
             with suppress(sqlite3.Error):

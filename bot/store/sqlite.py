@@ -127,7 +127,7 @@ class SqliteSession:
     spot, on the loop's thread, through the same sqlite3 connection; queries that may
     read many rows (`all`, `far_one`, `far_run`) go to the thread, so the loop keeps
     serving while SQLite works. Nothing here waits on a lock: writes happen inside the
-    unit's `BEGIN IMMEDIATE` (taken on the thread), and WAL readers never wait.
+    unit's `BEGIN IMMEDIATE` (see `Store._begin`), and WAL readers never wait.
     """
 
     __slots__ = ("_db", "conn")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,38 @@ async def test_a_write_holds_the_write_lock_from_its_start(store: Store, db_path
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
+
+
+@pytest.mark.sqlite_only
+async def test_a_write_waits_for_another_process_holding_the_write_lock(
+    store: Store, outside: Outside, db_path: Path, now: datetime
+) -> None:
+    """The write lock is taken on the spot when it is free; when another process holds
+    it, the write waits for it (on aiosqlite's thread, the event loop still serving)."""
+    other = connect(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    released = asyncio.get_running_loop().call_later(0.3, other.execute, "ROLLBACK")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async with store.write() as tx:
+            await tx.users.upsert("telegram", 1, "Ann", now)
+    finally:
+        ticker.cancel()
+        released.cancel()
+        other.close()
+    assert outside("SELECT display_name FROM users") == [("Ann",)]
+    assert ticks >= 5  # the loop ran while the write waited for the lock
+    async with store.read() as tx, tx.conn.execute("PRAGMA busy_timeout") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None and row[0] == BUSY_TIMEOUT_MS  # restored after the attempt
 
 
 async def test_a_write_is_committed_when_its_block_ends(

@@ -25,15 +25,14 @@ def names_committed(outside: Outside) -> set[str]:
 
 
 def count_commits(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    conn = store._conn
     commits: list[int] = []
-    original = conn.commit
+    original = store._commit_on_disk
 
-    async def counted() -> None:
+    def counted() -> None:
         commits.append(1)
-        await original()
+        original()
 
-    monkeypatch.setattr(conn, "commit", counted)
+    monkeypatch.setattr(store, "_commit_on_disk", counted)
     return commits
 
 
@@ -124,3 +123,38 @@ async def test_reads_see_only_committed_data(store: Store, now: datetime) -> Non
 
     results = await asyncio.gather(write(1), write(2), read(), write(3), read())
     assert results[2] is True and results[4] is True
+
+
+@pytest.mark.sqlite_only
+async def test_a_peek_sees_an_open_group_commit_without_ending_it(
+    store: Store, outside: Outside, now: datetime
+) -> None:
+    """A peek (a guess that a later write checks) reads the open transaction as it is,
+    where a read would commit it first."""
+    peeked: dict[str, object] = {}
+
+    async def write(number: int) -> None:
+        async with store.write() as tx:
+            await tx.users.upsert("telegram", number, f"user {number}", now)
+            await asyncio.sleep(0)  # the peek queues meanwhile
+
+    async def peek() -> None:
+        async with store.peek() as tx:
+            peeked["seen"] = await tx.users.find("telegram", 1)
+            peeked["committed"] = names_committed(outside)
+            peeked["open"] = tx.conn.in_transaction
+
+    await asyncio.gather(write(1), peek(), write(2))
+    seen = peeked["seen"]
+    assert seen is not None and getattr(seen, "display_name", None) == "user 1"
+    assert peeked["committed"] == set()  # not on disk yet when peeked
+    assert peeked["open"] is True
+    assert names_committed(outside) == {"user 1", "user 2"}  # both committed afterwards
+
+
+async def test_a_peek_reads_what_is_committed(store: Store, now: datetime) -> None:
+    async with store.write() as tx:
+        await tx.users.upsert("telegram", 1, "Ann", now)
+    async with store.peek() as tx:
+        found = await tx.users.find("telegram", 1)
+    assert found is not None and found.display_name == "Ann"
