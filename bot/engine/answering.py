@@ -19,7 +19,7 @@ from bot.engine import srs
 from bot.engine.clock import local_day
 from bot.engine.context import EngineContext, streak_info, streak_state
 from bot.engine.grading import Grade, grade
-from bot.engine.judging import Judgement, apply_judgement
+from bot.engine.judging import apply_judgement
 from bot.engine.recording import record_attempt
 from bot.engine.results import AnswerResult, ChatKey, PlayerKey
 from bot.engine.unconfirmed import match_unconfirmed
@@ -56,9 +56,16 @@ class Answering:
         is not recorded yet (`bot.engine.unconfirmed`).
         """
         ctx = self.context
+        # Grading and the judge are the slow parts: done before the write that records the
+        # answer, for the question it is most likely for, so they never hold the store.
+        foreseen = await self._question_foreseen(chat, reply_to_message_id)
+        graded: tuple[str, Grade] | None = None
         opinion = None
-        if ctx.judge is not None:
-            opinion = await self._second_opinion(chat, text, reply_to_message_id)
+        if foreseen is not None and not foreseen.is_multiple_choice:
+            graded = (foreseen.id, grade(text, foreseen.key_points, foreseen.question))
+            if ctx.judge is not None and foreseen.key_points:
+                judgement = await ctx.judge(foreseen, text)
+                opinion = (foreseen.id, judgement) if judgement is not None else None
         advice = ""
         async with ctx.store.write() as tx:
             row = await ctx.known_chat(tx, chat)
@@ -75,7 +82,10 @@ class Answering:
                 result = choice_grade(question, chosen)
             else:
                 chosen = None
-                result = grade(text, question.key_points, question.question)
+                if graded is not None and graded[0] == question.id:
+                    result = graded[1]
+                else:  # the question changed since it was foreseen (a rare race)
+                    result = grade(text, question.key_points, question.question)
                 if opinion is not None and opinion[0] == question.id:
                     result, advice = apply_judgement(
                         result, question.key_points, text, question.question, opinion[1]
@@ -140,13 +150,13 @@ class Answering:
         for listener in self.recorded_listeners:
             listener(result)
 
-    async def _second_opinion(
-        self, chat: ChatKey, text: str, reply_to_message_id: int | None
-    ) -> tuple[str, Judgement] | None:
-        """The judge's word on the answer to the question this answer is for, if any."""
+    async def _question_foreseen(
+        self, chat: ChatKey, reply_to_message_id: int | None
+    ) -> Question | None:
+        """The question an answer is for, as far as a peek at the store tells (the write
+        that records the answer finds it again); None when there seems to be none."""
         ctx = self.context
-        assert ctx.judge is not None
-        async with ctx.store.read() as tx:
+        async with ctx.store.peek() as tx:
             row = await tx.chats.find(chat.platform, chat.external_id)
             if row is None:
                 return None
@@ -154,11 +164,7 @@ class Answering:
                 delivery = await self._delivery_answered(tx, row, reply_to_message_id)
             except NoOpenQuestion:
                 return None
-        question = ctx.catalog.by_id[delivery.question_id]
-        if question.is_multiple_choice or not question.key_points:
-            return None
-        judgement = await ctx.judge(question, text)
-        return (question.id, judgement) if judgement is not None else None
+        return ctx.catalog.by_id[delivery.question_id]
 
     async def _delivery_answered(
         self,

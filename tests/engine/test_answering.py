@@ -6,9 +6,12 @@ import asyncio
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.decks.model import Question
+from bot.engine.grading import Grade, grade
 from bot.engine.points import DAILY_BONUS
 from bot.engine.quiz import Engine
 from bot.engine.results import ChatKey, PlayerKey
@@ -253,3 +256,51 @@ async def test_stats_see_group_and_private_answers_alike(engine: Engine, now: da
     await practise(engine, BOB, now)
     stats = await engine.progress.stats(BOB, now)
     assert (stats.answered, stats.questions_seen) == (2, 2)
+
+
+async def test_grading_runs_while_the_store_is_free(
+    engine: Engine, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grading is the slow part of an answer: other answers and the inbox use the store
+    meanwhile, so it runs before the write that records the answer."""
+    import bot.engine.answering as answering
+
+    store_held: list[bool] = []
+    real_grade = answering.grade
+
+    def grade(*args: Any, **kwargs: Any) -> Any:
+        store_held.append(engine.store._lock.locked())
+        return real_grade(*args, **kwargs)
+
+    monkeypatch.setattr(answering, "grade", grade)
+    await ask_and_send(engine, ALICE_DM, ALICE, now)
+    result = await reply(engine, ALICE_DM, ALICE, "the mean hides outliers", now)
+    assert result.grade.covered == (0,)
+    assert store_held == [False]
+
+
+async def test_an_answer_whose_question_changed_after_the_peek_is_graded_against_the_new_one(
+    engine: Engine, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question is found once before grading and again in the write that records the
+    answer; if another question was asked in between, the answer counts for that one and
+    is graded against it."""
+    first, _ = await ask_and_send(engine, ALICE_DM, ALICE, now)
+    real_foresee = engine.answering._question_foreseen
+
+    async def foresee_then_skip_and_ask(*args: Any) -> Any:
+        foreseen = await real_foresee(*args)
+        await engine.answering.skip(ALICE_DM, now)  # meanwhile: /skip, then a new question
+        await ask_and_send(engine, ALICE_DM, ALICE, now + timedelta(seconds=1))
+        return foreseen
+
+    monkeypatch.setattr(engine.answering, "_question_foreseen", foresee_then_skip_and_ask)
+    text = "the mean hides outliers, watch p99"
+    result = await reply(engine, ALICE_DM, ALICE, text, now + timedelta(seconds=2))
+    assert result.question.id != first.question.id
+    expected = grade_for(result.question, text)
+    assert (result.grade.score, result.grade.covered) == (expected.score, expected.covered)
+
+
+def grade_for(question: Question, text: str) -> Grade:
+    return grade(text, question.key_points, question.question)
