@@ -85,9 +85,9 @@ async def _echo_bot(url: str) -> AsyncIterator[None]:
 
 async def run(*, quick: bool) -> dict[str, Any]:
     rounds = 1 if quick else 3
-    burst = 300 if quick else 1000
+    burst = 200 if quick else 1000
     paced = 300 if quick else 2000
-    people = 200 if quick else 500
+    people = 100 if quick else 500
     per_person = (rounds * burst + paced + people) // people + 2
     catalog = Catalog.load([bundled_content_dir()])
     free_text = [q.id for q in catalog.questions if not q.is_multiple_choice and q.key_points]

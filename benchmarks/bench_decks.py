@@ -17,22 +17,25 @@ from benchmarks.stats import median, peak_rss_mb
 
 FILES = 20
 QUESTIONS = 10_000
+QUICK_QUESTIONS = 2_000
+"""`--quick` loads a fifth of the set: the same code, not the figure the target is about."""
 TARGET_LOAD_S = 1.0
 
 
 async def run(*, quick: bool) -> dict[str, Any]:
+    questions = QUICK_QUESTIONS if quick else QUESTIONS
     with tempfile.TemporaryDirectory(prefix="quizbot-decks-") as folder:
-        write_decks(Path(folder), FILES, QUESTIONS)
+        write_decks(Path(folder), FILES, questions)
         runs = [await _load_in_child(Path(folder)) for _ in range(1 if quick else 3)]
     loaded = {r["questions"] for r in runs}
     result = {
         "files": FILES,
-        "questions": QUESTIONS,
+        "questions": questions,
         "load_s": round(median([r["load_s"] for r in runs]), 3),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
-        "ok": loaded == {QUESTIONS},
+        "ok": loaded == {questions},
     }
-    result["meets_target"] = result["load_s"] < TARGET_LOAD_S
+    result["meets_target"] = questions == QUESTIONS and result["load_s"] < TARGET_LOAD_S
     return result
 
 

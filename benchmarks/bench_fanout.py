@@ -59,8 +59,8 @@ async def run(
     limit: int = LIMIT_PER_S,
     paid_chats: int | None = None,
 ) -> dict[str, Any]:
-    chats = chats or (1_500 if quick else 10_000)
-    paid_chats = paid_chats or (2_000 if quick else 10_000)
+    chats = chats or (1_000 if quick else 10_000)
+    paid_chats = paid_chats or (1_500 if quick else 10_000)
     count = 1 if quick else 3
     rounds = [await _round(chats, limit) for _ in range(count)]
     paid = [await _round(paid_chats, PAID_LIMIT_PER_S) for _ in range(count)]
