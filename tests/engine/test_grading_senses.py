@@ -68,3 +68,47 @@ def test_one_character_pair_in_common_is_no_evidence_of_a_chinese_point() -> Non
         assert result.score <= 0.1, answer
     said = grade("模型在没见过的数据上表现差。", OVERFITTING_POINTS, OVERFITTING_QUESTION)
     assert said.covered == (0,)
+
+
+REVIEW_QUESTION = "How do you check a model's answers when nothing has a single right answer?"
+REVIEW_POINTS = [
+    KeyPoint(point="Human review is costly and slow"),
+    KeyPoint(point="Use an LLM as a judge"),
+]
+
+
+def test_grammar_words_of_two_or_more_characters_gloss_as_english_function_words() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    assert glossary.gloss("被增强而不是被取代").split() == ["increase", "rather", "than", "replace"]
+    assert glossary.gloss("不是").split() == ["not"]  # not the dictionary's first "fault"
+    assert glossary.gloss("基于规则").split()[:2] == ["based", "on"]
+
+
+def test_grammar_words_are_cut_first_so_a_neighbouring_word_is_not_misread() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    # 贵 / 而 / 且慢 ("wait a moment") would also be a cut of this run
+    assert glossary.words_of("贵而且慢") == ["贵", "而且", "慢"]
+    assert glossary.gloss("贵而且慢").split() == ["expensive", "and", "slow"]
+
+
+def test_a_grammar_word_inside_a_longer_word_stays_part_of_it() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    assert glossary.words_of("不可能") == ["不可能"]
+    assert glossary.words_of("可能性很大")[0] == "可能性"
+
+
+def test_a_verb_said_twice_reads_as_the_verb_once() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    for said_twice in ("改一改", "改改", "改了改"):
+        assert glossary.words_of(said_twice) == ["改"], said_twice
+    assert glossary.words_of("常常") == ["常常"]  # a word that is a repeat stays whole
+
+
+def test_a_chinese_answer_whose_grammar_words_join_two_ideas_covers_the_point() -> None:
+    result = grade("请人来评又贵而且慢；可以让大模型当评委。", REVIEW_POINTS, REVIEW_QUESTION)
+    assert result.covered == (0, 1)
+    assert result.score >= 0.9
