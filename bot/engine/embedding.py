@@ -30,6 +30,8 @@ __all__ = ["Embeddings", "load", "load_error"]
 PACKAGE = "wordllama"
 WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
+PIECE_START = "\u2581"
+"""How the vocabulary marks a piece that starts a word."""
 
 Vectors = npt.NDArray[np.float32]
 
@@ -55,6 +57,11 @@ class Embeddings:
         """`pieces` of several texts in one call."""
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)  # type: ignore[attr-defined]
         return [(encoding.ids, encoding.offsets) for encoding in encodings]
+
+    def is_piece(self, word: str) -> bool:
+        """Whether `word`, after a space, is one piece of the vocabulary (a word the
+        embeddings know whole, rather than spelled out in fragments)."""
+        return self.tokenizer.token_to_id(PIECE_START + word) is not None  # type: ignore[attr-defined]
 
     def mass_of(self, ids: list[int]) -> float:
         """The summed lengths of the pieces' vectors."""

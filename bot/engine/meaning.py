@@ -27,6 +27,13 @@ earns the better of two:
   common is no evidence (`OVERLAP_LEAST`). No segmentation is needed, and related words
   that share a character (数据不足/数据不够) still count in part.
 
+Before a point and a stretch are compared, each English word is put in the form the
+embeddings know whole (`_plain_words`): the word-piece vocabulary spells a capitalised or
+inflected word out in fragments far from its meaning ("Boosts" as Bo-ost-s, "modifies" as
+mod-ifies), while a gloss gives base forms ("boost", "modify") and points open with a
+capital. Measured on the grading benchmark: strong answers under 0.5 went from 3 to 2,
+pair order 0.972 to 0.973 (the held-out half unchanged).
+
 A measure becomes credit on a ramp: nothing up to a floor, full credit from a ceiling.
 The floors sit above what off-topic answers, gibberish and unrelated buzzwords reach
 (measured on the grading check set: cosines of at most 0.32 against the points of a
@@ -42,7 +49,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,6 +106,18 @@ MAX_CLAUSES = 80
 _CLAUSE = re.compile(r"[^.!?;:,\n\r。！？；：，、()（）\[\]]+")
 _WORD = re.compile(rf"[^\W_{CJK}]+")
 _CJK_RUN = re.compile(rf"[{CJK}]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_INFLECTIONS = (
+    ("ies", ("y",), 5),
+    ("ied", ("y",), 5),
+    ("es", ("e", ""), 4),
+    ("s", ("",), 4),
+    ("ed", ("e", ""), 5),
+    ("ing", ("e", ""), 6),
+)
+"""(suffix, endings that may replace it, shortest word to try): "modifies" -> "modify",
+"hides" -> "hide" (not "hid"), "boxes" -> "box", "chunks" -> "chunk", "stored" ->
+"store", "caching" -> "cache"."""
 _HAS_CJK = re.compile(rf"[{CJK}]")
 # Particles and pronouns that carry no idea of their own.
 _CJK_FILLER = frozenset(
@@ -186,7 +205,7 @@ def _cosines(
     by_meaning = [k for k, meaning in enumerate(meanings) if meaning is not None]
     if not by_meaning or not windows:
         return np.zeros((len(windows), 0), dtype=np.float32), []
-    english = [_english(text, pick) for text in texts]
+    english = [_plain_words(_english(text, pick), model) for text in texts]
     vectors, masses = _window_vectors(english, windows, _question_words(question, pick), model)
     chosen = [meanings[k] for k in by_meaning]
     cosines = vectors @ np.stack([m.vector for m in chosen]).T  # type: ignore[union-attr]
@@ -214,7 +233,7 @@ def supports(text: str, point: str, question: str, model: Embeddings) -> bool:
         return bool(target) and len(target & _units(_nfkc(text))) / len(target) >= SUPPORT_OVERLAP
     if target is None:
         return False
-    said = _english(_nfkc(text), pick)
+    said = _plain_words(_english(_nfkc(text), pick), model)
     vectors, _ = _window_vectors([said], [(0, 0)], _question_words(question, pick), model)
     return float(vectors[0] @ target.vector) >= SUPPORT_COSINE
 
@@ -312,7 +331,7 @@ def _point_meaning(
 ) -> _Meaning | None:
     """A point's meaning, in English (a CJK point through its gloss), with a unit vector;
     None when it says nothing the embeddings know."""
-    text = _english(_nfkc(point), pick)
+    text = _plain_words(_english(_nfkc(point), pick), model)
     ids, offsets = model.pieces(text)
     meaning = _content_vector(text, ids, offsets, _question_words(question, pick), model)
     if meaning is None:  # the point only restates the question: judge it whole
@@ -361,6 +380,32 @@ def _context_vector(context: str, model: Embeddings) -> Vectors | None:
 
 
 # --- text -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16384)
+def _plain_words(text: str, model: Embeddings) -> str:
+    """`text` with each English word in the form the embeddings know whole: a capitalised
+    word in lower case, an inflected one as its base ("Boosts" is spelled out as the
+    pieces Bo-ost-s, far from "boost"; "modifies" as mod-ifies, far from "modify"), when
+    that form is one piece of the vocabulary. Acronyms (RAG, BLEU) stay as they are."""
+    return _LATIN_WORD.sub(lambda word: _plain_word(word.group(), model), text)
+
+
+@lru_cache(maxsize=65536)
+def _plain_word(word: str, model: Embeddings) -> str:
+    if word[0].isupper() and word[1:].islower():
+        word = word.lower()
+    if model.is_piece(word):
+        return word
+    return next((base for base in _bases(word) if model.is_piece(base)), word)
+
+
+def _bases(word: str) -> Iterator[str]:
+    """Candidate base forms of an English word, most likely first."""
+    for suffix, replacements, shortest in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) >= shortest:
+            stem = word[: -len(suffix)]
+            yield from (stem + ending for ending in replacements)
 
 
 def _nfkc(text: str) -> str:

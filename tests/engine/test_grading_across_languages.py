@@ -121,3 +121,39 @@ def test_terse_answers_with_punctuation_or_a_statement_word_are_not_bare_lists()
     assert not is_bare_list("用 RAG 检索外部知识库")
     assert not is_bare_list("Percentiles show the tail")
     assert not is_bare_list("p99 and p95")  # too short to be a list
+
+
+CODING_QUESTION = "What do code assistants change for developers?"
+CODING_POINTS = [
+    KeyPoint(point="Boosts coding productivity"),
+    KeyPoint(point="Weak on complex design work"),
+]
+AUGMENTING_QUESTION = "How do you make a small training set bigger?"
+AUGMENTING_POINTS = [
+    KeyPoint(point="Modifies existing real examples"),
+    KeyPoint(point="Creates new artificial examples"),
+]
+
+
+def test_a_point_opening_with_a_capitalised_verb_is_read_as_that_verb() -> None:
+    # "Boosts" is three word pieces far from "boost", what the gloss of 提高 is near
+    result = grade(
+        "写代码的效率提高很多；但复杂的系统设计还做不好。", CODING_POINTS, CODING_QUESTION
+    )
+    assert result.score >= 0.55
+    assert 1 in result.covered
+
+
+def test_an_inflected_point_word_meets_the_base_form_of_a_gloss() -> None:
+    # "Modifies" is spelled out in fragments; the gloss of 改一改 is a base form
+    answer = "把真实的样本改一改，比如翻转；也可以生成全新的人造样本。"
+    result = grade(answer, AUGMENTING_POINTS, AUGMENTING_QUESTION)
+    assert result.credits[0] >= 0.5
+    assert result.score >= 0.8
+
+
+def test_english_answers_in_plain_words_still_cover_capitalised_points() -> None:
+    said = "It boosts productivity a lot, but it is weak at complex design."
+    assert grade(said, CODING_POINTS, CODING_QUESTION).covered == (0, 1)
+    said = "modify the real examples you have, and create new artificial ones"
+    assert grade(said, AUGMENTING_POINTS, AUGMENTING_QUESTION).covered == (0, 1)
