@@ -112,3 +112,23 @@ def test_a_chinese_answer_whose_grammar_words_join_two_ideas_covers_the_point() 
     result = grade("请人来评又贵而且慢；可以让大模型当评委。", REVIEW_POINTS, REVIEW_QUESTION)
     assert result.covered == (0, 1)
     assert result.score >= 0.9
+
+
+CHUNKING_QUESTION = "How do you prepare documents for retrieval?"
+CHUNKING_POINTS = [
+    KeyPoint(point="Split them into small chunks"),
+    KeyPoint(point="Turn each chunk into a vector"),
+]
+
+
+def test_renderings_a_sense_lists_after_a_semicolon_are_senses_too() -> None:
+    glossary = glossing.load()
+    assert glossary is not None, glossing.load_error()
+    assert glossary.senses("块")[:3] == ("lump", "chunk", "piece")  # "lump; chunk; piece"
+    assert "real" in glossary.senses("真实")  # "true; real"
+
+
+def test_a_chinese_answer_is_read_in_a_rendering_after_a_semicolon() -> None:
+    result = grade("把文档切成小块，每一块变成一个向量。", CHUNKING_POINTS, CHUNKING_QUESTION)
+    assert result.covered == (0, 1)  # 块 read as "chunk", not "lump"
+    assert result.score >= 0.95
