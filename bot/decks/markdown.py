@@ -9,6 +9,12 @@ Renderers: Telegram HTML (`telegram_html`) and Discord Markdown (`discord_markdo
 Checkers (`telegram_html_problems`, `discord_markdown_problems`) read rendered output
 the way the platform would and name what it would refuse or misread; `content check`
 runs every deck text through both, and the tests use them as oracles.
+
+Loading a deck checks every question this way (`question_problems`), so the common cases
+take shortcuts: a text is parsed once for both platforms (the last parse is kept), a line
+with no `*` and no backtick is text as it stands, and markup with no '<' and no '&' has
+nothing Telegram could refuse. `tests/decks/test_markdown_shortcuts.py` holds each to the
+full path.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -54,7 +61,14 @@ class Line:
 
 def parse(text: str) -> list[Line]:
     """A deck text as lines of nested spans."""
-    return [_line(line) for line in text.strip().splitlines()]
+    return list(_parsed(text))
+
+
+@lru_cache(maxsize=1)
+def _parsed(text: str) -> tuple[Line, ...]:
+    """The last text parsed is kept: checking a deck renders each text for both platforms
+    in turn, and this parses it once for both."""
+    return tuple(_line(line) for line in text.strip().splitlines())
 
 
 def _line(line: str) -> Line:
@@ -69,6 +83,13 @@ def _line(line: str) -> Line:
 
 def parse_inline(text: str) -> tuple[Span, ...]:
     """One line's spans. Code spans bind first; emphasis never crosses another's edge."""
+    if "*" not in text and "`" not in text:  # no marker: the whole line is text
+        return (Span("text", text),) if text else ()
+    return parse_inline_full(text)
+
+
+def parse_inline_full(text: str) -> tuple[Span, ...]:
+    """`parse_inline` without its shortcut for a line with no `*` and no backtick."""
     codes = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
     masked = text
     for start, end in codes:  # the same length, so positions carry over
@@ -181,11 +202,19 @@ _DISCORD_MARKS = {"bold": "**", "italic": "_"}
 
 def escape_discord(text: str) -> str:
     """Text shown as-is in Discord Markdown (message text and embeds)."""
-    return _DISCORD_LINE_START.sub(r"\1\\\2", _escape_inline(text))
+    return _escape_line_starts(_escape_inline(text))
 
 
 def _escape_inline(text: str) -> str:
+    if _DISCORD_SPECIAL.search(text) is None:  # the common case, without building a copy
+        return text
     return _DISCORD_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_starts(text: str) -> str:
+    if _DISCORD_LINE_START.search(text) is None:
+        return text
+    return _DISCORD_LINE_START.sub(r"\1\\\2", text)
 
 
 def discord_markdown(text: str) -> str:
@@ -204,7 +233,7 @@ def _discord_line(line: Line) -> str:
         return f"{line.indent}• {body}"
     if line.kind == "numbered":
         return f"{line.indent}{line.number}\\. {body}"
-    return _DISCORD_LINE_START.sub(r"\1\\\2", body)
+    return _escape_line_starts(body)
 
 
 def _discord_spans(spans: tuple[Span, ...], inside: set[str]) -> str:
@@ -271,6 +300,15 @@ class _TagChecker(HTMLParser):
 
 def telegram_html_problems(rendered: str) -> list[str]:
     """What Telegram would refuse in `rendered` (HTML parse mode); empty when sendable."""
+    if "<" not in rendered and "&" not in rendered:
+        # Nothing to find: both patterns need one of them, and without them the parser
+        # calls no handler but handle_data, which the checker leaves as it is.
+        return []
+    return telegram_html_problems_full(rendered)
+
+
+def telegram_html_problems_full(rendered: str) -> list[str]:
+    """`telegram_html_problems` without its shortcuts: every check, through the parser."""
     problems = []
     for match in _REFERENCE.finditer(rendered):
         if not match[0].endswith(";"):
@@ -286,6 +324,9 @@ def telegram_html_problems(rendered: str) -> list[str]:
 
 
 _DISCORD_TOKEN = re.compile(r"\\[\s\S]|`[^`\n]*`|\*\*|_|`|[\s\S]")
+_DISCORD_MARKER = re.compile(r"\\[\s\S]|`[^`\n]*`|\*\*|_|`")
+"""`_DISCORD_TOKEN` without its last branch: the same tokens, less the single characters
+that mark nothing (the checker skips those; `balance_discord` keeps them)."""
 
 
 def discord_markdown_problems(rendered: str) -> list[str]:
@@ -294,7 +335,7 @@ def discord_markdown_problems(rendered: str) -> list[str]:
     problems = []
     for number, line in enumerate(rendered.split("\n"), start=1):
         stack: list[str] = []
-        for token in _DISCORD_TOKEN.findall(line):
+        for token in _DISCORD_MARKER.findall(line):
             if token == "`":
                 problems.append(f"line {number}: a ` that starts no code span")
             elif token in ("**", "_"):
