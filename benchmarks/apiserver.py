@@ -243,10 +243,13 @@ class _Child:
 
 
 def _freeze_heap() -> None:
-    """Keep what the server holds so far (every recorded call) out of its later full
-    garbage collections. They walk the whole heap, which grows with each call recorded:
-    by the end of a run one takes over 100 ms, during which no update is handed out, and
-    the bot being measured would then get a burst that no real Bot API server sends."""
+    """Collect, and keep what the server holds so far (every recorded call) out of later
+    collections. The child collects only here, between the parent's requests (`_serve`
+    turns automatic collection off): a full collection walks the whole heap, which grows
+    with each call recorded, and by the end of a run one took over 100 ms. Meanwhile no
+    update was handed out and no send answered, so the bot being measured got bursts no
+    real Bot API server sends, and sends held up during one arrived bunched into the next
+    second, over the rate limit."""
     gc.collect()
     gc.freeze()
 
@@ -282,6 +285,7 @@ async def serve_requests(handlers: dict[str, Handler], stop: Handler) -> None:
 
 
 async def _serve() -> None:
+    gc.disable()  # see _freeze_heap: collections happen between requests only
     child = _Child()
     handlers: dict[str, Handler] = {
         "start": child.start,
@@ -293,7 +297,19 @@ async def _serve() -> None:
         "load": child.load,
         "counts": child.counts,
     }
-    await serve_requests(handlers, child.stop)
+    await serve_requests(
+        {op: _then_freeze(handler) for op, handler in handlers.items()}, child.stop
+    )
+
+
+def _then_freeze(handler: Handler) -> Handler:
+    async def handle(**args: Any) -> Any:
+        try:
+            return await handler(**args)
+        finally:
+            _freeze_heap()
+
+    return handle
 
 
 if __name__ == "__main__":
