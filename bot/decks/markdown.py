@@ -358,13 +358,16 @@ _DISCORD_MARKER = re.compile(r"\\[\s\S]|`[^`\n]*`|\*\*|_|`")
 that mark nothing (the checker skips those; `balance_discord` keeps them)."""
 
 
-def discord_markdown_problems(rendered: str) -> list[str]:
+def discord_markdown_problems(
+    rendered: str, *, tokens: re.Pattern[str] = _DISCORD_MARKER
+) -> list[str]:
     """Unpaired or crossing `**`, `_` and code markers in `rendered` (as this module
-    writes them: escaped specials, `**bold**`, `_italic_`, `` `code` ``)."""
+    writes them: escaped specials, `**bold**`, `_italic_`, `` `code` ``). `tokens` reads
+    a line's markers (`_DISCORD_TOKEN` reads every character too: the same answer, slower)."""
     problems = []
     for number, line in enumerate(rendered.split("\n"), start=1):
         stack: list[str] = []
-        for token in _DISCORD_MARKER.findall(line):
+        for token in tokens.findall(line):
             if token == "`":
                 problems.append(f"line {number}: a ` that starts no code span")
             elif token in ("**", "_"):

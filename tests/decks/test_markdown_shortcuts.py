@@ -12,7 +12,6 @@ fixtures, and on random texts and markup, including markup the checkers refuse.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.decks.markdown import (
+    _DISCORD_TOKEN,
     discord_markdown,
     discord_markdown_problems,
     parse,
@@ -113,27 +113,10 @@ discordish = st.lists(st.sampled_from([*"ab*_`\\\n ~|•", "**", "\\*", "\\_"]),
     "".join
 )
 
-_EVERY_TOKEN = re.compile(r"\\[\s\S]|`[^`\n]*`|\*\*|_|`|[\s\S]")
-
 
 def discord_problems_reading_every_character(rendered: str) -> list[str]:
     """The Discord checker as it was first written: one token per character at least."""
-    problems = []
-    for number, line in enumerate(rendered.split("\n"), start=1):
-        stack: list[str] = []
-        for token in _EVERY_TOKEN.findall(line):
-            if token == "`":
-                problems.append(f"line {number}: a ` that starts no code span")
-            elif token in ("**", "_"):
-                if stack and stack[-1] == token:
-                    stack.pop()
-                elif token in stack:
-                    problems.append(f"line {number}: {token} crosses {stack[-1]}")
-                    stack.remove(token)
-                else:
-                    stack.append(token)
-        problems += [f"line {number}: {mark} is never closed" for mark in stack]
-    return problems
+    return discord_markdown_problems(rendered, tokens=_DISCORD_TOKEN)
 
 
 def problems_by_the_full_path(item: Question) -> list[tuple[str, str]]:
