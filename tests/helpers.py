@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.decks.model import Question
 from bot.engine.quiz import Engine
 from bot.engine.results import AnswerResult, Asked, ChatKey, PlayerKey
 from scheduler.limits import Limits
+
+T = TypeVar("T")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -131,3 +136,22 @@ def faster(limits: Limits, factor: float) -> Limits:
         limits.per_group_per_minute * factor,
         limits.per_chat_per_second * factor,
     )
+
+
+async def loop_ticks_during(work: Awaitable[T], every: float = 0.005) -> tuple[T, int]:
+    """Await `work` and count how often a ticker woke every `every` seconds meanwhile:
+    about the time taken over `every` if the event loop kept running, 0 if it was blocked."""
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(every)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        result = await work
+    finally:
+        ticker.cancel()
+    return result, ticks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -25,6 +24,7 @@ from bot.progress.stats_chart import (
     title_text,
 )
 from bot.store import Store
+from tests.helpers import loop_ticks_during
 from tests.progress.conftest import Seeded
 from tests.progress.images import (
     close,
@@ -172,19 +172,7 @@ async def test_a_name_with_dollar_signs_is_not_mathtext(
 
 
 async def test_drawing_happens_off_the_event_loop(data: StatsChartData) -> None:
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.005)
-            ticks += 1
-
-    running = asyncio.create_task(ticker())
-    try:
-        png = await render_stats(data)
-    finally:
-        running.cancel()
+    png, ticks = await loop_ticks_during(render_stats(data))
     png_size(png)
     assert ticks >= 3  # the loop kept running while the chart was drawn
 

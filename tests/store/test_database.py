@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import BUSY_TIMEOUT_MS, NewAttempt, Store
+from tests.helpers import loop_ticks_during
 from tests.postgres import INTEGRITY_ERRORS
 from tests.store.conftest import Outside
 
@@ -59,20 +60,14 @@ async def test_a_write_waits_for_another_process_holding_the_write_lock(
     other = connect(db_path)
     other.execute("BEGIN IMMEDIATE")
     released = asyncio.get_running_loop().call_later(0.3, other.execute, "ROLLBACK")
-    ticks = 0
 
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.02)
-            ticks += 1
-
-    ticker = asyncio.create_task(tick())
-    try:
+    async def write() -> None:
         async with store.write() as tx:
             await tx.users.upsert("telegram", 1, "Ann", now)
+
+    try:
+        _, ticks = await loop_ticks_during(write(), every=0.02)
     finally:
-        ticker.cancel()
         released.cancel()
         other.close()
     assert outside("SELECT display_name FROM users") == [("Ann",)]
