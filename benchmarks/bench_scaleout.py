@@ -32,7 +32,7 @@ from benchmarks import quizbot
 from benchmarks.apiserver import ServerProcess
 from benchmarks.bench_fanout import _process_cpu_s
 from benchmarks.replica import ReplicaProcess
-from benchmarks.seed import FIRST_GROUP, FIRST_USER, PLATFORM, split
+from benchmarks.seed import seed_chats, split
 from bot.store.pgdatabase import PostgresStore
 from tests.botapi import RateLimits
 from tests.postgres import Server, server_session
@@ -62,7 +62,8 @@ async def _round(server: Server, chats: int) -> dict[str, Any]:
     people, groups = split(chats, GROUP_SHARE)
     url = await server.create_database()
     try:
-        person_ids, group_ids = await _seed(url, people, groups, FIRE - timedelta(days=2))
+        seeded = await seed_chats(url, people=people, groups=groups, now=FIRE - timedelta(days=2))
+        person_ids, group_ids = seeded.people, seeded.groups
         async with ServerProcess(RateLimits(overall_per_second=LIMIT_PER_S)) as api:
             await api.call("add_bot", token=quizbot.TOKEN, username=quizbot.USERNAME)
             await api.call("add_groups", ids=group_ids)
@@ -150,42 +151,6 @@ def _figures(
         "ok": ok,
         "meets_target": ok and ratio >= TARGET_RATIO,
     }
-
-
-async def _seed(url: str, people: int, groups: int, now: datetime) -> tuple[list[int], list[int]]:
-    """`people` private chats (each owned by its person) and `groups` groups, subscribed
-    at 09:00 UTC, written in bulk through the store's session."""
-    person_ids = [FIRST_USER + i for i in range(people)]
-    group_ids = [-(FIRST_GROUP + i) for i in range(groups)]
-    created = now.isoformat()
-    store = await PostgresStore.open(url)
-    try:
-        async with store.write() as tx:
-            session = tx.session
-            await session.many(
-                "INSERT INTO users (platform, external_id, display_name, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(PLATFORM, uid, f"Player {uid}", created) for uid in person_ids],
-            )
-            rows = await session.all(
-                "SELECT id, external_id FROM users WHERE platform = ?", (PLATFORM,)
-            )
-            owners = {int(row[1]): int(row[0]) for row in rows}
-            chat_rows: list[tuple[Any, ...]] = [
-                (uid, "private", f"Player {uid}", owners[uid], created) for uid in person_ids
-            ]
-            chat_rows += [(gid, "group", f"Group {-gid}", None, created) for gid in group_ids]
-            await session.many(
-                "INSERT INTO chats (platform, external_id, kind, title, timezone, push_time,"
-                " owner_id, subscribed, active, created_at)"
-                f" VALUES ('{PLATFORM}', ?, ?, ?, 'UTC', '09:00', ?, 1, 1, ?)",
-                chat_rows,
-            )
-        async with store.read() as tx:
-            await tx.session.run("ANALYZE")
-    finally:
-        await store.close()
-    return person_ids, group_ids
 
 
 async def _statuses(url: str) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Databases for the benchmarks, written in bulk through the store's own schema.
 
-`Store.open` applies the migrations; the rows go in with `executemany` in one
-transaction, so seeding 10,000 chats takes a fraction of a second.
+Opening the store applies the migrations; the rows go in with `executemany` in one
+transaction, so seeding 10,000 chats takes a fraction of a second. Chats can be seeded in
+SQLite or PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.store import Store
+from bot.store.backends import open_database
 
 PLATFORM = "telegram"
 FIRST_USER = 200_000_001
@@ -39,7 +41,7 @@ def split(chats: int, group_share: float) -> tuple[int, int]:
 
 
 async def seed_chats(
-    path: Path,
+    where: Path | str,
     *,
     people: int,
     groups: int,
@@ -49,23 +51,23 @@ async def seed_chats(
 ) -> Seeded:
     """`people` private chats (each owned by its person) and `groups` groups, subscribed
     to the daily question (or not), spread round-robin over the (push_time, timezone)
-    `slots`."""
+    `slots`, in the database `where` names (a SQLite file or a PostgreSQL URL)."""
     person_ids = [FIRST_USER + i for i in range(people)]
     group_ids = [-(FIRST_GROUP + i) for i in range(groups)]
     created = now.isoformat()
-    store = await Store.open(path)
+    store = await open_database(where)
     try:
         async with store.write() as tx:
-            conn = tx.conn
-            await conn.executemany(
+            session = tx.session
+            await session.many(
                 "INSERT INTO users (platform, external_id, display_name, created_at)"
                 " VALUES (?, ?, ?, ?)",
                 [(PLATFORM, uid, f"Player {uid}", created) for uid in person_ids],
             )
-            async with conn.execute(
+            found = await session.all(
                 "SELECT id, external_id FROM users WHERE platform = ?", (PLATFORM,)
-            ) as cursor:
-                owners = {int(row[1]): int(row[0]) for row in await cursor.fetchall()}
+            )
+            owners = {int(row[1]): int(row[0]) for row in found}
             rows = []
             for index, uid in enumerate(person_ids):
                 push_time, timezone = slots[index % len(slots)]
@@ -75,14 +77,14 @@ async def seed_chats(
             for index, gid in enumerate(group_ids):
                 push_time, timezone = slots[index % len(slots)]
                 rows.append((gid, "group", f"Group {-gid}", timezone, push_time, None, created))
-            await conn.executemany(
+            await session.many(
                 "INSERT INTO chats (platform, external_id, kind, title, timezone, push_time,"
                 " owner_id, subscribed, active, created_at)"
                 f" VALUES ('{PLATFORM}', ?, ?, ?, ?, ?, ?, {int(subscribed)}, 1, ?)",
                 rows,
             )
         async with store.read() as tx:
-            await tx.conn.execute("ANALYZE")
+            await tx.session.run("ANALYZE")
     finally:
         await store.close()
     return Seeded(person_ids, group_ids)
