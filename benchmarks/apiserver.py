@@ -49,16 +49,23 @@ class ServerProcess:
         self._process: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
 
-    async def __aenter__(self) -> ServerProcess:
+    child_module = "benchmarks.apiserver"
+    """What the child runs (`python -m`); it answers requests with `serve_requests`."""
+
+    async def spawn(self) -> None:
+        """Start the child, its stdin and stdout piped to this handle."""
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "benchmarks.apiserver",
+            self.child_module,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=READ_LIMIT,
         )
         self.pid = self._process.pid
+
+    async def __aenter__(self) -> ServerProcess:
+        await self.spawn()
         started = await self.call("start", limits=dataclasses.asdict(self.limits))
         self.url = str(started["url"])
         return self

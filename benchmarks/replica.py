@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import resource
-import sys
 import time
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from typing import Any
 
 from benchmarks import quizbot
-from benchmarks.apiserver import READ_LIMIT, ServerProcess, serve_requests
+from benchmarks.apiserver import ServerProcess, serve_requests
 from bot.telegram.app import QuizApplication, serving
 from bot.telegram.inbox import UpdateInbox
 from scheduler.limits import Limits
@@ -33,16 +32,10 @@ from scheduler.sharedlimits import SharedSendLimiter
 class ReplicaProcess(ServerProcess):
     """The parent's handle on a `python -m benchmarks.replica` child."""
 
+    child_module = "benchmarks.replica"
+
     async def __aenter__(self) -> ReplicaProcess:
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "benchmarks.replica",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=READ_LIMIT,
-        )
-        self.pid = self._process.pid
+        await self.spawn()
         return self
 
 
