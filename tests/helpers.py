@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import socket
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -155,3 +157,20 @@ async def loop_ticks_during(work: Awaitable[T], every: float = 0.005) -> tuple[T
     finally:
         ticker.cancel()
     return result, ticks
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment without the developer's own quizbot, Telegram and
+    Discord settings, for a `quizbot` subprocess configured only by its test."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
+    }

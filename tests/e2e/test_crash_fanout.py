@@ -18,7 +18,6 @@ chats, and only those, get the question twice.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -44,6 +43,7 @@ from tests.e2e.fleet import (
     register_groups,
     seed_blocking,
 )
+from tests.helpers import clean_environ
 
 TOKEN = "7300000001:AAHe2eCrashTestTokenNeverLogged_xyz"
 PEOPLE, GROUPS = 1_600, 400
@@ -92,11 +92,7 @@ def server(template: Template) -> Iterator[BotApiServer]:
 def start_bot(server: BotApiServer, db_path: Path, log: IO[str]) -> subprocess.Popen[str]:
     """`python -m bot run`, configured only through its environment (nothing inherited
     from the developer's QUIZBOT_* settings or a quizbot.toml)."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    env = clean_environ()
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         QUIZBOT_TELEGRAM_API_URL=server.url,

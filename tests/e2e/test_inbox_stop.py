@@ -9,7 +9,6 @@ database the process leaves behind.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +25,7 @@ import pytest
 
 from benchmarks.seed import seed_chats, seed_open_questions
 from tests.botapi import BotApiServer, Fault
+from tests.helpers import clean_environ
 from tests.telegram.conftest import ADMIN, ALICE, MINI_DECK, TOKEN
 
 BOT_USERNAME = "quiz_inbox_bot"
@@ -46,11 +46,7 @@ def start_bot(
     server: BotApiServer, db_path: Path, log: IO[str], **settings: str
 ) -> subprocess.Popen[str]:
     """`python -m bot run`, configured only through its environment."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    env = clean_environ()
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         QUIZBOT_TELEGRAM_API_URL=server.url,

@@ -19,7 +19,6 @@ where it is midday (tests/e2e/fleet.py), so no local midnight is near.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import socket
@@ -36,6 +35,7 @@ import pytest
 
 from tests.botapi import BotApiServer, RateLimits
 from tests.e2e.fleet import chat_of, daily_statuses, is_question, midday_slots, question_sends
+from tests.helpers import clean_environ, free_port
 from tests.postgres import Server
 
 TOKEN = "7300000003:AAHe2eReplicasTestTokenNeverLogged_q"
@@ -58,12 +58,6 @@ START_TIMEOUT = 60.0
 WAIT_TIMEOUT = 60.0
 QUIET_S = 3.0
 """How long a restarted replica is watched for sends it should not make."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(what: str, condition: Callable[[], bool], timeout: float, poll: float) -> None:
@@ -171,11 +165,7 @@ def server() -> Iterator[BotApiServer]:
 @pytest.fixture
 def replicas(server: BotApiServer, database: str, tmp_path: Path) -> Iterator[list[Replica]]:
     push_time, zone = midday_slots(datetime.now(UTC))[0]
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    env = clean_environ()
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         QUIZBOT_TELEGRAM_API_URL=server.url,

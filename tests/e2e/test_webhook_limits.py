@@ -5,9 +5,7 @@ secret is refused too, and the webhook keeps taking real updates."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ import aiohttp
 import pytest
 
 from tests.botapi import BotApiServer
+from tests.helpers import clean_environ, free_port
 from tests.telegram.conftest import ALICE, MINI_DECK, TOKEN
 
 SECRET = "webhook-limits-secret"
@@ -27,12 +26,6 @@ BODY_MB = 90
 CONCURRENT = 10
 FLAT_MB = 30
 """How much the process's peak memory may grow while the huge bodies come in."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def memory_kb(pid: int, field: str) -> int:
@@ -83,11 +76,7 @@ def test_huge_bodies_are_refused_unread_and_memory_stays_flat(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    env = clean_environ()
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         QUIZBOT_TELEGRAM_API_URL=server.url,

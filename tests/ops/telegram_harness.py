@@ -4,7 +4,6 @@ settings a test chooses: polling (`polling_bot`) or a webhook on loopback (`webh
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
@@ -16,6 +15,7 @@ from bot.ops.settings import Listen, OpsSettings
 from bot.telegram.app import QuizApplication, build_application, running
 from bot.telegram.webhook import Webhook, running_webhook
 from tests.botapi import BotApiServer, RateLimits
+from tests.helpers import free_port
 from tests.telegram.conftest import (
     ADMIN,
     ALICE,
@@ -58,12 +58,6 @@ async def polling_bot(
     async with AsyncExitStack() as life:
         await life.enter_async_context(running(app, poll_timeout=1.0))
         yield Harness(server, app, clock, tmp_path / "quiz.db", life.aclose)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.botapi import BotApiServer
-from tests.ops.telegram_harness import SECRET_HEADER, free_port
+from tests.helpers import free_port
+from tests.ops.telegram_harness import SECRET_HEADER
 from tests.telegram.conftest import ALICE, BOT_USERNAME, MINI_DECK, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,6 @@ project's test Bot API server on 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.botapi import BotApiServer
+from tests.helpers import clean_environ
 from tests.telegram.conftest import BOT_USERNAME, MINI_DECK, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +46,7 @@ def quizbot(
     tmp_path: Path, *args: str, timeout: float = 60, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI in `tmp_path` with a clean quizbot environment plus `env`."""
-    base = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    base = clean_environ()
     base |= {"QUIZBOT_DB": str(tmp_path / "quiz.db"), "QUIZBOT_CONTENT": str(MINI_DECK)}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -225,11 +221,7 @@ def test_discord_unreachable_is_one_line_without_the_token(tmp_path: Path) -> No
         "sys.exit(main(['run', '--platform', 'discord']))\n"
     )
     token = "MTIzNDU2Nzg5.discord-token-that-must-stay-hidden"
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("QUIZBOT_", "TELEGRAM_", "DISCORD_"))
-    }
+    env = clean_environ()
     run = subprocess.run(
         [sys.executable, "-c", launcher],
         cwd=tmp_path,
