@@ -22,9 +22,12 @@ from scheduler.sending import ChatTarget
 from tests.discord import payloads as p
 from tests.discord.helpers import Clock, Exchange, Harness, buttons
 from tests.i18n.pseudo import (
+    BROKEN_DECK,
     ISSUE_LINE,
+    ZH_GOOD_ANSWER,
     ZH_ONLY_DECK,
     ZH_ONLY_WORDS,
+    ZH_OWN_DECK,
     pseudo_translator,
     untranslated_words,
 )
@@ -38,13 +41,6 @@ DATA_WORDS = {
 }
 MENTION = re.compile(r"<[#@][!&]?\d+>")
 TEXT_KEYS = ("content", "title", "description", "text", "label", "placeholder")
-GOOD_ANSWER = "热点数据放在内存里，可以减轻数据库压力。"
-BROKEN_DECK = b"deck: broken\nquestions:\n  - id: 1\n    question: [\n"
-GOOD_DECK = (
-    "deck: mine\ntitle: 我的题\nlanguage: zh\nquestions:\n"
-    "  - id: mine-1\n    topic: 我的主题\n    question: 什么是进程？\n"
-    "    answer: 操作系统分配资源的单位。\n"
-).encode()
 
 
 @pytest.fixture
@@ -105,7 +101,7 @@ async def test_nothing_the_bot_sends_on_discord_bypasses_the_catalogs(
     # a server channel: a question, the form, feedback and its rating, progress
     asked = await harness.command("quiz", p.string_option("topic", "缓存"), who=MEI)
     opened = await harness.press(asked.reply, first_button(asked.reply, "answer"), who=MEI)
-    feedback = await harness.submit(opened, GOOD_ANSWER, who=MEI)
+    feedback = await harness.submit(opened, ZH_GOOD_ANSWER, who=MEI)
     await harness.press(feedback.reply, first_button(feedback.reply, "rate"), who=MEI)
     await harness.command("quiz", p.string_option("topic", "量子力学"), who=LEI)
     for name in ("streak", "stats", "topics", "decks", "export", "skip", "reveal"):
@@ -142,7 +138,7 @@ async def test_nothing_the_bot_sends_on_discord_bypasses_the_catalogs(
     await dm_command(harness, "unsubscribe")
     await harness.command("subscribe", who=MEI)  # a DM command in a server
     await upload(harness, BROKEN_DECK, "broken.yaml")
-    await upload(harness, GOOD_DECK, "mine.yaml")
+    await upload(harness, ZH_OWN_DECK, "mine.yaml")
     await upload(harness, b"\x00\x01", "notes.exe")
     removing = await dm_command(
         harness, "deck", p.subcommand("remove", [p.string_option("id", "mine")])

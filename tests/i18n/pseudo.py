@@ -44,6 +44,16 @@ class PseudoCatalog(gettext.NullTranslations):
 PSEUDO = Translator("qps", PseudoCatalog())
 ZH_ONLY_DECK = Path(__file__).resolve().parent / "fixtures" / "zh-only.yaml"
 ZH_ONLY_WORDS = {"zh", "only", "cache", "index", "formats"}
+ZH_GOOD_ANSWER = "热点数据放在内存里，可以减轻数据库压力。"
+"""A good answer to the zh-only deck's caching question."""
+BROKEN_DECK = b"deck: broken\nquestions:\n  - id: 1\n    question: [\n"
+"""An upload that is not a deck (its error reply is read too)."""
+ZH_OWN_DECK = (
+    "deck: mine\ntitle: 我的题\nlanguage: zh\nquestions:\n"
+    "  - id: mine-1\n    topic: 我的主题\n    question: 什么是进程？\n"
+    "    answer: 操作系统分配资源的单位。\n"
+).encode()
+"""An upload that is a deck, all in Chinese."""
 """The ASCII words of ZH_ONLY_DECK that may be shown: its deck id and tags."""
 ISSUE_LINE = re.compile(r"^\S*?[\w-]+\.\w+:\d+(?::\d+)?: .*$", re.M)
 """A rejected deck's `FILE:LINE:COL: problem` line: worded by bot.decks, quoting the file."""

@@ -24,9 +24,12 @@ import pytest
 from bot import i18n
 from tests.botapi import RecordedCall
 from tests.i18n.pseudo import (
+    BROKEN_DECK,
     ISSUE_LINE,
+    ZH_GOOD_ANSWER,
     ZH_ONLY_DECK,
     ZH_ONLY_WORDS,
+    ZH_OWN_DECK,
     pseudo_translator,
     untranslated_words,
 )
@@ -50,13 +53,6 @@ DATA_WORDS = {
     # usage examples the bot fills into a translated sentence, typed as shown
     *("week", "all", "image", "en", "zh"),
 }
-GOOD_ANSWER = "热点数据放在内存里，可以减轻数据库压力。"
-BROKEN_DECK = b"deck: broken\nquestions:\n  - id: 1\n    question: [\n"
-GOOD_DECK = (
-    "deck: mine\ntitle: 我的题\nlanguage: zh\nquestions:\n"
-    "  - id: mine-1\n    topic: 我的主题\n    question: 什么是进程？\n"
-    "    answer: 操作系统分配资源的单位。\n"
-).encode()
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +139,7 @@ async def test_nothing_the_bot_sends_on_telegram_bypasses_the_catalogs(
     question = await bot.command(MEI, "quiz", "缓存")
     await press(bot, MEI, question, button(question, "hint"))
     await bot.say(MEI, "？")
-    feedback = await bot.say(MEI, GOOD_ANSWER)
+    feedback = await bot.say(MEI, ZH_GOOD_ANSWER)
     await press(bot, MEI, feedback, button(feedback, "rate"))
     question = await bot.command(MEI, "quiz", "缓存")
     await press(bot, MEI, question, button(question, "idk"))
@@ -157,7 +153,7 @@ async def test_nothing_the_bot_sends_on_telegram_bypasses_the_catalogs(
     await run(bot, MEI, "lang", "xx")
     await run(bot, MEI, "remind", "on")
     await upload(bot, MEI, BROKEN_DECK, "broken.yaml")
-    await upload(bot, MEI, GOOD_DECK, "mine.yaml")
+    await upload(bot, MEI, ZH_OWN_DECK, "mine.yaml")
     await upload(bot, MEI, b"\x00\x01", "notes.exe")
     await run(bot, MEI, "deck", "remove mine")
     confirm = server.calls(method="sendMessage", chat_id=MEI)[-1]
@@ -174,7 +170,7 @@ async def test_nothing_the_bot_sends_on_telegram_bypasses_the_catalogs(
     await press(bot, group, question, button(question, "dm"), from_user=MEI)
     for user in (MEI, WEI):
         mark = server.mark()
-        server.inject_reply(group, message_id_of(question), GOOD_ANSWER, from_user=user)
+        server.inject_reply(group, message_id_of(question), ZH_GOOD_ANSWER, from_user=user)
         await bot.call("setMessageReaction", group, since=mark)
         await bot.idle()
     await run(bot, group, "reveal", from_user=WEI)
