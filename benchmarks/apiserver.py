@@ -193,7 +193,6 @@ class _Child:
         into that chat replying to that message. Latency: update available -> reply call
         arrived."""
         api = self.api
-        _freeze_heap()
         mark = api.mark()
         waiting: dict[tuple[int, int], float] = {}
         replied: dict[tuple[int, int], float] = {}

@@ -84,9 +84,6 @@ async def open_engine(
             await judge.close()
 
 
-_start_up_heap_frozen = False
-
-
 def freeze_start_up_heap() -> None:
     """Take what start-up built out of the cyclic garbage collector's sight, once per
     process: the decks, the grader's vocabulary and the libraries live as long as the
@@ -94,10 +91,8 @@ def freeze_start_up_heap() -> None:
     bot, a pause every few seconds under load, which answers waited through). Objects
     made later are collected as before. Once: a process that opens engines again (the
     tests) keeps the first start-up's objects only."""
-    global _start_up_heap_frozen
-    if _start_up_heap_frozen:
+    if gc.get_freeze_count():  # frozen already, at this process's first start-up
         return
-    _start_up_heap_frozen = True
     gc.collect()  # what start-up left as garbage goes first, rather than staying forever
     gc.freeze()
 
