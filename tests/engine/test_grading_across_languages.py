@@ -157,3 +157,26 @@ def test_english_answers_in_plain_words_still_cover_capitalised_points() -> None
     assert grade(said, CODING_POINTS, CODING_QUESTION).covered == (0, 1)
     said = "modify the real examples you have, and create new artificial ones"
     assert grade(said, AUGMENTING_POINTS, AUGMENTING_QUESTION).covered == (0, 1)
+
+
+RAG_QUESTION = "RAG 里面向量检索（embedding）起什么作用？"
+RAG_POINTS = [
+    KeyPoint(point="把文档切块后用 embedding 模型变成向量，存进向量数据库。"),
+    KeyPoint(point="用户提问时把问题也变成向量，按相似度找出最相关的几块。"),
+    KeyPoint(point="把这些片段放进提示词，让模型基于资料回答，减少胡编。"),
+]
+
+
+def test_a_terse_english_answer_is_not_cut_down_for_the_length_of_a_chinese_points_gloss() -> None:
+    # A gloss spells out every word ("put into", "based on", "make things up"), so it
+    # reads longer than the English that says the same; the answer's last clause says the
+    # third point in eleven words.
+    answer = (
+        "Chunks get embedded and stored in a vector DB, the query is embedded too and we"
+        " fetch the most similar chunks, then put them in the prompt so the model answers"
+        " from the sources."
+    )
+    result = grade(answer, RAG_POINTS, RAG_QUESTION)
+    assert result.score >= 0.5
+    assert 0 in result.covered
+    assert result.credits[2] > 0.55
