@@ -4,7 +4,8 @@ pyplot keeps global state (current figure, interactive backends) that is neither
 safe nor needed here: each image is its own `Figure` on its own `FigureCanvasAgg`, so
 several can draw in worker threads at once. There are no Axes either (creating one costs
 tens of milliseconds): `Sheet` places text and rectangles straight on the figure, in
-inches from the top-left corner. matplotlib is imported on first use.
+inches from the top-left corner. All of a sheet's rectangles are one collection (one
+artist drawn in one call, not a patch each). matplotlib is imported on first use.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import io
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.progress.fonts import Fonts
 
 if TYPE_CHECKING:
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
     from matplotlib.text import Text
     from matplotlib.transforms import Transform
 
@@ -36,8 +38,30 @@ MUTED = "#656d76"
 TRACK = "#eaeef2"
 
 
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle on a sheet, in inches from the sheet's top-left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    face: str
+    edge: str | None = None
+    line: float = 0.0
+    """The edge's width in points (0 without an edge)."""
+    gid: str | None = None
+    """A name for checks ("day 2025-03-06", "row 3")."""
+
+    def corners(self) -> list[tuple[float, float]]:
+        right, bottom = self.x + self.width, self.y + self.height
+        return [(self.x, self.y), (right, self.y), (right, bottom), (self.x, bottom)]
+
+
 class Sheet:
-    """A figure of a fixed width and height; positions in inches from the top-left."""
+    """A figure of a fixed width and height; positions in inches from the top-left.
+
+    Rectangles are painted in the order they were added, all beneath the text."""
 
     def __init__(self, height_in: float, fonts: Fonts, width_in: float = WIDTH_IN) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -47,11 +71,21 @@ class Sheet:
         self.width = width_in
         self.height = height_in
         self.fonts = fonts
-        self.figure = Figure(figsize=(width_in, height_in), dpi=DPI, facecolor=BACKGROUND)
-        FigureCanvasAgg(self.figure)
+        self._figure = Figure(figsize=(width_in, height_in), dpi=DPI, facecolor=BACKGROUND)
+        FigureCanvasAgg(self._figure)
         self.transform: Transform = (
-            Affine2D().scale(1, -1).translate(0, height_in) + self.figure.dpi_scale_trans
+            Affine2D().scale(1, -1).translate(0, height_in) + self._figure.dpi_scale_trans
         )
+        self._boxes: list[Box] = []
+        self._painted: PolyCollection | None = None
+        self._painted_count = 0
+
+    @property
+    def figure(self) -> Figure:
+        """The figure, its rectangles (all added so far) in one collection."""
+        if self._painted_count != len(self._boxes):
+            self._paint()
+        return self._figure
 
     def text(
         self,
@@ -69,7 +103,7 @@ class Sheet:
         """Text as given (no mathtext: a `$` is a dollar sign), in the base font unless
         it needs the CJK one (a fallback font list costs time on every draw)."""
         family = [self.fonts.families[0]] if self.fonts.base_draws(text) else self.fonts.families
-        return self.figure.text(
+        return self._figure.text(
             x,
             y,
             text,
@@ -95,27 +129,41 @@ class Sheet:
         edge: str | None = None,
         line: float = 0.0,
         gid: str | None = None,
-    ) -> Rectangle:
-        """A rectangle whose top-left corner is (x, y)."""
-        from matplotlib.patches import Rectangle
+    ) -> Box:
+        """A rectangle whose top-left corner is (x, y); an edge of `line` points is
+        drawn centred on its border."""
+        box = Box(x, y, width, height, face, edge, line if edge else 0.0, gid)
+        self._boxes.append(box)
+        return box
 
-        patch = Rectangle(
-            (x, y + height),
-            width,
-            -height,
-            facecolor=face,
-            edgecolor=edge or "none",
-            linewidth=line if edge else 0.0,
-            transform=self.transform,
-            gid=gid,
-        )
-        self.figure.add_artist(patch)
-        return patch
+    def boxes(self, prefix: str) -> list[Box]:
+        """The rectangles whose gid starts with `prefix` (for checks)."""
+        return [box for box in self._boxes if (box.gid or "").startswith(prefix)]
 
-    def artists(self, prefix: str) -> list[Any]:
-        """The rectangles and texts whose gid starts with `prefix` (for checks)."""
-        found = [*self.figure.artists, *self.figure.texts]
-        return [a for a in found if (a.get_gid() or "").startswith(prefix)]
+    def _paint(self) -> None:
+        from matplotlib.collections import PolyCollection
+
+        boxes = self._boxes
+        verts = [box.corners() for box in boxes]
+        faces = [box.face for box in boxes]
+        edges = [box.edge or "none" for box in boxes]
+        lines = [box.line for box in boxes]
+        if self._painted is None:
+            self._painted = PolyCollection(
+                verts,
+                facecolors=faces,
+                edgecolors=edges,
+                linewidths=lines,
+                joinstyle="miter",
+                transform=self.transform,
+            )
+            self._figure.add_artist(self._painted)
+        else:
+            self._painted.set_verts(verts)
+            self._painted.set_facecolor(faces)
+            self._painted.set_edgecolor(edges)
+            self._painted.set_linewidth(lines)
+        self._painted_count = len(boxes)
 
 
 def png_bytes(figure: Figure) -> bytes:

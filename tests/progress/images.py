@@ -1,4 +1,4 @@
-"""Checks on rendered images: PNG header, size, how much is drawn, colours at a patch."""
+"""Checks on rendered images: PNG header, size, how much is drawn, colours in a box."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.progress.canvas import DPI, Box
 from tests.progress.conftest import TIMINGS
 
 
@@ -33,15 +34,11 @@ def ink_share(rgb: Any) -> float:
     return float((rgb.min(axis=2) < 245).mean())
 
 
-def colour_in(
-    rgb: Any, patch: Any, across: float = 0.25, down: float = 0.25
-) -> tuple[int, int, int]:
-    """The pixel at a point inside a drawn patch, as shares of its width and height from
+def colour_in(rgb: Any, box: Box, across: float = 0.25, down: float = 0.25) -> tuple[int, int, int]:
+    """The pixel at a point inside a drawn box, as shares of its width and height from
     its top-left corner (clear of the marks some cells carry in the middle)."""
-    box = patch.get_window_extent()
-    height = rgb.shape[0]
-    x = int(box.x0 + across * (box.x1 - box.x0))
-    y = height - int(box.y1 - down * (box.y1 - box.y0))
+    x = int((box.x + across * box.width) * DPI)
+    y = int((box.y + down * box.height) * DPI)
     red, green, blue = rgb[y, x][:3]
     return int(red), int(green), int(blue)
 

@@ -52,7 +52,7 @@ async def test_the_table_has_a_row_per_leader(group_engine: Engine, fonts: Fonts
     assert data.week_start == date(2025, 3, 3)
     assert len(data.board.entries) == 10 and data.board.me is None
     sheet = build_leaderboard_sheet(data, fonts)
-    assert len(sheet.artists("row ")) == 10
+    assert len(sheet.boxes("row ")) == 10
     texts = [t.get_text() for t in sheet.figure.texts]
     assert "Week of 3–9 Mar 2025" in texts
     for entry in data.board.entries:
@@ -66,12 +66,12 @@ async def test_the_asking_member_outside_the_top_gets_their_own_row(
     data = await group_engine.progress.leaderboard_chart_data(GROUP, "week", SAMPLE_NOW, me)
     assert data.board.me is not None and data.board.me.rank > 10
     sheet = build_leaderboard_sheet(data, fonts)
-    rows = sheet.artists("row ")
+    rows = sheet.boxes("row ")
     assert len(rows) == 11
     rgb = pixels(sheet.figure)
-    mine = next(row for row in rows if row.get_gid() == f"row {data.board.me.rank}")
+    mine = next(row for row in rows if row.gid == f"row {data.board.me.rank}")
     assert close(colour_in(rgb, mine, 0.5, 0.5), hex_rgb(ME))
-    medals = {patch.get_gid(): patch for patch in sheet.artists("medal ")}
+    medals = {box.gid: box for box in sheet.boxes("medal ")}
     assert sorted(medals) == ["medal 1", "medal 2", "medal 3"]
     for rank in (1, 2, 3):
         assert close(colour_in(rgb, medals[f"medal {rank}"], 0.12, 0.12), hex_rgb(MEDALS[rank]))
@@ -98,7 +98,7 @@ async def test_an_empty_group_draws_an_empty_table(progress_engine: Engine, font
     )
     assert data.board.entries == ()
     sheet = build_leaderboard_sheet(data, fonts)
-    assert sheet.artists("row ") == []
+    assert sheet.boxes("row ") == []
     texts = [t.get_text() for t in sheet.figure.texts]
     assert "No scores yet." in texts
     png_size(leaderboard_png(data, fonts))

@@ -93,9 +93,9 @@ async def test_the_figure_has_a_cell_per_day_and_a_bar_per_topic(
     data: StatsChartData, fonts: Fonts
 ) -> None:
     sheet = build_stats_sheet(data, fonts)
-    assert len(sheet.artists("day ")) == len(data.heatmap.cells) == 11 * 7 + 4
-    assert len(sheet.artists("mastery ")) == len(data.topics) == 7
-    widths = [bar.get_width() for bar in sheet.artists("mastery ")]
+    assert len(sheet.boxes("day ")) == len(data.heatmap.cells) == 11 * 7 + 4
+    assert len(sheet.boxes("mastery ")) == len(data.topics) == 7
+    widths = [bar.width for bar in sheet.boxes("mastery ")]
     full = WIDTH_IN - 0.6
     for width, topic in zip(widths, data.topics, strict=True):
         assert width == pytest.approx(full * topic.average_score if topic.seen else 0.0)
@@ -122,15 +122,15 @@ async def test_cells_are_painted_by_kind(data: StatsChartData, fonts: Fonts) -> 
     sheet = build_stats_sheet(data, fonts)
     rgb = pixels(sheet.figure)
     cells = {cell.day: cell for cell in data.heatmap.cells}
-    patches = {patch.get_gid(): patch for patch in sheet.artists("day ")}
+    boxes = {box.gid: box for box in sheet.boxes("day ")}
     frozen = next(day for day, cell in cells.items() if cell.kind is DayKind.FROZEN)
     empty = next(day for day, cell in cells.items() if cell.kind is DayKind.EMPTY)
-    assert close(colour_in(rgb, patches[f"day {frozen}"]), hex_rgb(FROZEN))
-    assert close(colour_in(rgb, patches[f"day {empty}"]), hex_rgb(SHADES[0]))
+    assert close(colour_in(rgb, boxes[f"day {frozen}"]), hex_rgb(FROZEN))
+    assert close(colour_in(rgb, boxes[f"day {empty}"]), hex_rgb(SHADES[0]))
     answered = [day for day, cell in cells.items() if cell.kind is DayKind.ANSWERED]
     for day in answered[:10]:
         shade = SHADES[stats_chart.intensity(cells[day].answers)]
-        assert close(colour_in(rgb, patches[f"day {day}"]), hex_rgb(shade))
+        assert close(colour_in(rgb, boxes[f"day {day}"]), hex_rgb(shade))
 
 
 async def test_a_newcomer_gets_an_empty_chart(progress_engine: Engine, fonts: Fonts) -> None:
@@ -139,7 +139,7 @@ async def test_a_newcomer_gets_an_empty_chart(progress_engine: Engine, fonts: Fo
     )
     assert data.answered == 0 and not any(cell.answers for cell in data.heatmap.cells)
     sheet = build_stats_sheet(data, fonts)
-    assert len(sheet.artists("mastery ")) == len(data.topics)
+    assert len(sheet.boxes("mastery ")) == len(data.topics)
     png_size(stats_png(data, fonts))
 
 

@@ -1,0 +1,47 @@
+"""The drawing surface under both charts: rectangles in one collection."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.progress.canvas import DPI, INK, Sheet, pixels
+from bot.progress.fonts import Fonts
+from tests.progress.images import close, colour_in, hex_rgb
+
+RED, BLUE, ORANGE, GREY = "#e5534b", "#1f6fb2", "#f77f00", "#ebedf0"
+
+
+def test_rectangles_are_painted_in_order_with_their_edges(fonts: Fonts) -> None:
+    sheet = Sheet(1.2, fonts, width_in=2.0)
+    under = sheet.rect(0.1, 0.1, 1.0, 0.6, RED, gid="under")
+    over = sheet.rect(0.6, 0.1, 1.0, 0.6, BLUE, gid="over")
+    framed = sheet.rect(0.2, 0.8, 0.3, 0.3, GREY, edge=ORANGE, line=2.2, gid="framed")
+    rgb = pixels(sheet.figure)
+    assert close(colour_in(rgb, under, 0.2, 0.5), hex_rgb(RED))
+    assert close(colour_in(rgb, under, 0.8, 0.5), hex_rgb(BLUE))  # the later one is on top
+    assert close(colour_in(rgb, over, 0.8, 0.5), hex_rgb(BLUE))
+    assert close(colour_in(rgb, framed, 0.5, 0.5), hex_rgb(GREY))
+    assert close(colour_in(rgb, framed, 0.5, 0.0), hex_rgb(ORANGE))  # on the border
+    assert [box.gid for box in sheet.boxes("")] == ["under", "over", "framed"]
+    assert sheet.boxes("fr") == [framed]
+
+
+def test_a_rectangle_added_after_a_draw_is_painted_too(fonts: Fonts) -> None:
+    sheet = Sheet(1.0, fonts, width_in=2.0)
+    first = sheet.rect(0.1, 0.1, 0.5, 0.5, RED)
+    pixels(sheet.figure)
+    second = sheet.rect(1.0, 0.1, 0.5, 0.5, BLUE)
+    rgb = pixels(sheet.figure)
+    assert close(colour_in(rgb, first, 0.5, 0.5), hex_rgb(RED))
+    assert close(colour_in(rgb, second, 0.5, 0.5), hex_rgb(BLUE))
+
+
+def test_text_is_drawn_over_every_rectangle(fonts: Fonts) -> None:
+    sheet = Sheet(1.0, fonts, width_in=2.0)
+    sheet.text(0.15, 0.15, "HHHH", size=17, color=INK)
+    late = sheet.rect(0.1, 0.1, 1.5, 0.6, GREY)  # added after the text, still beneath it
+    rgb = pixels(sheet.figure)
+    inside = rgb[int(0.1 * DPI) : int(0.7 * DPI), int(0.1 * DPI) : int(1.6 * DPI), :3]
+    inked = np.abs(inside.astype(int) - hex_rgb(INK)).max(axis=2) <= 6
+    assert inked.sum() > 100
+    assert close(colour_in(rgb, late, 0.9, 0.9), hex_rgb(GREY))
