@@ -5,14 +5,17 @@ safe nor needed here: each image is its own `Figure` on its own `FigureCanvasAgg
 several can draw in worker threads at once. There are no Axes either (creating one costs
 tens of milliseconds): `Sheet` places text and rectangles straight on the figure, in
 inches from the top-left corner. All of a sheet's rectangles are one collection (one
-artist drawn in one call, not a patch each). matplotlib is imported on first use.
+artist drawn in one call, not a patch each), and the PNG is written here with zlib (no
+per-row filter search: half the time of Pillow's encoder for these mostly flat images).
+matplotlib is imported on first use.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
+import struct
 import threading
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ DPI = 150
 WIDTH_IN = 7.2
 """1080 pixels: a phone screen's width, so text is shown at the size it was drawn."""
 PNG_COMPRESSION = 1
-"""zlib level: 1 draws a tall chart's PNG in about a third of the default's time."""
+"""zlib level: 1 writes a tall chart's PNG in about a third of the default's time."""
 
 BACKGROUND = "#ffffff"
 INK = "#1f2328"
@@ -167,14 +170,34 @@ class Sheet:
 
 
 def png_bytes(figure: Figure) -> bytes:
-    """The figure drawn and encoded as an RGB PNG."""
-    from PIL import Image
+    """The figure drawn and encoded as an RGB PNG (8 bits a channel, no row filter)."""
+    return encode_png(pixels(figure))
 
-    rgba = pixels(figure)
-    image = Image.fromarray(rgba, "RGBA").convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=PNG_COMPRESSION)
-    return buffer.getvalue()
+
+def encode_png(rgba: Any) -> bytes:
+    """An RGBA array (height x width x 4, opaque) as RGB PNG bytes."""
+    import numpy as np
+
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # each row's filter: none
+    rgb = rows[:, 1:].reshape(height, width, 3)  # a view into `rows`
+    for channel in range(3):  # a channel at a time: 4x faster than one strided copy
+        rgb[:, :, channel] = rgba[:, :, channel]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows.data, PNG_COMPRESSION)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(data, zlib.crc32(kind))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
 
 def pixels(figure: Figure) -> Any:

@@ -1,14 +1,36 @@
-"""The drawing surface under both charts: rectangles in one collection."""
+"""The drawing surface under both charts: rectangles in one collection, the PNG written
+by hand."""
 
 from __future__ import annotations
 
-import numpy as np
+import io
 
-from bot.progress.canvas import DPI, INK, Sheet, pixels
+import numpy as np
+from PIL import Image
+
+from bot.progress.canvas import DPI, INK, Sheet, encode_png, pixels, png_bytes
 from bot.progress.fonts import Fonts
-from tests.progress.images import close, colour_in, hex_rgb
+from tests.progress.images import close, colour_in, decoded, hex_rgb
 
 RED, BLUE, ORANGE, GREY = "#e5534b", "#1f6fb2", "#f77f00", "#ebedf0"
+
+
+def test_the_png_holds_exactly_the_pixels_given() -> None:
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, size=(23, 37, 4), dtype=np.uint8)
+    rgba[:, :, 3] = 255
+    image = Image.open(io.BytesIO(encode_png(rgba)))
+    assert (image.mode, image.size) == ("RGB", (37, 23))
+    assert np.array_equal(np.asarray(image), rgba[:, :, :3])
+
+
+def test_a_drawn_sheet_is_written_pixel_for_pixel(fonts: Fonts) -> None:
+    sheet = Sheet(1.0, fonts, width_in=2.0)
+    sheet.rect(0.1, 0.1, 1.0, 0.5, RED)
+    sheet.text(0.2, 0.2, "Mastery 中文", size=12)
+    drawn = np.array(pixels(sheet.figure))[:, :, :3]
+    assert np.array_equal(decoded(png_bytes(sheet.figure)), drawn)
+    assert drawn.shape == (DPI, 2 * DPI, 3)
 
 
 def test_rectangles_are_painted_in_order_with_their_edges(fonts: Fonts) -> None:
