@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 DPI = 150
 WIDTH_IN = 7.2
 """1080 pixels: a phone screen's width, so text is shown at the size it was drawn."""
+TEXT_HINTING = "force_autohint"
+"""FreeType's auto-hinter for every font: stems land on whole pixels, at least as crisp
+as DejaVu Sans's own hinting (CJK fonts mostly have none and were auto-hinted already),
+and its glyphs load faster: a stats image's text draws in about 40 ms less."""
 PNG_COMPRESSION = 1
 """zlib level: 1 writes a tall chart's PNG in about a third of the default's time."""
 
@@ -71,6 +75,7 @@ class Sheet:
         from matplotlib.figure import Figure
         from matplotlib.transforms import Affine2D
 
+        _set_up_matplotlib()
         self.width = width_in
         self.height = height_in
         self.fonts = fonts
@@ -167,6 +172,19 @@ class Sheet:
             self._painted.set_edgecolor(edges)
             self._painted.set_linewidth(lines)
         self._painted_count = len(boxes)
+
+
+_set_up = threading.Lock()
+
+
+def _set_up_matplotlib() -> None:
+    """Settings every chart of this process draws with (set before the first is made;
+    matplotlib keeps them process-wide, and only the charts use it)."""
+    import matplotlib
+
+    with _set_up:
+        if matplotlib.rcParams["text.hinting"] != TEXT_HINTING:
+            matplotlib.rcParams["text.hinting"] = TEXT_HINTING
 
 
 def png_bytes(figure: Figure) -> bytes:

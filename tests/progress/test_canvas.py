@@ -1,9 +1,10 @@
-"""The drawing surface under both charts: rectangles in one collection, the PNG written
-by hand."""
+"""The drawing surface under both charts: rectangles in one collection, crisp text, the
+PNG written by hand, and sheets drawn in several threads at once."""
 
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PIL import Image
@@ -67,3 +68,33 @@ def test_text_is_drawn_over_every_rectangle(fonts: Fonts) -> None:
     inked = np.abs(inside.astype(int) - hex_rgb(INK)).max(axis=2) <= 6
     assert inked.sum() > 100
     assert close(colour_in(rgb, late, 0.9, 0.9), hex_rgb(GREY))
+
+
+def test_body_text_is_crisp(fonts: Fonts) -> None:
+    """Glyph stems land on whole pixels (the auto-hinter): nearly every row the letters
+    cross holds pixels of the full ink colour, not only grey blends."""
+    for size in (10.0, 11.5):
+        sheet = Sheet(0.6, fonts, width_in=2.0)
+        sheet.text(0.1, 0.1, "EEEE HHHH", size=size)
+        rgb = pixels(sheet.figure)[:, :, :3].astype(int)
+        rows = rgb.min(axis=2) < 200
+        full = np.abs(rgb - hex_rgb(INK)).max(axis=2) <= 6
+        crossed = rows.any(axis=1)
+        crisp = (full.sum(axis=1) >= 20) & crossed
+        assert crisp.sum() >= 0.8 * crossed.sum(), (size, crisp.sum(), crossed.sum())
+
+
+def _sheet_png(fonts: Fonts, label: str) -> bytes:
+    sheet = Sheet(1.5, fonts, width_in=3.0)
+    for row in range(4):
+        sheet.rect(0.1, 0.1 + row * 0.3, 2.0 * (row + 1) / 4, 0.2, RED, edge=ORANGE, line=2.0)
+        sheet.text(0.2, 0.1 + row * 0.3, f"{label} {row} 数据", size=11)
+    return png_bytes(sheet.figure)
+
+
+def test_sheets_drawn_in_threads_at_once_match_those_drawn_one_by_one(fonts: Fonts) -> None:
+    labels = [f"topic {n}" for n in range(6)]
+    alone = [_sheet_png(fonts, label) for label in labels]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(lambda label: _sheet_png(fonts, label), labels))
+    assert together == alone
