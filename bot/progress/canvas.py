@@ -7,12 +7,16 @@ tens of milliseconds): `Sheet` places text and rectangles straight on the figure
 inches from the top-left corner. All of a sheet's rectangles are one collection (one
 artist drawn in one call, not a patch each), and the PNG is written here with zlib (no
 per-row filter search: half the time of Pillow's encoder for these mostly flat images).
+Each thread draws on a renderer it keeps for the image's size, because matplotlib
+caches text measurements per renderer: the labels every image shares (section titles,
+weekday and month names, topic names) are measured once, not on every draw.
 matplotlib is imported on first use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import struct
 import threading
 import zlib
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from bot.progress.fonts import Fonts
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.text import Text
@@ -36,6 +41,9 @@ TEXT_HINTING = "force_autohint"
 """FreeType's auto-hinter for every font: stems land on whole pixels, at least as crisp
 as DejaVu Sans's own hinting (CJK fonts mostly have none and were auto-hinted already),
 and its glyphs load faster: a stats image's text draws in about 40 ms less."""
+KEPT_RENDERERS = 2
+"""Renderers a thread keeps, one per image size, latest used first (a stats image and a
+leaderboard; 4 bytes a pixel, about 10 MB for a stats image)."""
 PNG_COMPRESSION = 1
 """zlib level: 1 writes a tall chart's PNG in about a third of the default's time."""
 
@@ -71,7 +79,6 @@ class Sheet:
     Rectangles are painted in the order they were added, all beneath the text."""
 
     def __init__(self, height_in: float, fonts: Fonts, width_in: float = WIDTH_IN) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.transforms import Affine2D
 
@@ -80,7 +87,7 @@ class Sheet:
         self.height = height_in
         self.fonts = fonts
         self._figure = Figure(figsize=(width_in, height_in), dpi=DPI, facecolor=BACKGROUND)
-        FigureCanvasAgg(self._figure)
+        _canvas_class()(self._figure)
         self.transform: Transform = (
             Affine2D().scale(1, -1).translate(0, height_in) + self._figure.dpi_scale_trans
         )
@@ -187,9 +194,42 @@ def _set_up_matplotlib() -> None:
             matplotlib.rcParams["text.hinting"] = TEXT_HINTING
 
 
+@functools.cache
+def _canvas_class() -> type:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    class KeptRendererCanvas(FigureCanvasAgg):
+        """An Agg canvas drawing on its thread's kept renderer for its size (cleared
+        before each draw, as Agg always does)."""
+
+        def get_renderer(self) -> RendererAgg:
+            width, height = self.get_width_height(physical=True)
+            self.renderer = kept_renderer(width, height, self.figure.dpi)
+            return self.renderer
+
+    return KeptRendererCanvas
+
+
+_kept = threading.local()
+
+
+def kept_renderer(width: int, height: int, dpi: float) -> RendererAgg:
+    """This thread's renderer for images of this size, made on first use; the thread
+    keeps its KEPT_RENDERERS latest used."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    kept: dict[tuple[int, int, float], RendererAgg] = _kept.__dict__.setdefault("renderers", {})
+    key = (width, height, dpi)
+    renderer = kept.pop(key, None) or RendererAgg(width, height, dpi)
+    kept[key] = renderer
+    while len(kept) > KEPT_RENDERERS:
+        del kept[next(iter(kept))]
+    return renderer
+
+
 def png_bytes(figure: Figure) -> bytes:
     """The figure drawn and encoded as an RGB PNG (8 bits a channel, no row filter)."""
-    return encode_png(pixels(figure))
+    return encode_png(_drawn(figure))
 
 
 def encode_png(rgba: Any) -> bytes:
@@ -219,7 +259,13 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def pixels(figure: Figure) -> Any:
-    """The drawn figure as an RGBA array (height x width x 4)."""
+    """The drawn figure as an RGBA array (height x width x 4) of its own."""
+    return _drawn(figure).copy()
+
+
+def _drawn(figure: Figure) -> Any:
+    """The figure drawn, as a view of its renderer's pixels (valid until the thread
+    draws another image of this size)."""
     import numpy as np
 
     figure.canvas.draw()

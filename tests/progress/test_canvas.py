@@ -1,5 +1,6 @@
 """The drawing surface under both charts: rectangles in one collection, crisp text, the
-PNG written by hand, and sheets drawn in several threads at once."""
+PNG written by hand, renderers kept per thread, and sheets drawn in several threads at
+once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from PIL import Image
 
-from bot.progress.canvas import DPI, INK, Sheet, encode_png, pixels, png_bytes
+from bot.progress.canvas import DPI, INK, KEPT_RENDERERS, Sheet, encode_png, pixels, png_bytes
 from bot.progress.fonts import Fonts
 from tests.progress.images import close, colour_in, decoded, hex_rgb
 
@@ -98,3 +99,35 @@ def test_sheets_drawn_in_threads_at_once_match_those_drawn_one_by_one(fonts: Fon
     with ThreadPoolExecutor(max_workers=3) as pool:
         together = list(pool.map(lambda label: _sheet_png(fonts, label), labels))
     assert together == alone
+
+
+def _filled(fonts: Fonts, colour: str, label: str) -> Sheet:
+    sheet = Sheet(1.0, fonts, width_in=2.0)
+    sheet.rect(0.0, 0.0, 2.0, 1.0, colour)
+    sheet.text(0.1, 0.1, label, size=14)
+    return sheet
+
+
+def test_images_of_one_size_share_a_renderer_and_nothing_else(fonts: Fonts) -> None:
+    dark = _filled(fonts, BLUE, "first")
+    dark_pixels = pixels(dark.figure)
+    kept = np.array(dark_pixels)
+    light = _filled(fonts, GREY, "second")
+    light_png = png_bytes(light.figure)
+    assert light.figure.canvas.get_renderer() is dark.figure.canvas.get_renderer()
+    assert np.array_equal(dark_pixels, kept)  # the first image's pixels are its own
+    assert close(tuple(int(v) for v in dark_pixels[75, 190, :3]), hex_rgb(BLUE))
+    with ThreadPoolExecutor(max_workers=1) as fresh:  # a thread with no renderer yet
+        alone = fresh.submit(lambda: png_bytes(_filled(fonts, GREY, "second").figure))
+        assert alone.result() == light_png
+
+
+def test_a_thread_keeps_only_its_latest_renderers(fonts: Fonts) -> None:
+    def renderer(height_in: float) -> object:
+        return Sheet(height_in, fonts, width_in=1.0).figure.canvas.get_renderer()
+
+    first = renderer(0.5)
+    assert renderer(0.5) is first
+    for height in range(1, KEPT_RENDERERS + 1):
+        renderer(float(height))
+    assert renderer(0.5) is not first
