@@ -1,6 +1,7 @@
 """The shortcuts that keep loading decks fast give exactly what the full path gives.
 
-Loading checks every question's Markdown for both platforms. `parse` keeps its last text's
+Loading checks every question's Markdown for both platforms. `question_problems` finds
+nothing in a text with no `*` and no backtick without rendering it; `parse` keeps its last text's
 lines, so each text is parsed once for both; `parse_inline` takes a line with no `*` and
 no backtick as plain text; `telegram_html_problems` finds nothing in markup with no '<'
 and no '&' without running its parser, and checks the nesting of the only tags and
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from bot.decks.markdown import (
     _DISCORD_TOKEN,
@@ -163,6 +165,23 @@ def test_a_line_without_markers_is_the_text_the_full_parser_finds(line: str) -> 
 def test_any_question_has_the_problems_the_full_path_finds(question: str, answer: str) -> None:
     item = Question(id="q", topic="t", question=question, answer=answer)
     assert question_problems(item) == problems_by_the_full_path(item)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(markdownish, no_markers).filter(lambda text: "*" not in text and "`" not in text),
+    st.one_of(markdownish, no_markers).filter(lambda text: "*" not in text and "`" not in text),
+)
+def test_a_question_without_emphasis_or_code_has_nothing_the_full_path_refuses(
+    question: str, answer: str
+) -> None:
+    try:
+        item = Question(id="q", topic="t", question=question, answer=answer)
+    except ValidationError:
+        assume(False)
+        return
+    assert problems_by_the_full_path(item) == []
+    assert question_problems(item) == []
 
 
 @settings(max_examples=400, deadline=None)
