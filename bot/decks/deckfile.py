@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
+from bot.decks.blockyaml import read_block_deck
 from bot.decks.issues import ContentIssue, Location, dotted, sorted_issues
 from bot.decks.markdown import question_problems
 from bot.decks.model import Deck
@@ -49,12 +51,21 @@ def gc_paused() -> Iterator[None]:
 
 
 def parse_file(raw: bytes, file: str) -> ParsedFile:
-    """Parse and validate one file."""
+    """Parse and validate one file.
+
+    A file written in the plain block YAML most decks use, and valid, is read by
+    `parse_block_deck`; any other, or one with any problem, by `parse_text`, which
+    locates every problem.
+    """
     with gc_paused():
-        return _parse_text(raw, file)
+        text = _text(raw, file)
+        if isinstance(text, ParsedFile):
+            return text
+        return parse_block_deck(text, file) or parse_text(text, file)
 
 
-def _parse_text(raw: bytes, file: str) -> ParsedFile:
+def _text(raw: bytes, file: str) -> str | ParsedFile:
+    """The file's text, or what makes it no YAML text."""
     if not raw.strip():
         return ParsedFile(
             file,
@@ -72,6 +83,11 @@ def _parse_text(raw: bytes, file: str) -> ParsedFile:
     unprintable = unprintable_issues(text, file)
     if unprintable:
         return ParsedFile(file, None, unprintable)
+    return text
+
+
+def parse_text(text: str, file: str) -> ParsedFile:
+    """Read the deck with the builder, validate it, and report every problem, located."""
     builder = Builder(text, file)
     try:
         builder.build()
@@ -103,6 +119,33 @@ def _parse_text(raw: bytes, file: str) -> ParsedFile:
         issues += _render_issues(deck, builder)
     parsed.issues = sorted_issues([*parsed.issues, *issues])
     parsed.deck = None if parsed.issues else deck
+    return parsed
+
+
+def parse_block_deck(text: str, file: str) -> ParsedFile | None:
+    """What `parse_text` finds in a deck written in the block YAML `read_block_deck`
+    reads, with no problem at all; else None (then `parse_text` reads it)."""
+    block = read_block_deck(text)
+    if block is None:
+        return None
+    try:
+        deck = Deck.model_validate(block.data)
+    except ValidationError:
+        return None
+    if any(question_problems(question) for question in deck.questions):
+        return None
+    parsed = ParsedFile(file, deck, [])
+    if block.deck_mark is not None:  # as builder.locate(("deck",)): not past the last line
+        line, column = block.deck_mark
+        parsed.deck_id = (block.data["deck"], Location(file, line + 1, column + 1))
+    seen: set[str] = set()
+    id_marks = block.id_marks
+    for index, question in enumerate(block.data["questions"]):
+        if question["id"] in seen:
+            return None
+        seen.add(question["id"])
+        line, column = id_marks[id(question)]
+        parsed.question_ids.append((index, question["id"], Location(file, line + 1, column + 1)))
     return parsed
 
 

@@ -43,13 +43,26 @@ _SEQ_TAGS = frozenset({"!", "tag:yaml.org,2002:seq"})
 # A plain scalar is text unless its first character may start one of YAML 1.1's implicit
 # types (a number, a date, null...) or it is one of these words (booleans and null).
 _RESOLVABLE_FIRST = frozenset(key for key in _Loader.yaml_implicit_resolvers if key)
-_NUMERIC_FIRST = frozenset(char for char in _RESOLVABLE_FIRST if not char.isalpha())
-_WORDS = frozenset(
+NUMERIC_FIRST = frozenset(char for char in _RESOLVABLE_FIRST if not char.isalpha())
+WORDS = frozenset(
     variant
     for word in ("yes", "no", "true", "false", "on", "off", "null")
     for variant in (word, word.capitalize(), word.upper())
 )
-_WORD_MAX = max(map(len, _WORDS))
+WORD_MAX = max(map(len, WORDS))
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def plain_scalar_tag(value: str) -> str | None:
+    """The tag YAML 1.1 gives the non-empty plain scalar `value`; None when it is text.
+
+    Most plain scalars cannot be anything but text (see NUMERIC_FIRST and WORDS): those
+    skip the resolver's patterns. `Builder.build` makes the same test inline.
+    """
+    if value[0] not in NUMERIC_FIRST and (len(value) > WORD_MAX or value not in WORDS):
+        return None
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return None if tag == _STR_TAG else tag
 
 
 class Abort(Exception):
@@ -201,7 +214,7 @@ class Builder:
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         await_key, in_sequence = _AWAIT_KEY, _IN_SEQUENCE
-        numeric, words, word_max = _NUMERIC_FIRST, _WORDS, _WORD_MAX
+        numeric, words, word_max = NUMERIC_FIRST, WORDS, WORD_MAX
         all_positions, max_depth, new_frame = self.positions, MAX_DEPTH, _Frame
         document = _DocumentFrame(False, None, None, None, 0)
         stack = [document]
@@ -314,7 +327,7 @@ class Builder:
             elif not value:
                 tag = _NULL_TAG
             else:
-                tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+                tag = plain_scalar_tag(value) or _STR_TAG
         if tag == _STR_TAG or tag == "!":
             result: Any = value
         else:
