@@ -35,16 +35,19 @@ from bot.decks.yamlbuilder import (
 )
 
 _BEYOND = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
-"""Characters that make a file need the full reader (tabs, other line breaks, a BOM)."""
+"""Characters that make a file need the full reader (tabs, other line breaks, a BOM);
+beyond ASCII, only the last four."""
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 """What may not start a plain scalar (or asks for rules not read here)."""
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _FLOW_ITEM = re.compile(
-    r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|([^ ,\[\]{}#:'"][^,\[\]{}#:'"]*?)) *(,|\])"""
+    r""" *(?:"([^"\\]*)" *|'((?:[^']|'')*)' *|([^ ,\[\]{}#:'"][^,\[\]{}#:'"]*))(,|\])"""
 )
 """One item of a `[a, b]` list and what ends it: a quoted scalar (double-quoted without
-escapes), or a plain one holding no nested collection, comment, key or quote."""
+escapes), or a plain one holding no nested collection, comment, key or quote (with the
+spaces before the comma: no lazy repeat, so a long run of spaces costs no more than its
+length)."""
 _CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -70,7 +73,12 @@ class BlockDeck:
 
 def read_block_deck(text: str) -> BlockDeck | None:
     """The top-level mapping of `text`, if it is written in the block YAML read here."""
-    if not text.endswith("\n") or _BEYOND.search(text) is not None:
+    if (
+        not text.endswith("\n")
+        or "\t" in text
+        or "\r" in text
+        or (not text.isascii() and _BEYOND.search(text) is not None)
+    ):
         return None
     try:
         return _read(text)
@@ -349,10 +357,12 @@ def _flow_list(text: str) -> list[Any]:
                 items.append(single.replace("''", "'"))
             elif plain[0] in _INDICATORS:
                 raise _BEYOND_ERROR
-            elif plain[0] in NUMERIC_FIRST or (len(plain) <= WORD_MAX and plain in WORDS):
-                items.append(_plain(plain))
             else:
-                items.append(plain)
+                plain = plain.rstrip(" ")
+                if plain[0] in NUMERIC_FIRST or (len(plain) <= WORD_MAX and plain in WORDS):
+                    items.append(_plain(plain))
+                else:
+                    items.append(plain)
             position = match.end()
             if end != ",":
                 break

@@ -49,7 +49,12 @@ def decode_utf8(raw: bytes, file: str) -> str | list[ContentIssue]:
     return issues
 
 
+_PRINTABLE_ASCII = b"\t\n\r" + bytes(range(0x20, 0x7F))
+
+
 def unprintable_issues(text: str, file: str) -> list[ContentIssue]:
+    if text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+        return []  # every character printable: the usual case, found without the pattern
     issues = []
     for match in _NOT_PRINTABLE.finditer(text):
         line, column = line_column(text, match.start())

@@ -212,6 +212,28 @@ def test_nesting_up_to_the_limit_is_read_to_the_same_values() -> None:
     assert check_reader(nested_by_indentation(MAX_DEPTH - 2))
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[x" + " " * 200_000 + "y]",
+        "[x" + " " * 200_000 + "]",
+        "[x" + " " * 200_000,
+        "'" + "''" * 100_000 + "x",
+        "'" + "''" * 100_000 + "'",
+        "[" + "b, " * 100_000 + "]",
+        "[" + "b, " * 100_000 + "c]",
+        '"' + "x" * 200_000,
+    ],
+    ids=lambda value: f"{value[:3]}...{value[-3:]}",
+)
+def test_long_runs_are_read_alike_or_given_up_in_time_linear_in_their_length(
+    value: str,
+) -> None:
+    text = MINIMAL + f"description: {value}\n"
+    if check_reader(text):
+        assert parse_file(text.encode("utf-8"), FILE) == parse_text(text, FILE)
+
+
 def test_a_huge_text_is_read_whole_as_the_builder_reads_it() -> None:
     text = MINIMAL.replace("answer: Yes.", "answer: " + "word " * 200_000 + "end")
     assert check_reader(text)

@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from bot.decks.issues import line_column
 from bot.decks.loader import ContentError, ContentIssue, LoadedDeck, load_deck_text, load_decks
 from bot.decks.model import Deck
+from bot.decks.yamltext import _NOT_PRINTABLE, unprintable_issues
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASES = [
@@ -337,3 +339,15 @@ def test_valid_decks_round_trip(data: dict[str, object], style: str) -> None:
     loaded = check(text.encode("utf-8"))
     assert loaded is not None, text
     assert loaded.deck == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.text(st.characters(max_codepoint=0x7F), max_size=200)))
+def test_unprintable_characters_are_found_as_the_pattern_finds_them(text: str) -> None:
+    found = [
+        (line_column(text, match.start()), ord(match.group()))
+        for match in _NOT_PRINTABLE.finditer(text)
+    ][:20]
+    issues = unprintable_issues(text, FILE)
+    assert [(i.location.line, i.location.column) for i in issues] == [at for at, _ in found]
+    assert all(f"U+{code:04X}" in i.message for i, (_, code) in zip(issues, found, strict=True))
