@@ -1,6 +1,10 @@
 """One deck file, from bytes to a checked `Deck`: read the YAML safely, validate it, note
 the ids it declares (reporting those used twice within it) and what a chat platform would
-refuse once rendered. Every problem is kept, sorted by place."""
+refuse once rendered. Every problem is kept, sorted by place.
+
+A valid deck in plain block YAML is read line by line (`parse_block_deck`); every other
+file, and any with a problem, through the builder (`parse_text`), which places each
+problem. Both give the same result where both can read."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 `load_deck_text` loads one deck from its bytes; `load_decks` every deck under files and
 folders, checking that deck ids and question ids are unique across all of them, and
 reporting every problem of every file in one `ContentError`. One file's reading and
-checking is `bot.decks.deckfile` (safe YAML in `yamlbuilder` and `yamltext`, the model's
-checks in `validation`); the located issue types are `bot.decks.issues`.
+checking is `bot.decks.deckfile` (safe YAML in `yamlbuilder` and `yamltext`, the plain
+block YAML of a valid deck read faster by `blockyaml`, the model's checks in
+`validation`); the located issue types are `bot.decks.issues`.
 """
 
 from __future__ import annotations
