@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from bot.decks import Catalog
 from bot.decks.matching import echo_only_points
 from bot.decks.model import KeyPoint
-from bot.engine.grading import Grade, grade
+from bot.engine.grading import BARE_LIST_SHARE, Grade, grade
+from bot.engine.termlists import is_bare_list
 
 
 def kp(*terms: str, point: str = "a point") -> KeyPoint:
@@ -347,7 +348,8 @@ def test_any_input_grades_within_bounds(answer: str, points: list[KeyPoint], que
     if points:
         assert len(result.credits) == len(points)
         by_terms = grade(answer, points, question, by_meaning=False)
-        assert by_terms.score == len(by_terms.covered) / len(points)
+        share = BARE_LIST_SHARE if is_bare_list(answer) else 1.0  # terms alone keep a third
+        assert by_terms.score == pytest.approx(share * len(by_terms.covered) / len(points))
         assert set(by_terms.covered) <= set(result.covered)
 
 
@@ -548,3 +550,10 @@ def test_shipped_model_answers_cover_their_own_key_points(shipped: Catalog) -> N
         if (result := grade(question.answer, question.key_points, question.question)).missed
     }
     assert short == {}
+
+
+def test_a_bare_list_of_one_matching_term_keeps_a_third_of_the_points_it_covers() -> None:
+    # Found by the property above: "0 0 0 0" is terms with no statement word.
+    result = grade("0 0 0 0", [kp("0")], "", by_meaning=False)
+    assert result.covered == (0,)
+    assert result.score == pytest.approx(BARE_LIST_SHARE)
