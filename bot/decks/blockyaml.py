@@ -93,6 +93,19 @@ _TEXT_FIRST_BEYOND = _INDICATORS | NUMERIC_FIRST
 """First characters of a plain scalar that need more than the shortest reading."""
 
 
+def _needs_reading(value: str) -> bool:
+    """Whether a one-line value (not empty) is more than a word or a sentence taken as it
+    stands: quoted, a list, a `|` / `>` text, a number, a null or a boolean, or holding a
+    comment or a colon."""
+    return (
+        value[0] in _TEXT_FIRST_BEYOND
+        or "#" in value
+        or ":" in value
+        or value[-1] == " "
+        or (len(value) <= WORD_MAX and value in WORDS)
+    )
+
+
 def _read(text: str) -> BlockDeck | None:
     """Each line is a key or a list item of the collection its indentation names (the
     innermost open one at that indentation), a blank line, a comment, or a line of a
@@ -111,7 +124,6 @@ def _read(text: str) -> BlockDeck | None:
     block_owner: dict[str, Any] = root
     block_key = ""
     parts: list[str] = []
-    beyond_first, words, word_max = _TEXT_FIRST_BEYOND, WORDS, WORD_MAX
     number = -1
     for match in _LINE.finditer(text):
         number += 1
@@ -127,13 +139,7 @@ def _read(text: str) -> BlockDeck | None:
             and key not in top
             and value
         ):
-            if (
-                value[0] not in beyond_first
-                and "#" not in value
-                and ":" not in value
-                and value[-1] != " "
-                and (len(value) > word_max or value not in words)
-            ):
+            if not _needs_reading(value):
                 top[key] = value  # a word or a sentence
             elif value[0] == "[":
                 top[key] = _fast_list(value)
@@ -204,13 +210,7 @@ def _read(text: str) -> BlockDeck | None:
                     pending, pending_slot, pending_indent = top, len(top) - 1, indent
                     limit = indent
                     continue
-                if (
-                    value[0] in beyond_first
-                    or "#" in value
-                    or ":" in value
-                    or value[-1] == " "
-                    or (len(value) <= word_max and value in words)
-                ):
+                if _needs_reading(value):
                     value = _value(value)
                     if value.__class__ is _Block:
                         return None
@@ -234,13 +234,7 @@ def _read(text: str) -> BlockDeck | None:
             top[key] = None
             pending, pending_slot, pending_indent = top, key, top_indent
             continue
-        if (
-            value[0] in beyond_first
-            or "#" in value
-            or ":" in value
-            or value[-1] == " "
-            or (len(value) <= word_max and value in words)
-        ):
+        if _needs_reading(value):
             value = _fast_list(value) if value[0] == "[" else _value(value)
             if value.__class__ is _Block:  # its lines follow
                 block, block_indent, block_owner, block_key, parts = value, -1, top, key, []

@@ -33,6 +33,7 @@ from bot.decks.loader import MAX_ALIAS_EXPANSION, MAX_DEPTH, load_decks
 from bot.decks.model import Deck
 from bot.decks.yamlbuilder import Builder
 from bot.decks.yamltext import decode_utf8, unprintable_issues
+from tests.decks.test_loader import MINIMAL
 from tests.decks.test_loader_properties import deck_data, mutated
 
 ROOT = Path(__file__).parents[2]
@@ -151,17 +152,6 @@ def test_a_deck_with_a_problem_is_left_to_the_builder(path: Path) -> None:
     assert parse_block_deck(text, FILE) is None
     if read_block_deck(text) is not None:
         check_reader(text)
-
-
-MINIMAL = """\
-deck: inline
-title: Inline deck
-questions:
-  - id: inline-q1
-    topic: Testing
-    question: Does it load?
-    answer: Yes.
-"""
 
 
 def nested_by_indentation(depth: int) -> str:
