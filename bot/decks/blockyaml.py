@@ -25,14 +25,7 @@ from typing import Any
 
 import yaml
 
-from bot.decks.yamlbuilder import (
-    INT_BITS,
-    MAX_DEPTH,
-    NUMERIC_FIRST,
-    WORD_MAX,
-    WORDS,
-    plain_scalar_tag,
-)
+from bot.decks.yamlbuilder import INT_BITS, MAX_DEPTH, may_resolve, plain_scalar_tag
 
 _BEYOND = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 """Characters that make a file need the full reader (tabs, other line breaks, a BOM);
@@ -89,8 +82,6 @@ def read_block_deck(text: str) -> BlockDeck | None:
 _LINE = re.compile(r"( *)(-(?: +|(?=\n)))?(?:([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +|(?=\n)))?(.*)\n")
 """One line: its indentation, a list item's dash, a key (a word, far shorter than
 libyaml's 1024 characters for a key), and the rest."""
-_TEXT_FIRST_BEYOND = _INDICATORS | NUMERIC_FIRST
-"""First characters of a plain scalar that need more than the shortest reading."""
 
 
 def _needs_reading(value: str) -> bool:
@@ -98,11 +89,11 @@ def _needs_reading(value: str) -> bool:
     stands: quoted, a list, a `|` / `>` text, a number, a null or a boolean, or holding a
     comment or a colon."""
     return (
-        value[0] in _TEXT_FIRST_BEYOND
+        value[0] in _INDICATORS
         or "#" in value
         or ":" in value
         or value[-1] == " "
-        or (len(value) <= WORD_MAX and value in WORDS)
+        or may_resolve(value)
     )
 
 
@@ -259,7 +250,7 @@ def _fast_list(text: str) -> Any:
         return _value(text)
     inner = match[1]
     items = inner.split(", ")
-    if " ," in inner or inner[-1] == " " or not WORDS.isdisjoint(items):
+    if " ," in inner or inner[-1] == " " or any(map(may_resolve, items)):
         return _value(text)  # spaces around the words, or yes/no/null...: read item by item
     return items
 
@@ -352,11 +343,7 @@ def _flow_list(text: str) -> list[Any]:
             elif plain[0] in _INDICATORS:
                 raise _BEYOND_ERROR
             else:
-                plain = plain.rstrip(" ")
-                if plain[0] in NUMERIC_FIRST or (len(plain) <= WORD_MAX and plain in WORDS):
-                    items.append(_plain(plain))
-                else:
-                    items.append(plain)
+                items.append(_plain(plain.rstrip(" ")))
             position = match.end()
             if end != ",":
                 break

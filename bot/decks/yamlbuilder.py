@@ -43,23 +43,25 @@ _SEQ_TAGS = frozenset({"!", "tag:yaml.org,2002:seq"})
 # A plain scalar is text unless its first character may start one of YAML 1.1's implicit
 # types (a number, a date, null...) or it is one of these words (booleans and null).
 _RESOLVABLE_FIRST = frozenset(key for key in _Loader.yaml_implicit_resolvers if key)
-NUMERIC_FIRST = frozenset(char for char in _RESOLVABLE_FIRST if not char.isalpha())
-WORDS = frozenset(
+_NUMERIC_FIRST = frozenset(char for char in _RESOLVABLE_FIRST if not char.isalpha())
+_WORDS = frozenset(
     variant
     for word in ("yes", "no", "true", "false", "on", "off", "null")
     for variant in (word, word.capitalize(), word.upper())
 )
-WORD_MAX = max(map(len, WORDS))
+_WORD_MAX = max(map(len, _WORDS))
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def plain_scalar_tag(value: str) -> str | None:
-    """The tag YAML 1.1 gives the non-empty plain scalar `value`; None when it is text.
+def may_resolve(value: str) -> bool:
+    """Whether the non-empty plain scalar `value` may be something other than text (a
+    number, a date, null, a boolean): most cannot, and skip the resolver's patterns."""
+    return value[0] in _NUMERIC_FIRST or (len(value) <= _WORD_MAX and value in _WORDS)
 
-    Most plain scalars cannot be anything but text (see NUMERIC_FIRST and WORDS): those
-    skip the resolver's patterns. `Builder.build` makes the same test inline.
-    """
-    if value[0] not in NUMERIC_FIRST and (len(value) > WORD_MAX or value not in WORDS):
+
+def plain_scalar_tag(value: str) -> str | None:
+    """The tag YAML 1.1 gives the non-empty plain scalar `value`; None when it is text."""
+    if not may_resolve(value):
         return None
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     return None if tag == _STR_TAG else tag
@@ -214,7 +216,6 @@ class Builder:
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         await_key, in_sequence = _AWAIT_KEY, _IN_SEQUENCE
-        numeric, words, word_max = NUMERIC_FIRST, WORDS, WORD_MAX
         all_positions, max_depth, new_frame = self.positions, MAX_DEPTH, _Frame
         document = _DocumentFrame(False, None, None, None, 0)
         stack = [document]
@@ -249,7 +250,7 @@ class Builder:
                 elif event.implicit[0]:  # plain: resolve YAML 1.1's implicit types
                     if not value:
                         value = None
-                    elif value[0] in numeric or (len(value) <= word_max and value in words):
+                    elif may_resolve(value):
                         frame.key = key
                         value = self._scalar(event, frame)
             elif kind is map_start or kind is seq_start:
