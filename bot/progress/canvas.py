@@ -181,17 +181,13 @@ class Sheet:
         self._painted_count = len(boxes)
 
 
-_set_up = threading.Lock()
-
-
+@functools.cache
 def _set_up_matplotlib() -> None:
-    """Settings every chart of this process draws with (set before the first is made;
-    matplotlib keeps them process-wide, and only the charts use it)."""
+    """Settings every chart of this process draws with, set once before the first is made
+    (matplotlib keeps them process-wide, and only the charts use it)."""
     import matplotlib
 
-    with _set_up:
-        if matplotlib.rcParams["text.hinting"] != TEXT_HINTING:
-            matplotlib.rcParams["text.hinting"] = TEXT_HINTING
+    matplotlib.rcParams["text.hinting"] = TEXT_HINTING
 
 
 @functools.cache
