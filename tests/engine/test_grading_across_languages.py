@@ -76,9 +76,9 @@ def test_a_chinese_answer_that_repeats_an_english_question_scores_zero() -> None
     assert grade(answer, LATENCY_POINTS, LATENCY_QUESTION).score <= 0.1
 
 
-def test_chinese_is_glossed_through_the_dictionary_and_the_field_glossary() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_chinese_is_glossed_through_the_dictionary_and_the_field_glossary(
+    glossary: glossing.Glossary,
+) -> None:
     # Field terms a general dictionary lacks, or reads in an everyday sense.
     assert glossary.gloss("过拟合").split() == ["overfitting"]
     assert glossary.gloss("延迟").split() == ["latency"]

@@ -28,9 +28,7 @@ OVERFITTING_POINTS = [
 ]
 
 
-def test_a_word_keeps_several_senses_with_its_main_one_first() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_a_word_keeps_several_senses_with_its_main_one_first(glossary: glossing.Glossary) -> None:
     senses = glossary.senses("分布")
     assert senses[0] == glossary.english("分布") == "scatter"
     assert "distribution" in senses
@@ -53,9 +51,9 @@ def test_a_chinese_answer_on_grounding_covers_the_retrieval_point() -> None:
     assert result.score >= 0.4
 
 
-def test_characters_that_work_as_grammar_gloss_as_english_function_words() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_characters_that_work_as_grammar_gloss_as_english_function_words(
+    glossary: glossing.Glossary,
+) -> None:
     assert glossary.gloss("训练时").split() == ["training", "when"]  # not "o'clock"
     assert glossary.gloss("数据上").split() == ["data", "on"]
     assert glossary.gloss("会议").split() != glossary.gloss("会").split()  # words stay whole
@@ -77,32 +75,28 @@ REVIEW_POINTS = [
 ]
 
 
-def test_grammar_words_of_two_or_more_characters_gloss_as_english_function_words() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_grammar_words_of_two_or_more_characters_gloss_as_english_function_words(
+    glossary: glossing.Glossary,
+) -> None:
     assert glossary.gloss("被增强而不是被取代").split() == ["increase", "rather", "than", "replace"]
     assert glossary.gloss("不是").split() == ["not"]  # not the dictionary's first "fault"
     assert glossary.gloss("基于规则").split()[:2] == ["based", "on"]
 
 
-def test_grammar_words_are_cut_first_so_a_neighbouring_word_is_not_misread() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_grammar_words_are_cut_first_so_a_neighbouring_word_is_not_misread(
+    glossary: glossing.Glossary,
+) -> None:
     # 贵 / 而 / 且慢 ("wait a moment") would also be a cut of this run
     assert glossary.words_of("贵而且慢") == ["贵", "而且", "慢"]
     assert glossary.gloss("贵而且慢").split() == ["expensive", "and", "slow"]
 
 
-def test_a_grammar_word_inside_a_longer_word_stays_part_of_it() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_a_grammar_word_inside_a_longer_word_stays_part_of_it(glossary: glossing.Glossary) -> None:
     assert glossary.words_of("不可能") == ["不可能"]
     assert glossary.words_of("可能性很大")[0] == "可能性"
 
 
-def test_a_verb_said_twice_reads_as_the_verb_once() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_a_verb_said_twice_reads_as_the_verb_once(glossary: glossing.Glossary) -> None:
     for said_twice in ("改一改", "改改", "改了改"):
         assert glossary.words_of(said_twice) == ["改"], said_twice
     assert glossary.words_of("常常") == ["常常"]  # a word that is a repeat stays whole
@@ -121,9 +115,9 @@ CHUNKING_POINTS = [
 ]
 
 
-def test_renderings_a_sense_lists_after_a_semicolon_are_senses_too() -> None:
-    glossary = glossing.load()
-    assert glossary is not None, glossing.load_error()
+def test_renderings_a_sense_lists_after_a_semicolon_are_senses_too(
+    glossary: glossing.Glossary,
+) -> None:
     assert glossary.senses("块")[:3] == ("lump", "chunk", "piece")  # "lump; chunk; piece"
     assert "real" in glossary.senses("真实")  # "true; real"
 
