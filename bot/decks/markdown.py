@@ -15,8 +15,8 @@ take shortcuts: a text with no `*` and no backtick has nothing either platform c
 refuse (it renders to escaped text, bullets and balanced heading tags), a text is parsed
 once for both platforms (the last parse is kept), a line with no `*` and no backtick is
 text as it stands, markup with no '<' and no '&' has nothing Telegram could refuse, and
-markup holding only the tags and entities written here is checked without the HTML parser. `tests/decks/test_markdown_shortcuts.py` holds each
-to the full path.
+markup holding only the tags and entities written here is checked without the HTML
+parser. `tests/decks/test_markdown_shortcuts.py` holds each to the full path.
 """
 
 from __future__ import annotations
