@@ -14,6 +14,12 @@ messages go in blocks that alternate between the two bots (echo, quiz, echo, qui
 that whatever else slows the machine for a while falls on both alike; each bot's
 percentiles are over all of its blocks.
 
+A third bot paces along as a floor: the grading echo, the echo bot with the quiz's grader
+(`bot.engine.grading.grade`, the same vocabulary and model) run on each message against a
+bundled question before it replies, and updates handled concurrently as the quiz bot
+does. It stores nothing. What the quiz bot's figures cannot fall below while it grades
+in the answer path is about where the grading echo's are.
+
 The server's rate limits are off and the bot's send limiter is raised for this one: it
 measures the answer path, not Telegram's limits (the fanout benchmark does those).
 """
@@ -23,7 +29,7 @@ from __future__ import annotations
 import resource
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,11 +44,14 @@ from benchmarks.seed import seed_chats, seed_open_questions
 from benchmarks.stats import median, percentile
 from bot.config import bundled_content_dir
 from bot.decks.catalog import Catalog
+from bot.decks.model import Question
+from bot.engine.grading import grade
 from bot.telegram.app import running
 from scheduler.limits import Limits
 from tests.botapi import RateLimits
 
 ECHO_TOKEN = "7100000002:AAEchoBenchmarkToken_abcdefghijklmnopqrs"
+GRADING_ECHO_TOKEN = "7100000003:AAGradingEchoBenchmarkToken_abcdefghij"
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 UNLIMITED = Limits(per_second=1e6, per_group_per_minute=1e6, per_chat_per_second=1e6)
 TARGET_RATIO = 0.8
@@ -62,17 +71,41 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+EchoHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is not None and message.text is not None:
         await message.reply_text(message.text, do_quote=True)
 
 
+def _grading_echo(questions: Sequence[Question]) -> EchoHandler:
+    """The echo's handler, grading the text against one of `questions` (by chat) first."""
+
+    async def grade_then_echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            question = questions[message.chat_id % len(questions)]
+            grade(message.text, question.key_points, question.question)
+            await message.reply_text(message.text, do_quote=True)
+
+    return grade_then_echo
+
+
 @asynccontextmanager
-async def _echo_bot(url: str) -> AsyncIterator[None]:
-    """A bare PTB bot: the builder's defaults and one handler."""
-    app = Application.builder().token(ECHO_TOKEN).base_url(f"{url}/bot").build()
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+async def _echo_bot(
+    url: str, token: str = ECHO_TOKEN, handler: EchoHandler = _echo, *, concurrent: bool = False
+) -> AsyncIterator[None]:
+    """A bare PTB bot: the builder's defaults (but for `concurrent`) and one handler."""
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{url}/bot")
+        .concurrent_updates(concurrent)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handler))
     updater = app.updater
     assert updater is not None
     await app.initialize()
@@ -104,11 +137,17 @@ async def run(*, quick: bool) -> dict[str, Any]:
         async with ServerProcess(RateLimits(mode="off")) as server:
             await server.call("add_bot", token=quizbot.TOKEN, username=quizbot.USERNAME)
             await server.call("add_bot", token=ECHO_TOKEN, username="echo_bench_bot")
+            await server.call("add_bot", token=GRADING_ECHO_TOKEN, username="grading_echo_bot")
             await server.call("add_users", ids=seeded.people)
             clock = quizbot.Clock(NOW)
             app = quizbot.build(server.url, db_path, clock, UNLIMITED, with_scheduler=True)
-            async with _echo_bot(server.url), running(app, poll_timeout=10.0):
-                for token in (ECHO_TOKEN, quizbot.TOKEN):
+            grading_echo = _grading_echo([catalog.by_id[id_] for id_ in free_text])
+            async with (
+                _echo_bot(server.url),
+                _echo_bot(server.url, GRADING_ECHO_TOKEN, grading_echo, concurrent=True),
+                running(app, poll_timeout=10.0),
+            ):
+                for token in (ECHO_TOKEN, GRADING_ECHO_TOKEN, quizbot.TOKEN):
                     await server.call("wait_polling", token=token, within=10.0)
 
                 async def load(
@@ -131,6 +170,7 @@ async def run(*, quick: bool) -> dict[str, Any]:
                 # Warm-up, not measured: one answer each, which meets every question once
                 # (the grader compiles a question's key points the first time it grades it).
                 await load(ECHO_TOKEN, people, None)
+                await load(GRADING_ECHO_TOKEN, people, None)
                 await load(quizbot.TOKEN, people, None)
                 echo_bursts, quiz_bursts = [], []
                 for _ in range(rounds):
@@ -138,13 +178,17 @@ async def run(*, quick: bool) -> dict[str, Any]:
                     quiz_bursts.append(await load(quizbot.TOKEN, burst, None))
                 echo_rate = median([r["per_s"] for r in echo_bursts])
                 pace = max(1.0, echo_rate / 2)
-                echo_blocks, quiz_blocks = [], []
+                echo_blocks, grading_blocks, quiz_blocks = [], [], []
                 for _ in range(blocks):
                     echo_blocks.append(await load(ECHO_TOKEN, paced // blocks, pace, detail=True))
+                    grading_blocks.append(
+                        await load(GRADING_ECHO_TOKEN, paced // blocks, pace, detail=True)
+                    )
                     quiz_blocks.append(
                         await load(quizbot.TOKEN, paced // blocks, pace, detail=True)
                     )
                 echo_paced, quiz_paced = _pooled(echo_blocks), _pooled(quiz_blocks)
+                grading_paced = _pooled(grading_blocks)
             attempts = await _attempts(db_path)
     answers_rate = median([r["per_s"] for r in quiz_bursts])
     expected = rounds * burst + paced  # measured; the warm-up's are checked as well
@@ -161,6 +205,8 @@ async def run(*, quick: bool) -> dict[str, Any]:
         "p99_ms": round(quiz_paced["p99_ms"], 2),
         "echo_p50_ms": round(echo_paced["p50_ms"], 2),
         "echo_p99_ms": round(echo_paced["p99_ms"], 2),
+        "grading_echo_p50_ms": round(grading_paced["p50_ms"], 2),
+        "grading_echo_p99_ms": round(grading_paced["p99_ms"], 2),
         "cpu_ms_per_answer": round(median([r["cpu_ms"] for r in quiz_bursts]), 2),
         "cpu_ms_per_echo": round(median([r["cpu_ms"] for r in echo_bursts]), 2),
         "rounds": rounds,
@@ -168,7 +214,12 @@ async def run(*, quick: bool) -> dict[str, Any]:
         "attempts": attempts,
         "server_limits": "off (answer path only); bot send limiter raised",
     }
-    result["ok"] = replied == expected and attempts == expected + people and echoed == expected
+    result["ok"] = (
+        replied == expected
+        and attempts == expected + people
+        and echoed == expected
+        and grading_paced["replied"] == paced
+    )
     result["meets_target"] = (
         result["ok"]
         and result["ratio_to_echo"] >= TARGET_RATIO

@@ -54,6 +54,7 @@ REQUIRED = {
         "p95_ms",
         "p99_ms",
         "echo_p99_ms",
+        "grading_echo_p99_ms",
         "server_limits",
     },
     "store": {"ratio", "attempts_per_s", "raw_per_s", "leaderboard_p99_ms"},
