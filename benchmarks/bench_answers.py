@@ -122,7 +122,7 @@ async def _echo_bot(
 async def run(*, quick: bool) -> dict[str, Any]:
     rounds = 1 if quick else 3
     burst = 200 if quick else 1000
-    paced = 200 if quick else 2000
+    paced = 120 if quick else 2000
     blocks = 2 if quick else 4
     people = 100 if quick else 500
     per_person = (rounds * burst + paced + people) // people + 2
