@@ -10,8 +10,8 @@ Throughput: a burst of messages injected at once, replies counted until the last
 (first update available -> last reply), alternating echo and quiz rounds, medians.
 Latency: the same number of messages paced at half the echo bot's measured rate, from
 the update becoming available at the server to the reply arriving there. The paced
-messages go in blocks that alternate between the two bots (echo, quiz, echo, quiz...), so
-that whatever else slows the machine for a while falls on both alike; each bot's
+messages go in blocks that alternate between the bots (echo, grading echo, quiz, echo...),
+so that whatever else slows the machine for a while falls on all alike; each bot's
 percentiles are over all of its blocks.
 
 A third bot paces along as a floor: the grading echo, the echo bot with the quiz's grader

@@ -12,10 +12,10 @@ the others get them all; a replica that is idle takes none.
 A replica takes a small batch at a time: no more slots than it has sends waiting for, nor
 than twice what it used of the last batch (a replica short of CPU takes no more than it
 can use), and at most `BATCH_SPAN_S` of the budget, so the database sees about ten
-statements a second per busy replica whatever the rate; the next batch is asked for while the last few slots
-are being used. No replica holds more than two batches' worth ahead, so a replica that
-dies wastes at most that much of the budget, and another's reply never queues behind
-more than that of a busy replica's fan-out.
+statements a second per busy replica whatever the rate; the next batch is asked for while
+the last few slots are being used. No replica holds more than two batches' worth ahead,
+so a replica that dies wastes at most that much of the budget, and another's reply never
+queues behind more than that of a busy replica's fan-out.
 
 A slot is used at its moment or not at all. Spacing only holds if every replica sends on
 time; a send made late (its event loop was busy, the database slow to answer) could land

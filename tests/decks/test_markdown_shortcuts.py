@@ -1,12 +1,12 @@
 """The shortcuts that keep loading decks fast give exactly what the full path gives.
 
 Loading checks every question's Markdown for both platforms. `question_problems` finds
-nothing in a text with no `*` and no backtick without rendering it; `parse` keeps its last text's
-lines, so each text is parsed once for both; `parse_inline` takes a line with no `*` and
-no backtick as plain text; `telegram_html_problems` finds nothing in markup with no '<'
-and no '&' without running its parser, and checks the nesting of the only tags and
-entities `telegram_html` writes without it; `discord_markdown_problems` reads only the
-tokens that can mark something.
+nothing in a text with no `*` and no backtick without rendering it; `parse` keeps its
+last text's lines, so each text is parsed once for both; `parse_inline` takes a line with
+no `*` and no backtick as plain text; `telegram_html_problems` finds nothing in markup
+with no '<' and no '&' without running its parser, and checks the nesting of the only
+tags and entities `telegram_html` writes without it; `discord_markdown_problems` reads
+only the tokens that can mark something.
 Each is compared here with the full path: on every text of the bundled decks and the test
 fixtures, and on random texts and markup, including markup the checkers refuse.
 """
