@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
@@ -322,20 +323,30 @@ def deck_data(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
+DUMP_STYLES: dict[str, dict[str, Any]] = {
+    "plain": {"allow_unicode": True, "sort_keys": False},
+    "wide": {"allow_unicode": True, "sort_keys": False, "width": 10_000},
+    "quoted": {"allow_unicode": True, "sort_keys": False, "default_style": "'"},
+    "flow": {"allow_unicode": True, "default_flow_style": True, "width": 60},
+    "canonical": {"allow_unicode": False, "canonical": True},
+}
+"""How `yaml.safe_dump` may write a deck (arguments by style) for the tests to read back."""
+
+
+def valid_deck(data: dict[str, object]) -> Deck:
+    """The deck `data` stands for; hypothesis drops the example when it is not valid."""
+    try:
+        return Deck.model_validate(data)
+    except ValidationError:
+        assume(False)
+        raise
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(deck_data(), st.sampled_from(["plain", "flow", "canonical"]))
 def test_valid_decks_round_trip(data: dict[str, object], style: str) -> None:
-    try:
-        expected = Deck.model_validate(data)
-    except ValidationError:
-        assume(False)
-        return
-    if style == "plain":
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    elif style == "flow":
-        text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=True, width=60)
-    else:
-        text = yaml.safe_dump(data, allow_unicode=False, canonical=True)
+    expected = valid_deck(data)
+    text = yaml.safe_dump(data, **DUMP_STYLES[style])
     loaded = check(text.encode("utf-8"))
     assert loaded is not None, text
     assert loaded.deck == expected
