@@ -120,7 +120,7 @@ def _read(text: str) -> BlockDeck | None:
         number += 1
         spaces, dash, key, value = match.groups()
         indent = len(spaces)
-        if (  # the usual line: the next key of the mapping being read, with a value
+        usual = (  # the next key of the mapping being read, with a value
             indent == top_indent
             and dash is None
             and key is not None
@@ -129,93 +129,80 @@ def _read(text: str) -> BlockDeck | None:
             and top.__class__ is dict
             and key not in top
             and value
-        ):
-            if not _needs_reading(value):
-                top[key] = value  # a word or a sentence
-            elif value[0] == "[":
-                top[key] = _fast_list(value)
-            else:
-                value = _value(value)
-                if value.__class__ is _Block:  # its lines follow
-                    block, block_indent, block_owner, block_key, parts = value, -1, top, key, []
-                top[key] = value
-            if key == "id":
-                id_marks[id(top)] = (number, match.start(4) - match.start())
-            elif key == "deck" and top is root:
-                deck_mark = (number, match.start(4) - match.start())
-            continue
-        if block is not None:
-            blank = not value and dash is None and key is None
-            if block_indent < 0:  # the text's first line sets its indentation
-                if blank or indent <= limit:
-                    return None
-                block_indent = indent
-            if blank:
-                if indent > block_indent:  # spaces beyond the indentation
-                    return None
-                parts.append("")
-                continue
-            if indent >= block_indent:
-                parts.append(match[0][block_indent:-1])
-                continue
-            block_owner[block_key] = _block_text(parts, block)
-            block = None
-        if dash is None:
-            if key is None:
-                if not value or value[0] == "#":  # a blank line or a comment
+        )
+        if not usual:
+            if block is not None:
+                blank = not value and dash is None and key is None
+                if block_indent < 0:  # the text's first line sets its indentation
+                    if blank or indent <= limit:
+                        return None
+                    block_indent = indent
+                if blank:
+                    if indent > block_indent:  # spaces beyond the indentation
+                        return None
+                    parts.append("")
                     continue
-                return None  # a text going on over lines, or a bare value
-        elif key is None and value[:1] == "-":
-            return None  # a list in a list's item: not read here
-        if pending is not None:
-            if indent > pending_indent or (
-                dash is not None and indent == pending_indent and pending.__class__ is dict
-            ):
-                top = [] if dash is not None else {}
-                top_indent = limit = indent
-                pending[pending_slot] = top
-                stack.append((indent, top))
-                if len(stack) > MAX_DEPTH:
-                    return None
-            pending = None
-        if indent > limit:  # a text going on over lines, or a misplaced line
-            return None
-        if top_indent > indent:
-            while stack[-1][0] > indent:
-                stack.pop()
-            top_indent, top = stack[-1]
-        if dash is None:
-            if top.__class__ is list:  # a list given as a key's value ends
-                stack.pop()
-                if not stack:
-                    return None
+                if indent >= block_indent:
+                    parts.append(match[0][block_indent:-1])
+                    continue
+                block_owner[block_key] = _block_text(parts, block)
+                block = None
+            if dash is None:
+                if key is None:
+                    if not value or value[0] == "#":  # a blank line or a comment
+                        continue
+                    return None  # a text going on over lines, or a bare value
+            elif key is None and value[:1] == "-":
+                return None  # a list in a list's item: not read here
+            if pending is not None:
+                if indent > pending_indent or (
+                    dash is not None and indent == pending_indent and pending.__class__ is dict
+                ):
+                    top = [] if dash is not None else {}
+                    top_indent = limit = indent
+                    pending[pending_slot] = top
+                    stack.append((indent, top))
+                    if len(stack) > MAX_DEPTH:
+                        return None
+                pending = None
+            if indent > limit:  # a text going on over lines, or a misplaced line
+                return None
+            if top_indent > indent:
+                while stack[-1][0] > indent:
+                    stack.pop()
                 top_indent, top = stack[-1]
-            if top_indent != indent or top.__class__ is not dict:
-                return None
-        else:
-            if top_indent != indent or top.__class__ is not list:
-                return None
-            if key is None:
-                if not value or value[0] == "#":  # a nested value follows
-                    top.append(None)
-                    pending, pending_slot, pending_indent = top, len(top) - 1, indent
+            if dash is None:
+                if top.__class__ is list:  # a list given as a key's value ends
+                    stack.pop()
+                    if not stack:
+                        return None
+                    top_indent, top = stack[-1]
+                if top_indent != indent or top.__class__ is not dict:
+                    return None
+            else:
+                if top_indent != indent or top.__class__ is not list:
+                    return None
+                if key is None:
+                    if not value or value[0] == "#":  # a nested value follows
+                        top.append(None)
+                        pending, pending_slot, pending_indent = top, len(top) - 1, indent
+                        limit = indent
+                        continue
+                    if _needs_reading(value):
+                        value = _value(value)
+                        if value.__class__ is _Block:
+                            return None
+                    top.append(value)
                     limit = indent
                     continue
-                if _needs_reading(value):
-                    value = _value(value)
-                    if value.__class__ is _Block:
-                        return None
-                top.append(value)
-                limit = indent
-                continue
-            mapping: dict[str, Any] = {}
-            top.append(mapping)
-            top_indent, top = indent + len(dash), mapping
-            stack.append((top_indent, top))
-            if len(stack) > MAX_DEPTH:
+                mapping: dict[str, Any] = {}
+                top.append(mapping)
+                top_indent, top = indent + len(dash), mapping
+                stack.append((top_indent, top))
+                if len(stack) > MAX_DEPTH:
+                    return None
+            if key in top:
                 return None
-        if key in top:
-            return None
         if key == "id":
             id_marks[id(top)] = (number, match.start(4) - match.start())
         elif key == "deck" and top is root:
